@@ -1,0 +1,2 @@
+// Placeholder until the runtime loop lands.
+return 0;

@@ -1,0 +1,21 @@
+namespace Replicator.Lambda;
+
+/// <summary>
+/// The functions the bootstrap serves, by <c>_HANDLER</c> name. Each entry does its one-time
+/// work (settings, clients) when created and returns the invocation path.
+/// </summary>
+public static class FunctionCatalog
+{
+    private static readonly Dictionary<string, Func<IReadOnlyDictionary<string, string>, CancellationToken, Task<LambdaHandler>>> Factories =
+        new(StringComparer.Ordinal)
+        {
+        };
+
+    public static IReadOnlyCollection<string> Names => Factories.Keys;
+
+    /// <exception cref="UnknownHandlerException">No function has that name.</exception>
+    public static Task<LambdaHandler> CreateAsync(string name, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
+        Factories.TryGetValue(name, out var factory)
+            ? factory(environment, cancellationToken)
+            : throw new UnknownHandlerException(name, Names);
+}
