@@ -1,3 +1,5 @@
+using Replicator.Relay;
+
 namespace Replicator.Lambda;
 
 /// <summary>
@@ -9,6 +11,7 @@ public static class FunctionCatalog
     private static readonly Dictionary<string, Func<IReadOnlyDictionary<string, string>, CancellationToken, Task<LambdaHandler>>> Factories =
         new(StringComparer.Ordinal)
         {
+            ["relay"] = (environment, _) => Task.FromResult(RelayFactory.CreateHandler(environment)),
         };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

@@ -1,0 +1,6 @@
+using System.Text.Json.Serialization;
+
+namespace Replicator.Aws.Json;
+
+[JsonSerializable(typeof(AwsErrorBody))]
+internal sealed partial class AwsJsonContext : JsonSerializerContext;

@@ -1,0 +1,64 @@
+using Replicator.Aws.Json;
+
+namespace Replicator.Aws.Kinesis;
+
+/// <summary>
+/// A typed Kinesis Data Streams client over the JSON 1.1 protocol (AWSSDK.Kinesis is not available here),
+/// with only the operations this project calls. Errors surface as the exceptions in KinesisErrors.cs.
+/// </summary>
+public sealed class KinesisClient(AwsServiceOptions options)
+{
+    private static readonly KinesisJsonContext Json = KinesisJsonContext.Default;
+
+    private readonly AwsJsonClient _client = new(options, signingName: "kinesis", targetPrefix: "Kinesis_20131202");
+
+    public string Region => _client.Region;
+
+    public Uri Endpoint => _client.Endpoint;
+
+    public Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken) =>
+        _client.SendAsync("PutRecords", request, Json.PutRecordsRequest, Json.PutRecordsResponse, cancellationToken);
+
+    public Task<GetShardIteratorResponse> GetShardIteratorAsync(GetShardIteratorRequest request, CancellationToken cancellationToken) =>
+        _client.SendAsync("GetShardIterator", request, Json.GetShardIteratorRequest, Json.GetShardIteratorResponse, cancellationToken);
+
+    public Task<GetRecordsResponse> GetRecordsAsync(GetRecordsRequest request, CancellationToken cancellationToken) =>
+        _client.SendAsync("GetRecords", request, Json.GetRecordsRequest, Json.GetRecordsResponse, cancellationToken);
+
+    public Task<ListShardsResponse> ListShardsPageAsync(ListShardsRequest request, CancellationToken cancellationToken) =>
+        _client.SendAsync("ListShards", request, Json.ListShardsRequest, Json.ListShardsResponse, cancellationToken);
+
+    /// <summary>Every shard of the stream, following NextToken (which must be sent without the stream name).</summary>
+    public async Task<IReadOnlyList<Shard>> ListShardsAsync(string streamName, CancellationToken cancellationToken)
+    {
+        var shards = new List<Shard>();
+        var page = await ListShardsPageAsync(new ListShardsRequest { StreamName = streamName }, cancellationToken).ConfigureAwait(false);
+        shards.AddRange(page.Shards);
+        while (page.NextToken is { } token)
+        {
+            page = await ListShardsPageAsync(new ListShardsRequest { NextToken = token }, cancellationToken).ConfigureAwait(false);
+            shards.AddRange(page.Shards);
+        }
+
+        return shards;
+    }
+
+    public async Task<StreamDescriptionSummary> DescribeStreamSummaryAsync(string streamName, CancellationToken cancellationToken) =>
+        (await _client.SendAsync("DescribeStreamSummary", new StreamNameRequest(streamName), Json.StreamNameRequest, Json.DescribeStreamSummaryResponse, cancellationToken)
+            .ConfigureAwait(false)).StreamDescriptionSummary;
+
+    public Task CreateStreamAsync(string streamName, int shardCount, CancellationToken cancellationToken) =>
+        _client.SendAsync("CreateStream", new CreateStreamRequest(streamName, shardCount), Json.CreateStreamRequest, Json.EmptyResponse, cancellationToken);
+
+    public Task DeleteStreamAsync(string streamName, CancellationToken cancellationToken) =>
+        _client.SendAsync("DeleteStream", new DeleteStreamRequest(streamName), Json.DeleteStreamRequest, Json.EmptyResponse, cancellationToken);
+
+    /// <summary>Polls DescribeStreamSummary until the stream is ACTIVE (after create or update).</summary>
+    public async Task WaitUntilActiveAsync(string streamName, CancellationToken cancellationToken)
+    {
+        while ((await DescribeStreamSummaryAsync(streamName, cancellationToken).ConfigureAwait(false)).StreamStatus != "ACTIVE")
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+namespace Replicator.Aws.Kinesis;
+
+public sealed record ListShardsRequest
+{
+    public string? StreamName { get; init; }
+
+    public string? NextToken { get; init; }
+}
+
+public sealed record ListShardsResponse(IReadOnlyList<Shard> Shards, string? NextToken);
+
+public sealed record Shard(string ShardId, HashKeyRange HashKeyRange, SequenceNumberRange SequenceNumberRange)
+{
+    public string? ParentShardId { get; init; }
+
+    public string? AdjacentParentShardId { get; init; }
+}
+
+public sealed record HashKeyRange(string StartingHashKey, string EndingHashKey);
+
+/// <summary>A closed shard has an ending sequence number; an open one does not.</summary>
+public sealed record SequenceNumberRange(string StartingSequenceNumber, string? EndingSequenceNumber);
+
+public sealed record StreamNameRequest(string StreamName);
+
+public sealed record DescribeStreamSummaryResponse(StreamDescriptionSummary StreamDescriptionSummary);
+
+public sealed record StreamDescriptionSummary(string StreamName, string StreamARN, string StreamStatus, int OpenShardCount, int RetentionPeriodHours)
+{
+    public string? EncryptionType { get; init; }
+
+    public string? KeyId { get; init; }
+}
+
+public sealed record CreateStreamRequest(string StreamName, int ShardCount);
+
+public sealed record DeleteStreamRequest(string StreamName)
+{
+    public bool? EnforceConsumerDeletion { get; init; }
+}
+
+/// <summary>Operations that answer with an empty JSON object.</summary>
+public sealed record EmptyResponse;

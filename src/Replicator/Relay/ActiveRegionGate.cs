@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+
+namespace Replicator.Relay;
+
+/// <summary>
+/// Reads kdsActiveRegionConfig to decide whether this region replicates a stream. Decisions are cached
+/// for a TTL (a failover waits the TTL out while the stream is fenced); read errors are not cached and
+/// propagate, so an unreadable config fails the batch instead of replicating blindly.
+/// </summary>
+public sealed class ActiveRegionGate(IAmazonDynamoDB dynamoDb, string table, string region, TimeSpan ttl, TimeProvider time)
+{
+    public const string ActiveState = "active";
+
+    private readonly ConcurrentDictionary<string, (GateDecision Decision, DateTimeOffset ReadAt)> _cache = new(StringComparer.Ordinal);
+
+    public async Task<GateDecision> CheckAsync(string streamName, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(streamName, out var cached) && now - cached.ReadAt < ttl)
+        {
+            return cached.Decision;
+        }
+
+        var response = await dynamoDb.GetItemAsync(new GetItemRequest
+        {
+            TableName = table,
+            Key = new() { [TableAttributes.StreamName] = new AttributeValue { S = streamName } },
+            ConsistentRead = true,
+        }, cancellationToken).ConfigureAwait(false);
+
+        var item = response.Item;
+        if (item is null || item.Count == 0)
+        {
+            throw new ActiveRegionConfigMissingException(table, streamName, "no item");
+        }
+
+        if (!item.TryGetValue(TableAttributes.ActiveRegion, out var active) || string.IsNullOrEmpty(active.S))
+        {
+            throw new ActiveRegionConfigMissingException(table, streamName, $"an item without a string '{TableAttributes.ActiveRegion}'");
+        }
+
+        // Seed 004's items have neither state nor version: they mean "active" at version 0.
+        var state = item.TryGetValue(TableAttributes.State, out var s) && !string.IsNullOrEmpty(s.S) ? s.S : ActiveState;
+        var version = item.TryGetValue(TableAttributes.Version, out var v) && v.N is { } n ? long.Parse(n, CultureInfo.InvariantCulture) : 0;
+        var decision = new GateDecision(active.S == region && state == ActiveState, active.S, state, version);
+        _cache[streamName] = (decision, now);
+        return decision;
+    }
+}

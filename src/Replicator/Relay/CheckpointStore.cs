@@ -1,0 +1,94 @@
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+
+namespace Replicator.Relay;
+
+/// <summary>
+/// Per-shard checkpoints in kdsReplicationCheckpoint. Each shard's checkpoint is an attribute of the
+/// stream's item (seed 004's item, keyed on <c>streamName</c>), so one conditional UpdateItem both
+/// advances a shard and returns every shard's checkpoint, from which the stream-level
+/// <c>lastReplicatedCommitTimestamp</c> (the minimum over shards and targets) is computed without a scan.
+/// Both writes only ever move forward, so shards advancing in parallel can race safely.
+/// </summary>
+public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, TimeProvider time)
+{
+    public async Task<CheckpointAdvance> AdvanceAsync(string streamName, ShardCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        Dictionary<string, AttributeValue> item;
+        try
+        {
+            var response = await dynamoDb.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = table,
+                Key = StreamKey(streamName),
+                UpdateExpression = "SET #cp = :cp",
+                ConditionExpression = "attribute_not_exists(#cp) OR #cp.#seq < :seq",
+                ExpressionAttributeNames = new()
+                {
+                    ["#cp"] = TableAttributes.Checkpoint(checkpoint.TargetRegion, checkpoint.ShardId),
+                    ["#seq"] = TableAttributes.SequenceNumber,
+                },
+                ExpressionAttributeValues = new()
+                {
+                    [":cp"] = new AttributeValue
+                    {
+                        M = new()
+                        {
+                            [TableAttributes.SequenceNumber] = new AttributeValue { S = SequenceNumbers.Pad(checkpoint.SequenceNumber) },
+                            [TableAttributes.CommitTimestamp] = new AttributeValue { S = CommitTimestamps.Format(checkpoint.CommitTimestamp) },
+                            [TableAttributes.UpdatedAt] = new AttributeValue { S = CommitTimestamps.Format(time.GetUtcNow()) },
+                        },
+                    },
+                    [":seq"] = new AttributeValue { S = SequenceNumbers.Pad(checkpoint.SequenceNumber) },
+                },
+                ReturnValues = ReturnValue.ALL_NEW,
+            }, cancellationToken).ConfigureAwait(false);
+            item = response.Attributes;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return CheckpointAdvance.AlreadyAtOrPast;
+        }
+
+        await RaiseWatermarkAsync(streamName, item, cancellationToken).ConfigureAwait(false);
+        return CheckpointAdvance.Advanced;
+    }
+
+    public async Task<StreamCheckpoints> ReadAsync(string streamName, CancellationToken cancellationToken)
+    {
+        var response = await dynamoDb.GetItemAsync(new GetItemRequest { TableName = table, Key = StreamKey(streamName), ConsistentRead = true }, cancellationToken)
+            .ConfigureAwait(false);
+        return StreamCheckpoints.From(response.Item ?? []);
+    }
+
+    private async Task RaiseWatermarkAsync(string streamName, Dictionary<string, AttributeValue> item, CancellationToken cancellationToken)
+    {
+        var checkpoints = StreamCheckpoints.From(item);
+        if (checkpoints.Watermark is not { } watermark || watermark <= checkpoints.LastReplicatedCommitTimestamp)
+        {
+            return;
+        }
+
+        var formatted = CommitTimestamps.Format(watermark);
+        try
+        {
+            await dynamoDb.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = table,
+                Key = StreamKey(streamName),
+                UpdateExpression = "SET #wm = :wm",
+                ConditionExpression = "attribute_not_exists(#wm) OR #wm < :wm",
+                ExpressionAttributeNames = new() { ["#wm"] = TableAttributes.LastReplicatedCommitTimestamp },
+                ExpressionAttributeValues = new() { [":wm"] = new AttributeValue { S = formatted } },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // Another shard raised it at least as far in the meantime: the watermark is already right.
+        }
+    }
+
+    private static Dictionary<string, AttributeValue> StreamKey(string streamName) =>
+        new() { [TableAttributes.StreamName] = new AttributeValue { S = streamName } };
+}

@@ -1,0 +1,105 @@
+using Replicator.Aws.Json;
+using Replicator.Aws.Kinesis;
+
+namespace Replicator.Relay;
+
+/// <summary>
+/// Sends one source batch to the target stream with PutRecords, retrying failed records in per-key
+/// order (see <see cref="DeliveryPlanner"/>) until all are durable or the time budget runs out.
+/// A request that lands nothing backs off with full jitter. A non-transient error stops delivery and
+/// is returned, not thrown, so the caller can still checkpoint the durable prefix.
+/// </summary>
+public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits limits, TimeProvider time)
+{
+    private static readonly TimeSpan BackoffBase = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan BackoffCap = TimeSpan.FromSeconds(2);
+
+    public async Task<DeliveryOutcome> DeliverAsync(string targetStream, IReadOnlyList<SourceRecord> records, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var planner = new DeliveryPlanner(records, limits);
+        var delivered = new bool[records.Count];
+        int requests = 0, retried = 0, throttled = 0, fruitlessRounds = 0;
+        Exception? error = null;
+
+        using var timeLeft = new CancellationTokenSource(Max(deadline - time.GetUtcNow(), TimeSpan.Zero), time);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeLeft.Token);
+
+        while (planner.Pending > 0 && !budget.IsCancellationRequested)
+        {
+            var batch = planner.TakeNextRequest();
+            var request = new PutRecordsRequest(targetStream, batch.Select(r => new PutRecordsRequestEntry(r.Data, r.PartitionKey)).ToArray());
+            requests++;
+            IReadOnlyList<PutRecordsResultEntry>? results = null;
+            try
+            {
+                var response = await target.PutRecordsAsync(request, budget.Token).ConfigureAwait(false);
+                results = response.Records.Count == batch.Count
+                    ? response.Records
+                    : throw new AwsServiceException("kinesis", "InvalidResponse",
+                        $"PutRecords answered {response.Records.Count} results for {batch.Count} records", System.Net.HttpStatusCode.OK);
+            }
+            catch (OperationCanceledException) when (budget.IsCancellationRequested)
+            {
+                // Out of time (or the invocation was cancelled): the in-flight records count as not durable.
+            }
+            catch (AwsServiceException e) when (e.IsTransient)
+            {
+                throttled += e.IsThrottling ? batch.Count : 0;
+            }
+            catch (Exception e) when (e is AwsServiceException or HttpRequestException)
+            {
+                error = e;
+            }
+
+            var landed = 0;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var record = batch[i];
+                var result = results?[i];
+                if (result is { Succeeded: true })
+                {
+                    planner.Delivered(record);
+                    delivered[record.Index] = true;
+                    landed++;
+                    continue;
+                }
+
+                planner.Failed(record);
+                retried++;
+                if (result?.ErrorCode is "ProvisionedThroughputExceededException" or "KMSThrottlingException")
+                {
+                    throttled++;
+                }
+            }
+
+            if (error is not null)
+            {
+                break;
+            }
+
+            fruitlessRounds = landed == 0 ? fruitlessRounds + 1 : 0;
+            if (fruitlessRounds > 0 && planner.Pending > 0)
+            {
+                await BackOffAsync(fruitlessRounds, budget.Token).ConfigureAwait(false);
+            }
+        }
+
+        var prefix = Array.IndexOf(delivered, false);
+        return new DeliveryOutcome(prefix < 0 ? records.Count : prefix, requests, retried, throttled, error);
+    }
+
+    private async Task BackOffAsync(int attempt, CancellationToken budget)
+    {
+        var ceiling = Math.Min(BackoffCap.TotalMilliseconds, BackoffBase.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 16)));
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling), time, budget).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested)
+        {
+            // The budget ended during the pause; the loop condition reports what is not durable.
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

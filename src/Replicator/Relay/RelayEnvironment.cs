@@ -1,0 +1,23 @@
+namespace Replicator.Relay;
+
+/// <summary>
+/// The relay's environment variable names, in one place. The first four are seed 004's names,
+/// kept so a user of that sample can switch over the tables they already have.
+/// </summary>
+public static class RelayEnvironment
+{
+    public const string SourceRegion = "AWS_REGION";
+    public const string TargetRegion = "TARGET_STREAM_REPLICATION_REGION";
+    public const string ConfigTable = "DDB_ACTIVE_REGION_CONFIG_TABLE_NAME";
+    public const string CheckpointTable = "DDB_CHECKPOINT_TABLE_NAME";
+
+    /// <summary>Target stream name when it differs from the source stream's (default: the same name).</summary>
+    public const string TargetStreamName = "TARGET_STREAM_NAME";
+
+    /// <summary>Seconds the active-region decision is cached; a failover waits this out before flipping.</summary>
+    public const string GateCacheTtlSeconds = "GATE_CACHE_TTL_SECONDS";
+
+    /// <summary>Endpoint overrides, for the local cloud only.</summary>
+    public const string TargetKinesisEndpoint = "REPLICATOR_TARGET_KINESIS_ENDPOINT";
+    public const string DynamoDbEndpoint = "REPLICATOR_DYNAMODB_ENDPOINT";
+}

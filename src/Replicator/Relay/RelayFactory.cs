@@ -1,0 +1,40 @@
+using Amazon;
+using Amazon.DynamoDBv2;
+using Replicator.Aws;
+using Replicator.Aws.Json;
+using Replicator.Aws.Kinesis;
+using Replicator.Lambda;
+
+namespace Replicator.Relay;
+
+/// <summary>The relay's one-time init: settings checked, clients built. No network calls, so a cold start stays short.</summary>
+public static class RelayFactory
+{
+    public static LambdaHandler CreateHandler(IReadOnlyDictionary<string, string> environment) => Create(environment).HandleAsync;
+
+    /// <param name="targetOverride">A test's fault-injecting stand-in for the target stream; null for the real one.</param>
+    public static RelayFunction Create(IReadOnlyDictionary<string, string> environment, IPutRecordsTarget? targetOverride = null)
+    {
+        var settings = RelaySettings.From(environment);
+        var credentials = AwsEnvironment.Credentials(environment);
+        var time = TimeProvider.System;
+
+        var dynamoDbConfig = new AmazonDynamoDBConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(settings.SourceRegion) };
+        if (settings.DynamoDbEndpoint is { } endpoint)
+        {
+            dynamoDbConfig.ServiceURL = endpoint.ToString();
+            dynamoDbConfig.AuthenticationRegion = settings.SourceRegion;
+        }
+
+        var dynamoDb = new AmazonDynamoDBClient(credentials, dynamoDbConfig);
+        var target = targetOverride ?? new KinesisPutRecordsTarget(new KinesisClient(
+            new AwsServiceOptions(settings.TargetRegion, credentials, AwsEnvironment.HttpClient) { EndpointOverride = settings.TargetKinesisEndpoint }));
+
+        return new RelayFunction(
+            settings,
+            new ActiveRegionGate(dynamoDb, settings.ConfigTable, settings.SourceRegion, settings.GateCacheTtl, time),
+            new RecordDelivery(target, PutRecordsLimits.Kinesis, time),
+            new CheckpointStore(dynamoDb, settings.CheckpointTable, time),
+            time);
+    }
+}

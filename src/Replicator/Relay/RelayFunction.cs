@@ -1,0 +1,133 @@
+using System.Runtime.ExceptionServices;
+using System.Text.Json;
+using Replicator.Lambda;
+
+namespace Replicator.Relay;
+
+/// <summary>
+/// The relay's invocation path: gate on the active region, deliver the batch to the target region in
+/// per-key order, checkpoint the durable prefix, and name the first record that is not durable so the
+/// event source mapping resumes exactly there.
+/// </summary>
+public sealed class RelayFunction(RelaySettings settings, ActiveRegionGate gate, RecordDelivery delivery, CheckpointStore checkpoints, TimeProvider time)
+{
+    /// <summary>Time kept back from the invocation's deadline for the checkpoint write and the response.</summary>
+    public static readonly TimeSpan ReservedForCheckpoint = TimeSpan.FromSeconds(2);
+
+    public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
+    {
+        var kinesisEvent = Deserialize(payload);
+        var (response, report) = await ReplicateAsync(SourceBatch.From(kinesisEvent), context, cancellationToken).ConfigureAwait(false);
+        context.Logger.LogInformation(JsonSerializer.Serialize(report, RelayJsonContext.Default.BatchReport));
+        return JsonSerializer.SerializeToUtf8Bytes(response, LambdaEventsJsonContext.Default.StreamsEventResponse);
+    }
+
+    public async Task<(StreamsEventResponse Response, BatchReport Report)> ReplicateAsync(SourceBatch batch, ILambdaContext context, CancellationToken cancellationToken)
+    {
+        var records = batch.Records;
+        if (records.Count == 0)
+        {
+            return (StreamsEventResponse.Success, Report(batch, gated: 0, outcome: null, missingTimestamps: 0, checkpoint: null));
+        }
+
+        var decision = await gate.CheckAsync(batch.StreamName, cancellationToken).ConfigureAwait(false);
+        if (!decision.MayReplicate)
+        {
+            context.Logger.LogInformation(
+                $"Stream {batch.StreamName} is not active in {settings.SourceRegion} (activeRegion {decision.ActiveRegion}, state {decision.State}); {records.Count} records consumed without replicating.");
+            return (StreamsEventResponse.Success, Report(batch, gated: records.Count, outcome: null, missingTimestamps: 0, checkpoint: null));
+        }
+
+        var deadline = time.GetUtcNow() + context.RemainingTime - ReservedForCheckpoint;
+        var outcome = await delivery.DeliverAsync(settings.TargetStreamName ?? batch.StreamName, records, deadline, cancellationToken).ConfigureAwait(false);
+
+        var missingTimestamps = 0;
+        CheckpointAdvance? advance = null;
+        if (outcome.DurablePrefix > 0)
+        {
+            var last = records[outcome.DurablePrefix - 1];
+            var commitTimestamp = CommitTimestamps.TryRead(last.Data);
+            missingTimestamps = CountMissingTimestamps(records, outcome.DurablePrefix, context);
+            advance = await checkpoints.AdvanceAsync(
+                batch.StreamName,
+                new ShardCheckpoint(settings.TargetRegion, batch.ShardId, last.SequenceNumber, commitTimestamp ?? last.ArrivalTime),
+                cancellationToken).ConfigureAwait(false);
+            if (advance == CheckpointAdvance.AlreadyAtOrPast)
+            {
+                context.Logger.LogWarning(
+                    $"Checkpoint of {batch.StreamName}/{batch.ShardId} for {settings.TargetRegion} is already at or past sequence number {last.SequenceNumber}: this batch was delivered before (a retry); records were re-sent as duplicates.");
+            }
+        }
+
+        if (outcome.Error is { } error)
+        {
+            context.Logger.LogError(
+                $"Replicating {batch.StreamName}/{batch.ShardId} to {settings.TargetRegion} stopped at sequence number {records[outcome.DurablePrefix].SequenceNumber}: {error.GetType().Name}: {error.Message}");
+            if (outcome.DurablePrefix == 0)
+            {
+                // Nothing landed: fail the invocation so the error is visible as a Lambda error, and the batch is retried whole.
+                ExceptionDispatchInfo.Throw(error);
+            }
+        }
+
+        var report = Report(batch, gated: 0, outcome, missingTimestamps, advance);
+        var response = outcome.Complete(records.Count)
+            ? StreamsEventResponse.Success
+            : new StreamsEventResponse([new BatchItemFailure(records[outcome.DurablePrefix].SequenceNumber)]);
+        return (response, report);
+    }
+
+    private static KinesisEvent Deserialize(ReadOnlyMemory<byte> payload)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(payload.Span, LambdaEventsJsonContext.Default.KinesisEvent)
+                ?? throw new MalformedEventException("The event is JSON null, not a Kinesis event.");
+        }
+        catch (JsonException e)
+        {
+            throw new MalformedEventException($"The event is not a Kinesis event: {e.Message}");
+        }
+    }
+
+    /// <summary>Counts the durable records whose payload has no commitTimestamp, logging the first one's sequence number once per batch.</summary>
+    private static int CountMissingTimestamps(IReadOnlyList<SourceRecord> records, int count, ILambdaContext context)
+    {
+        var missing = 0;
+        string? first = null;
+        for (var i = 0; i < count; i++)
+        {
+            if (CommitTimestamps.TryRead(records[i].Data) is null)
+            {
+                missing++;
+                first ??= records[i].SequenceNumber;
+            }
+        }
+
+        if (first is not null)
+        {
+            context.Logger.LogWarning(
+                $"{missing} replicated records have no JSON commitTimestamp (first: sequence number {first}); their arrival time stands in for the checkpoint.");
+        }
+
+        return missing;
+    }
+
+    private static BatchReport Report(SourceBatch batch, int gated, DeliveryOutcome? outcome, int missingTimestamps, CheckpointAdvance? checkpoint)
+    {
+        var replicated = outcome?.DurablePrefix ?? 0;
+        return new BatchReport(
+            batch.StreamName,
+            batch.ShardId,
+            batch.Records.Count,
+            replicated,
+            batch.Records.Take(replicated).Sum(r => (long)r.Data.Length),
+            gated,
+            outcome?.Requests ?? 0,
+            outcome?.RetriedRecords ?? 0,
+            outcome?.ThrottledRecords ?? 0,
+            missingTimestamps,
+            outcome is null || outcome.Complete(batch.Records.Count) ? null : batch.Records[outcome.DurablePrefix].SequenceNumber,
+            checkpoint);
+    }
+}

@@ -1,0 +1,28 @@
+namespace Replicator.Relay;
+
+/// <summary>
+/// Attribute names of kdsActiveRegionConfig and kdsReplicationCheckpoint. <c>streamName</c>,
+/// <c>activeRegion</c> and <c>lastReplicatedCommitTimestamp</c> are seed 004's and must not change.
+/// </summary>
+public static class TableAttributes
+{
+    public const string StreamName = "streamName";
+    public const string ActiveRegion = "activeRegion";
+
+    /// <summary>Incremented by every failover write; writes are conditional on the version read.</summary>
+    public const string Version = "version";
+
+    /// <summary><c>active</c> (or absent, as seed 004 writes it), <c>draining</c> or <c>fenced</c>.</summary>
+    public const string State = "state";
+
+    public const string LastReplicatedCommitTimestamp = "lastReplicatedCommitTimestamp";
+
+    /// <summary>Per-shard checkpoints are attributes of the stream's item: <c>checkpoint:{targetRegion}:{shardId}</c>.</summary>
+    public const string CheckpointPrefix = "checkpoint:";
+
+    public const string SequenceNumber = "sequenceNumber";
+    public const string CommitTimestamp = "commitTimestamp";
+    public const string UpdatedAt = "updatedAt";
+
+    public static string Checkpoint(string targetRegion, string shardId) => $"{CheckpointPrefix}{targetRegion}:{shardId}";
+}
