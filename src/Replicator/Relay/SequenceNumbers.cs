@@ -1,12 +1,13 @@
 namespace Replicator.Relay;
 
 /// <summary>
-/// Kinesis sequence numbers are decimal strings of up to 128 bits (39 digits). Stored zero-padded to a
-/// fixed width, string order is numeric order, so DynamoDB conditions can compare them.
+/// Kinesis sequence numbers are decimal strings of up to 129 digits (the API's pattern is
+/// <c>0|([1-9]\d{0,128})</c>; real ones have 56 today). Stored zero-padded to that fixed width,
+/// string order is numeric order, so DynamoDB conditions can compare them.
 /// </summary>
 public static class SequenceNumbers
 {
-    public const int Width = 40;
+    public const int Width = 129;
 
     public static string Pad(string sequenceNumber)
     {

@@ -1,0 +1,41 @@
+using System.Text;
+using Replicator.Relay;
+
+namespace Replicator.Tests.Relay;
+
+public sealed class CommitTimestampsTests
+{
+    [Theory]
+    [InlineData("{\"key\":3174940031,\"commitTimestamp\":\"2021-11-10T00:48:30Z\"}")]
+    [InlineData("{\"key\":\"abc\",\"nested\":{\"commitTimestamp\":\"1999-01-01T00:00:00Z\"},\"commitTimestamp\":\"2021-11-10T00:48:30Z\"}")]
+    [InlineData("{\"commitTimestamp\":\"2021-11-10T01:48:30+01:00\"}")]
+    public void TryRead_CdcRecord_ReturnsTheTopLevelTimestampInUtc(string json)
+    {
+        Assert.Equal(new DateTimeOffset(2021, 11, 10, 0, 48, 30, TimeSpan.Zero), CommitTimestamps.TryRead(Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not json")]
+    [InlineData("[1,2]")]
+    [InlineData("{\"key\":1}")]
+    [InlineData("{\"commitTimestamp\":12345}")]
+    [InlineData("{\"commitTimestamp\":\"yesterday\"}")]
+    [InlineData("{\"key\":1,")]
+    public void TryRead_NoUsableTimestamp_ReturnsNull(string text)
+    {
+        Assert.Null(CommitTimestamps.TryRead(Encoding.UTF8.GetBytes(text)));
+    }
+
+    [Fact]
+    public void TryRead_BinaryPayload_ReturnsNull()
+    {
+        Assert.Null(CommitTimestamps.TryRead(new byte[] { 0xff, 0xfe, 0x00, 0x7b }));
+    }
+
+    [Fact]
+    public void Format_IsFixedWidthSoStringOrderIsTimeOrder()
+    {
+        Assert.Equal("2021-11-10T00:48:30.000Z", CommitTimestamps.Format(new DateTimeOffset(2021, 11, 10, 1, 48, 30, TimeSpan.FromHours(1))));
+    }
+}

@@ -1,0 +1,82 @@
+using Replicator.Relay;
+using Replicator.Tests.Fakes;
+
+namespace Replicator.Tests.Relay;
+
+public sealed class DeliveryPlannerTests
+{
+    [Fact]
+    public void TakeNextRequest_ManyDistinctKeys_StopsAt500Records()
+    {
+        var planner = new DeliveryPlanner(TestRecords.Cdc(1200, keys: 1200), PutRecordsLimits.Kinesis);
+
+        Assert.Equal(500, planner.TakeNextRequest().Count);
+        Assert.Equal(500, planner.TakeNextRequest().Count);
+        Assert.Equal(200, planner.TakeNextRequest().Count);
+        Assert.Empty(planner.TakeNextRequest());
+    }
+
+    [Fact]
+    public void TakeNextRequest_OneMiBRecords_StaysUnder5MiBWithKeysCounted()
+    {
+        var records = Enumerable.Range(0, 12)
+            .Select(i => new SourceRecord(i, $"{i + 1}", $"key-{i}", new byte[1024 * 1024], DateTimeOffset.UnixEpoch))
+            .ToArray();
+        var planner = new DeliveryPlanner(records, PutRecordsLimits.Kinesis);
+
+        var sizes = new List<int>();
+        for (var request = planner.TakeNextRequest(); request.Count > 0; request = planner.TakeNextRequest())
+        {
+            Assert.True(request.Sum(r => r.RequestBytes) <= PutRecordsLimits.Kinesis.MaxBytes);
+            sizes.Add(request.Count);
+            foreach (var record in request)
+            {
+                planner.Delivered(record);
+            }
+        }
+
+        // Five 1 MiB records plus their keys exceed 5 MiB, so four go per request and every record goes whole.
+        Assert.Equal([4, 4, 4], sizes);
+    }
+
+    [Fact]
+    public void TakeNextRequest_RecordLargerThanTheByteLimit_GoesAloneAndWhole()
+    {
+        var records = new[]
+        {
+            new SourceRecord(0, "1", "a", new byte[100], DateTimeOffset.UnixEpoch),
+            new SourceRecord(1, "2", "b", new byte[300], DateTimeOffset.UnixEpoch),
+        };
+        var planner = new DeliveryPlanner(records, new PutRecordsLimits(500, MaxBytes: 200));
+
+        Assert.Equal([0], planner.TakeNextRequest().Select(r => r.Index));
+        Assert.Equal([1], planner.TakeNextRequest().Select(r => r.Index));
+    }
+
+    [Fact]
+    public void TakeNextRequest_RepeatedKey_CarriesOneRecordPerKeyAndReleasesTheNextOnDelivery()
+    {
+        var records = TestRecords.Cdc(6, keys: 2); // keys 0,1,0,1,0,1
+        var planner = new DeliveryPlanner(records, PutRecordsLimits.Kinesis);
+
+        var first = planner.TakeNextRequest();
+        Assert.Equal([0, 1], first.Select(r => r.Index));
+        Assert.Empty(planner.TakeNextRequest());
+
+        planner.Delivered(first[0]);
+        planner.Failed(first[1]);
+        Assert.Equal([1, 2], planner.TakeNextRequest().Select(r => r.Index));
+    }
+
+    [Fact]
+    public void TakeNextRequest_PreservesPartitionKeys()
+    {
+        var records = TestRecords.Cdc(50, keys: 50);
+        var planner = new DeliveryPlanner(records, PutRecordsLimits.Kinesis);
+
+        var request = planner.TakeNextRequest();
+
+        Assert.Equal(records.Select(r => r.PartitionKey), request.Select(r => r.PartitionKey));
+        Assert.Equal(records.Select(r => r.Data), request.Select(r => r.Data));
+    }
+}

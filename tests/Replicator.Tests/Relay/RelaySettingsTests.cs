@@ -1,0 +1,66 @@
+using Replicator.Relay;
+
+namespace Replicator.Tests.Relay;
+
+public sealed class RelaySettingsTests
+{
+    private static Dictionary<string, string> Seed004Environment() => new()
+    {
+        [RelayEnvironment.SourceRegion] = "us-east-1",
+        [RelayEnvironment.TargetRegion] = "us-east-2",
+        [RelayEnvironment.ConfigTable] = "kdsActiveRegionConfig",
+        [RelayEnvironment.CheckpointTable] = "kdsReplicationCheckpoint",
+    };
+
+    [Fact]
+    public void From_Seed004Variables_ReadsThemWithDefaults()
+    {
+        var settings = RelaySettings.From(Seed004Environment());
+
+        Assert.Equal("us-east-2", settings.TargetRegion);
+        Assert.Equal("kdsActiveRegionConfig", settings.ConfigTable);
+        Assert.Equal("kdsReplicationCheckpoint", settings.CheckpointTable);
+        Assert.Equal(RelaySettings.DefaultGateCacheTtl, settings.GateCacheTtl);
+        Assert.Null(settings.TargetKinesisEndpoint);
+    }
+
+    [Theory]
+    [InlineData(RelayEnvironment.TargetRegion)]
+    [InlineData(RelayEnvironment.ConfigTable)]
+    [InlineData(RelayEnvironment.CheckpointTable)]
+    [InlineData(RelayEnvironment.SourceRegion)]
+    public void From_MissingVariable_NamesIt(string name)
+    {
+        var environment = Seed004Environment();
+        environment.Remove(name);
+
+        var error = Assert.Throws<RelaySettingsException>(() => RelaySettings.From(environment));
+
+        Assert.Equal(name, error.Setting);
+        Assert.StartsWith(name, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_TargetIsOwnRegion_FailsNamingTheSetting()
+    {
+        var environment = Seed004Environment();
+        environment[RelayEnvironment.TargetRegion] = "US-EAST-1";
+
+        var error = Assert.Throws<RelaySettingsException>(() => RelaySettings.From(environment));
+
+        Assert.Equal(RelayEnvironment.TargetRegion, error.Setting);
+        Assert.Contains("own region", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(RelayEnvironment.GateCacheTtlSeconds, "soon")]
+    [InlineData(RelayEnvironment.GateCacheTtlSeconds, "-1")]
+    [InlineData(RelayEnvironment.TargetKinesisEndpoint, "not a url")]
+    public void From_InvalidValue_NamesTheSetting(string name, string value)
+    {
+        var environment = Seed004Environment();
+        environment[name] = value;
+
+        Assert.Equal(name, Assert.Throws<RelaySettingsException>(() => RelaySettings.From(environment)).Setting);
+    }
+}
