@@ -1,0 +1,52 @@
+using Replicator.Aws.Kinesis;
+using Replicator.LocalCloud.Verification;
+using Replicator.Relay;
+
+namespace Replicator.LocalCloud.Demo;
+
+/// <summary>
+/// Writes CDC records into a stream in per-key order, through the relay's own ordering-safe delivery
+/// (a producer that put two records of one key into one PutRecords request could reorder them too).
+/// </summary>
+public sealed class CdcProducer(KinesisClient client, string streamName)
+{
+    private readonly RecordDelivery _delivery = new(new KinesisPutRecordsTarget(client), PutRecordsLimits.Kinesis, TimeProvider.System);
+
+    /// <summary>Records with <paramref name="keys"/> distinct 10-digit keys (as seed 004's generator makes), commit timestamps one millisecond apart.</summary>
+    public static IReadOnlyList<CdcRecord> Generate(int count, int keys, DateTimeOffset start, int seed = 42)
+    {
+        var random = new Random(seed);
+        var keyIds = Enumerable.Range(0, keys).Select(_ => random.NextInt64(1_000_000_000, 10_000_000_000)).ToArray();
+        var next = new Dictionary<long, long>();
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            var key = keyIds[random.Next(keys)];
+            var n = next.GetValueOrDefault(key);
+            next[key] = n + 1;
+            return new CdcRecord(key, n, start.AddMilliseconds(i));
+        }).ToArray();
+    }
+
+    /// <summary>Writes the records in chunks; returns only once every record is acknowledged.</summary>
+    public async Task ProduceAsync(IReadOnlyList<CdcRecord> records, int chunkSize, IProgress<int>? produced, CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < records.Count; offset += chunkSize)
+        {
+            var chunk = records.Skip(offset).Take(chunkSize)
+                .Select((r, i) => new SourceRecord(i, "0", r.PartitionKey, r.ToJson(), r.CommitTimestamp))
+                .ToArray();
+            var outcome = await _delivery.DeliverAsync(streamName, chunk, DateTimeOffset.UtcNow.AddMinutes(1), cancellationToken).ConfigureAwait(false);
+            if (outcome.Error is { } error)
+            {
+                throw new InvalidOperationException($"Producing into {streamName} failed after {offset + outcome.DurablePrefix} records.", error);
+            }
+
+            if (!outcome.Complete(chunk.Length))
+            {
+                throw new TimeoutException($"Producing into {streamName}: {chunk.Length - outcome.DurablePrefix} records of a chunk were not acknowledged within a minute.");
+            }
+
+            produced?.Report(offset + chunk.Length);
+        }
+    }
+}

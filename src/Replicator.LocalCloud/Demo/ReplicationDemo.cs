@@ -1,0 +1,92 @@
+using Replicator.LocalCloud.Emulators;
+using System.Diagnostics;
+using Replicator.Aws.Kinesis;
+using Replicator.Lambda;
+using Replicator.LocalCloud.EventSourceMapping;
+using Replicator.LocalCloud.Verification;
+using Replicator.Relay;
+
+namespace Replicator.LocalCloud.Demo;
+
+/// <summary>
+/// The foundation scenario, end to end on the local two-region cloud: a stream of the same name in
+/// both regions, region A active, CDC records produced into A, the relay running in both regions
+/// through local event source mappings (B's relay is gated off, proving nothing flows back), and a
+/// record-by-record check of B against what was produced.
+/// </summary>
+public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, Func<string, string, TimeSpan, ILambdaContext> createContext)
+{
+    public async Task<DemoResult> RunAsync(IProgress<DemoProgress>? progress, CancellationToken cancellationToken)
+    {
+        var wall = Stopwatch.StartNew();
+        long failedInvocations = 0;
+        var regionA = cloud.CreateKinesisClient(options.RegionA);
+        var regionB = cloud.CreateKinesisClient(options.RegionB);
+        using var dynamoDb = cloud.CreateDynamoDbClient(options.RegionA);
+
+        Report(progress, "creating streams and tables", 0, null, null);
+        await ReplicatorTables.CreateAsync(dynamoDb, cancellationToken).ConfigureAwait(false);
+        await ReplicatorTables.SetActiveRegionAsync(dynamoDb, options.StreamName, options.RegionA, cancellationToken).ConfigureAwait(false);
+        foreach (var kinesis in new[] { regionA, regionB })
+        {
+            await kinesis.CreateStreamAsync(options.StreamName, options.Shards, cancellationToken).ConfigureAwait(false);
+            await kinesis.WaitUntilActiveAsync(options.StreamName, cancellationToken).ConfigureAwait(false);
+        }
+
+        var relayA = Mapping(regionA, options.RegionA, options.RegionB);
+        var relayB = Mapping(regionB, options.RegionB, options.RegionA);
+        relayA.Invoked += result => Interlocked.Add(ref failedInvocations, result.Error is null ? 0 : 1);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var mappings = Task.WhenAll(relayA.RunAsync(stop.Token), relayB.RunAsync(stop.Token));
+
+        var records = CdcProducer.Generate(options.Records, options.Keys, DateTimeOffset.UtcNow.AddHours(-1));
+        var produced = 0;
+        await new CdcProducer(regionA, options.StreamName).ProduceAsync(
+            records,
+            chunkSize: 1000,
+            new Progress<int>(n => produced = n),
+            cancellationToken).ConfigureAwait(false);
+        produced = records.Count;
+
+        var deadline = DateTimeOffset.UtcNow + options.Timeout;
+        while ((relayA.RecordsAcknowledged < records.Count || relayB.RecordsAcknowledged < records.Count) && DateTimeOffset.UtcNow < deadline)
+        {
+            Report(progress, "replicating", produced, relayA, relayB);
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+
+        Report(progress, "verifying", produced, relayA, relayB);
+        await stop.CancelAsync().ConfigureAwait(false);
+        await mappings.ConfigureAwait(false);
+
+        var source = await StreamContents.ReadAsync(regionA, options.StreamName, cancellationToken).ConfigureAwait(false);
+        var target = await StreamContents.ReadAsync(regionB, options.StreamName, cancellationToken).ConfigureAwait(false);
+        var check = ReplicationCheck.Compare(records, target.SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data)));
+        var checkpoints = await new CheckpointStore(dynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System)
+            .ReadAsync(options.StreamName, cancellationToken).ConfigureAwait(false);
+        var shards = source.Select(s => new ShardResult(
+            s.ShardId,
+            s.Records.Count,
+            s.TailSequenceNumber,
+            checkpoints.Shards.SingleOrDefault(c => c.ShardId == s.ShardId && c.TargetRegion == options.RegionB))).ToArray();
+
+        Report(progress, "done", produced, relayA, relayB);
+        return new DemoResult(check, options.Shards, shards, checkpoints.LastReplicatedCommitTimestamp, wall.Elapsed);
+
+        void Report(IProgress<DemoProgress>? sink, string stage, int count, LocalEventSourceMapping? a, LocalEventSourceMapping? b) =>
+            sink?.Report(new DemoProgress(stage, count, a?.RecordsAcknowledged ?? 0, b?.RecordsAcknowledged ?? 0, Interlocked.Read(ref failedInvocations)));
+    }
+
+    private LocalEventSourceMapping Mapping(KinesisClient source, string sourceRegion, string targetRegion)
+    {
+        var relay = RelayFactory.CreateHandler(LocalRelayEnvironment.For(cloud, sourceRegion, targetRegion));
+        var functionName = $"kinesis-relay-{sourceRegion}-to-{targetRegion}";
+        return new LocalEventSourceMapping(
+            source,
+            options.StreamName,
+            relay,
+            (requestId, timeout) => createContext(functionName, requestId, timeout),
+            new EventSourceMappingOptions { BatchSize = options.BatchSize, FunctionName = functionName });
+    }
+}

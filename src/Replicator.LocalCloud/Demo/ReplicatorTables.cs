@@ -1,0 +1,46 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Replicator.Relay;
+
+namespace Replicator.LocalCloud.Demo;
+
+/// <summary>Creates the config and checkpoint tables the way ddb-template.yml does (seed 004's shape: keyed on streamName).</summary>
+public static class ReplicatorTables
+{
+    public const string Config = "kdsActiveRegionConfig";
+    public const string Checkpoint = "kdsReplicationCheckpoint";
+
+    public static async Task CreateAsync(IAmazonDynamoDB dynamoDb, CancellationToken cancellationToken)
+    {
+        foreach (var table in new[] { Config, Checkpoint })
+        {
+            await dynamoDb.CreateTableAsync(new CreateTableRequest
+            {
+                TableName = table,
+                AttributeDefinitions = [new AttributeDefinition(TableAttributes.StreamName, ScalarAttributeType.S)],
+                KeySchema = [new KeySchemaElement(TableAttributes.StreamName, KeyType.HASH)],
+                BillingMode = BillingMode.PAY_PER_REQUEST,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var table in new[] { Config, Checkpoint })
+        {
+            while ((await dynamoDb.DescribeTableAsync(table, cancellationToken).ConfigureAwait(false)).Table.TableStatus != TableStatus.ACTIVE)
+            {
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Marks the stream active in a region exactly as seed 004's README does with put-item.</summary>
+    public static Task SetActiveRegionAsync(IAmazonDynamoDB dynamoDb, string streamName, string region, CancellationToken cancellationToken) =>
+        dynamoDb.PutItemAsync(new PutItemRequest
+        {
+            TableName = Config,
+            Item = new()
+            {
+                [TableAttributes.StreamName] = new AttributeValue { S = streamName },
+                [TableAttributes.ActiveRegion] = new AttributeValue { S = region },
+            },
+        }, cancellationToken);
+}

@@ -1,0 +1,114 @@
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Amazon.S3;
+using Replicator.Aws;
+using Replicator.Aws.Json;
+using Replicator.Aws.Kinesis;
+
+namespace Replicator.LocalCloud.Emulators;
+
+/// <summary>
+/// The local two-region cloud: per region a kinesalite (Kinesis) and an s3rver (S3), and one dynalite
+/// both regions share, standing in for DynamoDB Global Tables without replication lag. Every
+/// process binds to 127.0.0.1, logs to <c>local/.runs/&lt;run&gt;/</c>, and is stopped on dispose.
+/// </summary>
+public sealed class TwoRegionCloud : IAsyncDisposable
+{
+    public const string DefaultRegionA = "us-east-1";
+    public const string DefaultRegionB = "us-west-2";
+
+    private readonly List<EmulatorProcess> _processes;
+    private readonly Dictionary<string, RegionEndpoints> _regions;
+
+    private TwoRegionCloud(string runDirectory, List<EmulatorProcess> processes, Dictionary<string, RegionEndpoints> regions)
+    {
+        RunDirectory = runDirectory;
+        _processes = processes;
+        _regions = regions;
+    }
+
+    /// <summary>s3rver verifies signatures and accepts only this key pair; the other emulators accept any.</summary>
+    public AWSCredentials Credentials { get; } = new BasicAWSCredentials("S3RVER", "S3RVER");
+
+    /// <summary>Holds each emulator's log and the S3 data.</summary>
+    public string RunDirectory { get; }
+
+    public IReadOnlyCollection<string> Regions => _regions.Keys;
+
+    public static async Task<TwoRegionCloud> StartAsync(IReadOnlyList<string>? regions = null, CancellationToken cancellationToken = default)
+    {
+        regions ??= [DefaultRegionA, DefaultRegionB];
+
+        var localDirectory = NodeTooling.LocalDirectory();
+        await NodeTooling.EnsureEmulatorsInstalledAsync(localDirectory, cancellationToken).ConfigureAwait(false);
+        var runDirectory = Path.Combine(localDirectory, ".runs", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        Directory.CreateDirectory(runDirectory);
+
+        var starting = new List<Task<EmulatorProcess>>
+        {
+            EmulatorProcess.StartAsync(localDirectory, "dynamodb", "dynamodb", runDirectory, null, cancellationToken),
+        };
+        foreach (var region in regions)
+        {
+            var s3Data = Directory.CreateDirectory(Path.Combine(runDirectory, $"s3-{region}")).FullName;
+            starting.Add(EmulatorProcess.StartAsync(localDirectory, $"kinesis-{region}", "kinesis", runDirectory, null, cancellationToken));
+            starting.Add(EmulatorProcess.StartAsync(localDirectory, $"s3-{region}", "s3", runDirectory, s3Data, cancellationToken));
+        }
+
+        try
+        {
+            await Task.WhenAll(starting).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Stop the ones that did start, so a failure part way leaves nothing running.
+            foreach (var started in starting.Where(t => t.IsCompletedSuccessfully))
+            {
+                await started.Result.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        var processes = starting.Select(t => t.Result).ToList();
+        var endpoints = regions.ToDictionary(
+            region => region,
+            region => new RegionEndpoints(
+                region,
+                processes.Single(p => p.Name == $"kinesis-{region}").Endpoint,
+                processes[0].Endpoint,
+                processes.Single(p => p.Name == $"s3-{region}").Endpoint));
+        return new TwoRegionCloud(runDirectory, processes, endpoints);
+    }
+
+    public RegionEndpoints Region(string region) =>
+        _regions.TryGetValue(region, out var endpoints)
+            ? endpoints
+            : throw new ArgumentException($"The local cloud has no region '{region}'; it runs {string.Join(", ", _regions.Keys)}.", nameof(region));
+
+    public KinesisClient CreateKinesisClient(string region) =>
+        new(new AwsServiceOptions(region, Credentials, AwsEnvironment.HttpClient) { EndpointOverride = Region(region).KinesisEndpoint });
+
+    public AmazonDynamoDBClient CreateDynamoDbClient(string region) =>
+        new(Credentials, new AmazonDynamoDBConfig
+        {
+            ServiceURL = Region(region).DynamoDbEndpoint.ToString(),
+            AuthenticationRegion = region,
+        });
+
+    public AmazonS3Client CreateS3Client(string region) =>
+        new(Credentials, new AmazonS3Config
+        {
+            ServiceURL = Region(region).S3Endpoint.ToString(),
+            AuthenticationRegion = region,
+            ForcePathStyle = true,
+        });
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

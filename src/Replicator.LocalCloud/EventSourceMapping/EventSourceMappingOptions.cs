@@ -1,0 +1,25 @@
+namespace Replicator.LocalCloud.EventSourceMapping;
+
+/// <summary>The settings of a Kinesis event source mapping that the local one honours.</summary>
+public sealed record EventSourceMappingOptions
+{
+    /// <summary>BatchSize: the most records one invocation gets.</summary>
+    public int BatchSize { get; init; } = 100;
+
+    /// <summary>MaximumBatchingWindowInSeconds: how long to gather records before invoking with fewer than BatchSize.</summary>
+    public TimeSpan BatchingWindow { get; init; } = TimeSpan.Zero;
+
+    /// <summary>The function's timeout: each invocation's deadline, seen by the handler as RemainingTime.</summary>
+    public TimeSpan FunctionTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long an idle shard waits between GetRecords calls (Lambda polls each shard about once a second).</summary>
+    public TimeSpan IdlePollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long to wait before retrying a batch whose invocation failed.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The account id placed in ARNs of the events (a documentation placeholder).</summary>
+    public string AccountId { get; init; } = "123456789012";
+
+    public string FunctionName { get; init; } = "relay";
+}

@@ -1,0 +1,166 @@
+using System.Text.Json;
+using Replicator.Aws.Kinesis;
+using Replicator.Lambda;
+
+namespace Replicator.LocalCloud.EventSourceMapping;
+
+/// <summary>
+/// A local stand-in for Lambda's Kinesis event source mapping: one poller per shard, starting at
+/// TRIM_HORIZON, invoking the function with the exact Kinesis event JSON Lambda sends, one batch per
+/// shard at a time (ParallelizationFactor 1). It honours BatchSize and the batching window, resumes
+/// from the record named in <c>batchItemFailures</c>, and retries a failed invocation forever
+/// (MaximumRetryAttempts -1), as the template configures the real one.
+/// Not modelled: resharding (the shard set is read once at start) and enhanced fan-out.
+/// </summary>
+public sealed class LocalEventSourceMapping(
+    KinesisClient source,
+    string streamName,
+    LambdaHandler function,
+    Func<string, TimeSpan, ILambdaContext> createContext,
+    EventSourceMappingOptions options)
+{
+    private long _invocations;
+    private long _recordsAcknowledged;
+
+    /// <summary>Raised after every invocation, from the shard's poller.</summary>
+    public event Action<InvocationResult>? Invoked;
+
+    public long Invocations => Interlocked.Read(ref _invocations);
+
+    public long RecordsAcknowledged => Interlocked.Read(ref _recordsAcknowledged);
+
+    /// <summary>Polls every shard until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var shards = await source.ListShardsAsync(streamName, cancellationToken).ConfigureAwait(false);
+        var summary = await source.DescribeStreamSummaryAsync(streamName, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(shards.Select(shard => PollShardAsync(shard.ShardId, summary.StreamARN, cancellationToken))).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped by the caller.
+        }
+    }
+
+    private async Task PollShardAsync(string shardId, string streamArn, CancellationToken cancellationToken)
+    {
+        var iterator = (await source.GetShardIteratorAsync(
+            new GetShardIteratorRequest(streamName, shardId, ShardIteratorTypes.TrimHorizon), cancellationToken).ConfigureAwait(false)).ShardIterator;
+        var buffer = new List<KinesisRecord>();
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            (iterator, var ended) = await FillAsync(buffer, iterator, cancellationToken).ConfigureAwait(false);
+            if (buffer.Count == 0)
+            {
+                if (ended)
+                {
+                    return;
+                }
+
+                await Task.Delay(options.IdlePollInterval, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var batch = buffer.Take(options.BatchSize).ToArray();
+            var acknowledged = await InvokeAsync(shardId, streamArn, batch, cancellationToken).ConfigureAwait(false);
+            buffer.RemoveRange(0, acknowledged);
+            Interlocked.Add(ref _recordsAcknowledged, acknowledged);
+            if (acknowledged < batch.Length)
+            {
+                await Task.Delay(options.RetryDelay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Reads until the buffer holds a full batch, the batching window passes, or the shard has nothing more now.</summary>
+    private async Task<(string? Iterator, bool Ended)> FillAsync(List<KinesisRecord> buffer, string? iterator, CancellationToken cancellationToken)
+    {
+        var windowEnds = DateTimeOffset.UtcNow + options.BatchingWindow;
+        while (iterator is not null && buffer.Count < options.BatchSize)
+        {
+            var page = await source.GetRecordsAsync(new GetRecordsRequest(iterator) { Limit = Math.Min(10_000, options.BatchSize - buffer.Count) }, cancellationToken)
+                .ConfigureAwait(false);
+            buffer.AddRange(page.Records);
+            iterator = page.NextShardIterator;
+            var caughtUp = page.Records.Count == 0 || page.MillisBehindLatest == 0;
+            if (caughtUp && (buffer.Count == 0 || DateTimeOffset.UtcNow >= windowEnds))
+            {
+                break;
+            }
+
+            if (caughtUp)
+            {
+                await Task.Delay(options.IdlePollInterval, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return (iterator, iterator is null);
+    }
+
+    /// <summary>Invokes the function with one batch and returns how many leading records are done.</summary>
+    private async Task<int> InvokeAsync(string shardId, string streamArn, KinesisRecord[] batch, CancellationToken cancellationToken)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(KinesisEventFor(shardId, streamArn, batch), LambdaEventsJsonContext.Default.KinesisEvent);
+        var context = createContext(Guid.NewGuid().ToString(), options.FunctionTimeout);
+        Interlocked.Increment(ref _invocations);
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.FunctionTimeout);
+        int acknowledged;
+        string? failedItem = null;
+        Exception? error = null;
+        try
+        {
+            var responseBytes = await function(payload, context, deadline.Token).ConfigureAwait(false);
+            failedItem = FirstFailedItem(responseBytes);
+            // Like Lambda: an identifier that names no record of the batch fails the whole batch.
+            acknowledged = failedItem is null ? batch.Length : Math.Max(0, Array.FindIndex(batch, r => r.SequenceNumber == failedItem));
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            error = e;
+            acknowledged = 0;
+        }
+
+        Invoked?.Invoke(new InvocationResult(shardId, batch.Length, acknowledged, failedItem, error));
+        return acknowledged;
+    }
+
+    private static string? FirstFailedItem(byte[] responseBytes)
+    {
+        if (responseBytes.Length == 0)
+        {
+            return null;
+        }
+
+        var response = JsonSerializer.Deserialize(responseBytes, LambdaEventsJsonContext.Default.StreamsEventResponse);
+        return response?.BatchItemFailures is { Count: > 0 } failures ? failures[0].ItemIdentifier : null;
+    }
+
+    private KinesisEvent KinesisEventFor(string shardId, string streamArn, KinesisRecord[] batch)
+    {
+        var region = source.Region;
+        var arn = streamArn.Replace(":000000000000:", $":{options.AccountId}:", StringComparison.Ordinal);
+        return new KinesisEvent(batch.Select(r => new KinesisEventRecord
+        {
+            EventSource = "aws:kinesis",
+            EventVersion = "1.0",
+            EventId = $"{shardId}:{r.SequenceNumber}",
+            EventName = "aws:kinesis:record",
+            InvokeIdentityArn = $"arn:aws:iam::{options.AccountId}:role/{options.FunctionName}-role",
+            AwsRegion = region,
+            EventSourceArn = arn,
+            Kinesis = new KinesisRecordData
+            {
+                KinesisSchemaVersion = "1.0",
+                PartitionKey = r.PartitionKey,
+                SequenceNumber = r.SequenceNumber,
+                Data = r.Data,
+                ApproximateArrivalTimestamp = r.ApproximateArrivalTimestamp,
+            },
+        }).ToArray());
+    }
+}

@@ -1,0 +1,38 @@
+using Replicator.Aws.Kinesis;
+
+namespace Replicator.LocalCloud.Verification;
+
+/// <summary>Reads a whole stream, shard by shard, from TRIM_HORIZON to the current tail.</summary>
+public static class StreamContents
+{
+    public static async Task<IReadOnlyList<ShardContents>> ReadAsync(KinesisClient client, string streamName, CancellationToken cancellationToken)
+    {
+        var result = new List<ShardContents>();
+        foreach (var shard in await client.ListShardsAsync(streamName, cancellationToken).ConfigureAwait(false))
+        {
+            var records = new List<KinesisRecord>();
+            var iterator = (await client.GetShardIteratorAsync(
+                new GetShardIteratorRequest(streamName, shard.ShardId, ShardIteratorTypes.TrimHorizon), cancellationToken).ConfigureAwait(false)).ShardIterator;
+            while (iterator is not null)
+            {
+                var page = await client.GetRecordsAsync(new GetRecordsRequest(iterator) { Limit = 10_000 }, cancellationToken).ConfigureAwait(false);
+                records.AddRange(page.Records);
+                if (page.Records.Count == 0 || page.MillisBehindLatest == 0)
+                {
+                    break;
+                }
+
+                iterator = page.NextShardIterator;
+            }
+
+            result.Add(new ShardContents(shard.ShardId, records));
+        }
+
+        return result;
+    }
+}
+
+public sealed record ShardContents(string ShardId, IReadOnlyList<KinesisRecord> Records)
+{
+    public string? TailSequenceNumber => Records.Count == 0 ? null : Records[^1].SequenceNumber;
+}
