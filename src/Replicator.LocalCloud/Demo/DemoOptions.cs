@@ -1,3 +1,5 @@
+using Replicator.LocalCloud.Emulators;
+
 namespace Replicator.LocalCloud.Demo;
 
 public sealed record DemoOptions
@@ -10,9 +12,9 @@ public sealed record DemoOptions
 
     public int Keys { get; init; } = 200;
 
-    public string RegionA { get; init; } = "us-east-1";
+    public string RegionA { get; init; } = TwoRegionCloud.DefaultRegionA;
 
-    public string RegionB { get; init; } = "us-east-2";
+    public string RegionB { get; init; } = TwoRegionCloud.DefaultRegionB;
 
     public int BatchSize { get; init; } = 100;
 

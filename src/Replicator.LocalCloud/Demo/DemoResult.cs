@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using Replicator.LocalCloud.Verification;
 using Replicator.Relay;
 
@@ -13,6 +15,25 @@ public sealed record DemoResult(
     public bool CheckpointsAtTails => ShardResults.All(s => s.CheckpointAtTail);
 
     public bool Passed => Check.Passed && CheckpointsAtTails;
+
+    /// <summary>The one-line figures the demo ends with (DESIGN.md, "Commands and figures").</summary>
+    public string FiguresJson()
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("produced", Check.Produced);
+            json.WriteNumber("replicated", Check.Found);
+            json.WriteNumber("missing", Check.Missing);
+            json.WriteNumber("order_violations", Check.OrderViolations);
+            json.WriteNumber("shards", Shards);
+            json.WriteNumber("seconds", Math.Round(Wall.TotalSeconds, 2));
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
 }
 
 /// <summary>One source shard: its tail, and the checkpoint the relay wrote for region B.</summary>

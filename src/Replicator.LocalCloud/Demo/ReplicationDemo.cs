@@ -2,6 +2,7 @@ using Replicator.LocalCloud.Emulators;
 using System.Diagnostics;
 using Replicator.Aws.Kinesis;
 using Replicator.Lambda;
+using Replicator.Lambda.Runtime;
 using Replicator.LocalCloud.EventSourceMapping;
 using Replicator.LocalCloud.Verification;
 using Replicator.Relay;
@@ -14,7 +15,8 @@ namespace Replicator.LocalCloud.Demo;
 /// through local event source mappings (B's relay is gated off, proving nothing flows back), and a
 /// record-by-record check of B against what was produced.
 /// </summary>
-public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, Func<string, string, TimeSpan, ILambdaContext> createContext)
+/// <param name="functionLog">Receives the relay functions' JSON log lines, as CloudWatch Logs would.</param>
+public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, TextWriter functionLog)
 {
     public async Task<DemoResult> RunAsync(IProgress<DemoProgress>? progress, CancellationToken cancellationToken)
     {
@@ -86,7 +88,14 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, F
             source,
             options.StreamName,
             relay,
-            (requestId, timeout) => createContext(functionName, requestId, timeout),
+            (requestId, timeout) => Context(sourceRegion, functionName, requestId, timeout),
             new EventSourceMappingOptions { BatchSize = options.BatchSize, FunctionName = functionName });
+    }
+
+    private ILambdaContext Context(string region, string functionName, string requestId, TimeSpan timeout)
+    {
+        var invocation = new Invocation(requestId, DateTimeOffset.UtcNow + timeout, $"arn:aws:lambda:{region}:123456789012:function:{functionName}", null, []);
+        var environment = new Dictionary<string, string> { ["AWS_LAMBDA_FUNCTION_NAME"] = functionName };
+        return new LambdaContext(invocation, environment, new JsonLinesLogger(functionLog, requestId, TimeProvider.System), TimeProvider.System);
     }
 }

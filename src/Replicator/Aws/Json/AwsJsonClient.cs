@@ -60,7 +60,8 @@ public sealed class AwsJsonClient
                     throw ErrorFrom(response.StatusCode, content);
                 }
 
-                return JsonSerializer.Deserialize(content, responseType)
+                // Operations without output (CreateStream, DeleteStream) answer 200 with an empty body.
+                return JsonSerializer.Deserialize(content.Length == 0 ? "{}"u8 : content, responseType)
                     ?? throw new AwsServiceException(_service, "InvalidResponse", $"{operation} answered an empty body", response.StatusCode);
             },
             cancellationToken).ConfigureAwait(false);
