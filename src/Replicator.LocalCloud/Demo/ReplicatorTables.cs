@@ -4,7 +4,7 @@ using Replicator.Relay;
 
 namespace Replicator.LocalCloud.Demo;
 
-/// <summary>Creates the config and checkpoint tables the way ddb-template.yml does (seed 004's shape: keyed on streamName).</summary>
+/// <summary>Creates the config and checkpoint tables, if absent, the way ddb-template.yml does (seed 004's shape: keyed on streamName).</summary>
 public static class ReplicatorTables
 {
     public const string Config = "kdsActiveRegionConfig";
@@ -14,13 +14,20 @@ public static class ReplicatorTables
     {
         foreach (var table in new[] { Config, Checkpoint })
         {
-            await dynamoDb.CreateTableAsync(new CreateTableRequest
+            try
             {
-                TableName = table,
-                AttributeDefinitions = [new AttributeDefinition(TableAttributes.StreamName, ScalarAttributeType.S)],
-                KeySchema = [new KeySchemaElement(TableAttributes.StreamName, KeyType.HASH)],
-                BillingMode = BillingMode.PAY_PER_REQUEST,
-            }, cancellationToken).ConfigureAwait(false);
+                await dynamoDb.CreateTableAsync(new CreateTableRequest
+                {
+                    TableName = table,
+                    AttributeDefinitions = [new AttributeDefinition(TableAttributes.StreamName, ScalarAttributeType.S)],
+                    KeySchema = [new KeySchemaElement(TableAttributes.StreamName, KeyType.HASH)],
+                    BillingMode = BillingMode.PAY_PER_REQUEST,
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ResourceInUseException)
+            {
+                // Already there: every stream shares the two tables, each keyed by its name.
+            }
         }
 
         foreach (var table in new[] { Config, Checkpoint })

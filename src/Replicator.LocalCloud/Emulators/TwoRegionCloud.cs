@@ -35,6 +35,9 @@ public sealed class TwoRegionCloud : IAsyncDisposable
 
     public IReadOnlyCollection<string> Regions => _regions.Keys;
 
+    /// <summary>The emulators' operating-system process ids.</summary>
+    public IReadOnlyList<int> ProcessIds => _processes.Select(p => p.ProcessId).ToArray();
+
     public static async Task<TwoRegionCloud> StartAsync(IReadOnlyList<string>? regions = null, CancellationToken cancellationToken = default)
     {
         regions ??= [DefaultRegionA, DefaultRegionB];

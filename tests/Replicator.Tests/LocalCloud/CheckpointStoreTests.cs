@@ -1,0 +1,54 @@
+using Replicator.Relay;
+
+namespace Replicator.Tests.LocalCloud;
+
+[Collection(LocalCloudCollection.Name)]
+public sealed class CheckpointStoreTests(LocalCloudFixture fixture)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
+
+    private CheckpointStore Store => new(fixture.DynamoDb, Replicator.LocalCloud.Demo.ReplicatorTables.Checkpoint, TimeProvider.System);
+
+    [Fact]
+    public async Task A_checkpoint_never_moves_backwards()
+    {
+        var stream = LocalCloudFixture.UniqueStreamName("cp");
+        // 99 < 100 numerically but not as text: the zero padding is what makes the condition right.
+        var ahead = await Store.AdvanceAsync(stream, Checkpoint("shardId-000000000000", "100", T0.AddSeconds(10)), CancellationToken.None);
+        var behind = await Store.AdvanceAsync(stream, Checkpoint("shardId-000000000000", "99", T0.AddSeconds(5)), CancellationToken.None);
+        var same = await Store.AdvanceAsync(stream, Checkpoint("shardId-000000000000", "100", T0.AddSeconds(10)), CancellationToken.None);
+
+        var stored = await Store.ReadAsync(stream, CancellationToken.None);
+
+        Assert.Equal(CheckpointAdvance.Advanced, ahead);
+        Assert.Equal(CheckpointAdvance.AlreadyAtOrPast, behind);
+        Assert.Equal(CheckpointAdvance.AlreadyAtOrPast, same);
+        var shard = Assert.Single(stored.Shards);
+        Assert.Equal("100", shard.SequenceNumber);
+        Assert.Equal(T0.AddSeconds(10), shard.CommitTimestamp);
+        Assert.Equal(T0.AddSeconds(10), stored.LastReplicatedCommitTimestamp);
+    }
+
+    [Fact]
+    public async Task Two_shards_advancing_in_parallel_leave_the_stream_watermark_at_their_minimum()
+    {
+        var stream = LocalCloudFixture.UniqueStreamName("cp");
+        var fast = Enumerable.Range(1, 40).Select(i => Checkpoint("shardId-000000000000", (1000 + i).ToString(), T0.AddSeconds(i)));
+        var slow = Enumerable.Range(1, 20).Select(i => Checkpoint("shardId-000000000001", (5000 + i).ToString(), T0.AddSeconds(i)));
+
+        // Each shard's writes are in order (one poller per shard), the two shards race each other.
+        await Task.WhenAll(
+            Task.Run(async () => { foreach (var c in fast) { await Store.AdvanceAsync(stream, c, CancellationToken.None); } }),
+            Task.Run(async () => { foreach (var c in slow) { await Store.AdvanceAsync(stream, c, CancellationToken.None); } }));
+
+        var stored = await Store.ReadAsync(stream, CancellationToken.None);
+
+        Assert.Equal(2, stored.Shards.Count);
+        Assert.Equal(T0.AddSeconds(20), stored.LastReplicatedCommitTimestamp);
+        Assert.Equal("1040", stored.Shards.Single(s => s.ShardId.EndsWith('0')).SequenceNumber);
+        Assert.Equal("5020", stored.Shards.Single(s => s.ShardId.EndsWith('1')).SequenceNumber);
+    }
+
+    private ShardCheckpoint Checkpoint(string shardId, string sequenceNumber, DateTimeOffset commitTimestamp) =>
+        new(fixture.RegionB, shardId, sequenceNumber, commitTimestamp);
+}

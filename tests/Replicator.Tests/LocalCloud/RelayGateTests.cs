@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Replicator.Lambda;
+using Replicator.LocalCloud.Demo;
+using Replicator.LocalCloud.Verification;
+using Replicator.Relay;
+using Replicator.Tests.Fakes;
+
+namespace Replicator.Tests.LocalCloud;
+
+/// <summary>The relay invoked with the sample event (events/relay-kinesis.json) against the local cloud's tables and streams.</summary>
+[Collection(LocalCloudCollection.Name)]
+public sealed class RelayGateTests(LocalCloudFixture fixture)
+{
+    private readonly StringWriter _log = new();
+
+    [Fact]
+    public async Task Seed_004_put_item_config_is_honoured_and_records_arrive_byte_for_byte()
+    {
+        var (stream, payload) = await SampleEventForNewStreamAsync();
+        await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionA, CancellationToken.None);
+
+        var response = await Relay().Invoke(payload, TestContexts.Create(_log), CancellationToken.None);
+
+        Assert.Equal("{\"batchItemFailures\":[]}", Encoding.UTF8.GetString(response));
+        var sent = SourceBatch.From(JsonSerializer.Deserialize(payload, LambdaEventsJsonContext.Default.KinesisEvent)!).Records;
+        var arrived = (await TargetRecordsAsync(stream)).ToArray();
+        // Keys interleave differently (one record per key per request); within a key the order is the source's.
+        Assert.Equal(PerKey(sent.Select(r => (r.PartitionKey, r.Data))), PerKey(arrived.Select(r => (r.PartitionKey, r.Data))));
+
+        var checkpoints = await new CheckpointStore(fixture.DynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System).ReadAsync(stream, CancellationToken.None);
+        var shard = Assert.Single(checkpoints.Shards);
+        Assert.Equal(sent[^1].SequenceNumber, shard.SequenceNumber);
+        Assert.Equal(CommitTimestamps.TryRead(sent[^1].Data), checkpoints.LastReplicatedCommitTimestamp);
+    }
+
+    [Fact]
+    public async Task Inactive_region_consumes_the_batch_without_writing()
+    {
+        var (stream, payload) = await SampleEventForNewStreamAsync();
+        await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionB, CancellationToken.None);
+
+        var response = await Relay().Invoke(payload, TestContexts.Create(_log), CancellationToken.None);
+
+        Assert.Equal("{\"batchItemFailures\":[]}", Encoding.UTF8.GetString(response));
+        Assert.Empty(await TargetRecordsAsync(stream));
+        var checkpoints = await new CheckpointStore(fixture.DynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System).ReadAsync(stream, CancellationToken.None);
+        Assert.Empty(checkpoints.Shards);
+        Assert.Contains("not active in us-east-1", _log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Missing_config_item_fails_the_batch_and_writes_nothing()
+    {
+        var (stream, payload) = await SampleEventForNewStreamAsync();
+
+        var error = await Assert.ThrowsAsync<ActiveRegionConfigMissingException>(() => Relay().Invoke(payload, TestContexts.Create(_log), CancellationToken.None));
+
+        Assert.Contains($"'{stream}'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await TargetRecordsAsync(stream));
+    }
+
+    [Fact]
+    public async Task Unreadable_config_table_fails_the_batch_and_writes_nothing()
+    {
+        var (stream, payload) = await SampleEventForNewStreamAsync();
+        await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionA, CancellationToken.None);
+        var environment = LocalRelayEnvironment.For(fixture.Cloud, fixture.RegionA, fixture.RegionB);
+        environment[RelayEnvironment.DynamoDbEndpoint] = $"http://127.0.0.1:{ClosedPort()}";
+
+        await Assert.ThrowsAnyAsync<Exception>(() => RelayFactory.CreateHandler(environment)(payload, TestContexts.Create(_log), CancellationToken.None));
+
+        Assert.Empty(await TargetRecordsAsync(stream));
+    }
+
+    private LambdaHandler Relay() => RelayFactory.CreateHandler(LocalRelayEnvironment.For(fixture.Cloud, fixture.RegionA, fixture.RegionB));
+
+    /// <summary>The sample event, pointed at a new stream that exists (empty) in region B.</summary>
+    private async Task<(string Stream, byte[] Payload)> SampleEventForNewStreamAsync()
+    {
+        var stream = LocalCloudFixture.UniqueStreamName("gate");
+        var target = fixture.Cloud.CreateKinesisClient(fixture.RegionB);
+        await target.CreateStreamAsync(stream, 1, CancellationToken.None);
+        await target.WaitUntilActiveAsync(stream, CancellationToken.None);
+        var sample = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "events", "relay-kinesis.json"));
+        return (stream, Encoding.UTF8.GetBytes(sample.Replace("stream/kds-stream-1", $"stream/{stream}", StringComparison.Ordinal)));
+    }
+
+    private async Task<IEnumerable<Replicator.Aws.Kinesis.KinesisRecord>> TargetRecordsAsync(string stream) =>
+        (await StreamContents.ReadAsync(fixture.Cloud.CreateKinesisClient(fixture.RegionB), stream, CancellationToken.None)).SelectMany(s => s.Records);
+
+    private static Dictionary<string, string[]> PerKey(IEnumerable<(string Key, byte[] Data)> records) =>
+        records.GroupBy(r => r.Key).ToDictionary(g => g.Key, g => g.Select(r => Convert.ToBase64String(r.Data)).ToArray());
+
+    private static int ClosedPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
