@@ -26,20 +26,14 @@ public static class NodeTooling
                 : throw new LocalCloudException($"{LocalDirectoryVariable} is '{overridden}', which has no package.json.");
         }
 
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        try
         {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                var candidate = Path.Combine(directory.FullName, "local");
-                if (File.Exists(Path.Combine(candidate, "package.json")) && File.Exists(Path.Combine(directory.FullName, "Replicator.slnx")))
-                {
-                    return candidate;
-                }
-            }
+            return Path.Combine(RepositoryLayout.Root(), "local");
         }
-
-        throw new LocalCloudException(
-            $"Cannot find the project's local/package.json above '{Environment.CurrentDirectory}'. Run from the repository, or set {LocalDirectoryVariable}.");
+        catch (DirectoryNotFoundException e)
+        {
+            throw new LocalCloudException($"{e.Message} Or set {LocalDirectoryVariable} to the project's local/ folder.", e);
+        }
     }
 
     /// <summary>Checks that Node.js is new enough, and installs the emulators if they are not installed yet.</summary>

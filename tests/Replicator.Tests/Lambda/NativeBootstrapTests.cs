@@ -1,0 +1,81 @@
+using System.Text;
+using System.Text.Json;
+using Replicator.Lambda;
+using Replicator.Lambda.Runtime;
+using Replicator.LocalCloud.Demo;
+using Replicator.LocalCloud.RuntimeApi;
+using Replicator.LocalCloud.Verification;
+using Replicator.Tests.LocalCloud;
+
+namespace Replicator.Tests.Lambda;
+
+/// <summary>The shipped artifact itself: the Native AOT bootstrap, run as a process against the local Runtime API.</summary>
+[Collection(LocalCloudCollection.Name)]
+[Trait("Category", "NativeAot")]
+public sealed class NativeBootstrapTests(LocalCloudFixture cloud, PublishedBootstrapFixture published) : IClassFixture<PublishedBootstrapFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public void Publishing_reports_no_trim_or_aot_warnings()
+    {
+        Assert.Empty(published.Warnings);
+        Assert.True(File.Exists(published.Bootstrap));
+    }
+
+    [Fact]
+    public async Task Relays_a_real_Kinesis_event_from_the_sample_into_region_B()
+    {
+        var stream = LocalCloudFixture.UniqueStreamName("aot");
+        var target = cloud.Cloud.CreateKinesisClient(cloud.RegionB);
+        await target.CreateStreamAsync(stream, 1, CancellationToken.None);
+        await target.WaitUntilActiveAsync(stream, CancellationToken.None);
+        await ReplicatorTables.SetActiveRegionAsync(cloud.DynamoDb, stream, cloud.RegionA, CancellationToken.None);
+        var sample = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "events", "relay-kinesis.json"));
+        var payload = Encoding.UTF8.GetBytes(sample.Replace("stream/kds-stream-1", $"stream/{stream}", StringComparison.Ordinal));
+
+        await using var runtimeApi = LocalRuntimeApi.Start();
+        var environment = LocalRelayEnvironment.For(cloud.Cloud, cloud.RegionA, cloud.RegionB);
+        environment[LambdaRuntime.HandlerVariable] = "relay";
+        environment[LambdaRuntime.RuntimeApiVariable] = runtimeApi.Address;
+        using var bootstrap = BootstrapBuild.Start(published.Bootstrap, environment);
+        var output = bootstrap.StandardOutput.ReadToEndAsync();
+        try
+        {
+            var outcome = await runtimeApi.InvokeAsync(payload, Timeout).WaitAsync(Timeout);
+
+            Assert.False(outcome.IsError, outcome.ErrorBody);
+            Assert.Equal("{\"batchItemFailures\":[]}", Encoding.UTF8.GetString(outcome.Response!));
+        }
+        finally
+        {
+            bootstrap.Kill();
+            await bootstrap.WaitForExitAsync();
+        }
+
+        var arrived = (await StreamContents.ReadAsync(target, stream, CancellationToken.None)).SelectMany(s => s.Records).ToArray();
+        var sent = JsonSerializer.Deserialize(payload, LambdaEventsJsonContext.Default.KinesisEvent)!.Records!;
+        Assert.Equal(sent.Count, arrived.Length);
+        Assert.Equal(sent.Select(r => r.Kinesis!.Data!).Select(Convert.ToBase64String).Order(), arrived.Select(r => Convert.ToBase64String(r.Data)).Order());
+        var messages = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("message").GetString());
+        Assert.Contains(messages, message => message!.Contains("\"replicated\":3", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Unknown_handler_is_reported_as_an_init_error_and_the_process_exits()
+    {
+        await using var runtimeApi = LocalRuntimeApi.Start();
+        using var bootstrap = BootstrapBuild.Start(published.Bootstrap, new Dictionary<string, string>
+        {
+            [LambdaRuntime.HandlerVariable] = "relya",
+            [LambdaRuntime.RuntimeApiVariable] = runtimeApi.Address,
+        });
+
+        var initError = await runtimeApi.InitError.WaitAsync(Timeout);
+        await bootstrap.WaitForExitAsync().WaitAsync(Timeout);
+
+        Assert.Equal(nameof(UnknownHandlerException), initError.ErrorType);
+        Assert.Contains("relay", initError.ErrorBody, StringComparison.Ordinal);
+        Assert.NotEqual(0, bootstrap.ExitCode);
+    }
+}
