@@ -1,1 +1,15 @@
-return 0;
+using Replicator.Benchmarks.ColdStart;
+
+// Usage: dotnet run -c Release --project tests/Replicator.Benchmarks -- coldstart [--quick]
+// Each benchmark prints a table against its baseline and ends with one JSON line of figures.
+return args switch
+{
+    ["coldstart", .. var rest] => await ColdStartBenchmark.RunAsync(quick: rest.Contains("--quick")),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Replicator.Benchmarks coldstart [--quick]");
+    return 2;
+}
