@@ -86,24 +86,22 @@ public sealed class EmulatorProcess : IAsyncDisposable
         }
         catch (Exception e)
         {
-            KillQuietly(process);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            await Task.WhenAll(stdoutPump, stderrPump).ConfigureAwait(false);
-            Running.TryRemove(process.Id, out _);
-            process.Dispose();
-            await log.DisposeAsync().ConfigureAwait(false);
+            await StopAsync(process, log, stdoutPump, stderrPump).ConfigureAwait(false);
             throw e is TimeoutException ? new LocalCloudException($"The {name} emulator did not start within {StartTimeout.TotalSeconds} s; see {logPath}.", e) : e;
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => StopAsync(_process, _log, _stdoutPump, _stderrPump);
+
+    private static async ValueTask StopAsync(Process process, StreamWriter log, Task stdoutPump, Task stderrPump)
     {
-        KillQuietly(_process);
-        await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        await Task.WhenAll(_stdoutPump, _stderrPump).ConfigureAwait(false);
-        Running.TryRemove(_process.Id, out _);
-        _process.Dispose();
-        await _log.DisposeAsync().ConfigureAwait(false);
+        KillQuietly(process);
+        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        // The pumps end once the killed process's pipes close; only then may the log close under them.
+        await Task.WhenAll(stdoutPump, stderrPump).ConfigureAwait(false);
+        Running.TryRemove(process.Id, out _);
+        process.Dispose();
+        await log.DisposeAsync().ConfigureAwait(false);
     }
 
     private static bool TryReadPort(string line, out int port)

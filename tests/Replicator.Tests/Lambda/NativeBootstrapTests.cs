@@ -26,13 +26,9 @@ public sealed class NativeBootstrapTests(LocalCloudFixture cloud, PublishedBoots
     [Fact]
     public async Task Relays_a_real_Kinesis_event_from_the_sample_into_region_B()
     {
-        var stream = LocalCloudFixture.UniqueStreamName("aot");
-        var target = cloud.Cloud.CreateKinesisClient(cloud.RegionB);
-        await target.CreateStreamAsync(stream, 1, CancellationToken.None);
-        await target.WaitUntilActiveAsync(stream, CancellationToken.None);
+        var stream = await cloud.CreateStreamAsync("aot", cloud.RegionB);
         await ReplicatorTables.SetActiveRegionAsync(cloud.DynamoDb, stream, cloud.RegionA, CancellationToken.None);
-        var sample = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "events", "relay-kinesis.json"));
-        var payload = Encoding.UTF8.GetBytes(sample.Replace("stream/kds-stream-1", $"stream/{stream}", StringComparison.Ordinal));
+        var payload = LocalCloudFixture.SampleRelayEvent(stream);
 
         await using var runtimeApi = LocalRuntimeApi.Start();
         var environment = LocalRelayEnvironment.For(cloud.Cloud, cloud.RegionA, cloud.RegionB);
@@ -53,7 +49,7 @@ public sealed class NativeBootstrapTests(LocalCloudFixture cloud, PublishedBoots
             await bootstrap.WaitForExitAsync();
         }
 
-        var arrived = (await StreamContents.ReadAsync(target, stream, CancellationToken.None)).SelectMany(s => s.Records).ToArray();
+        var arrived = (await StreamContents.ReadAsync(cloud.Cloud.CreateKinesisClient(cloud.RegionB), stream, CancellationToken.None)).SelectMany(s => s.Records).ToArray();
         var sent = JsonSerializer.Deserialize(payload, LambdaEventsJsonContext.Default.KinesisEvent)!.Records!;
         Assert.Equal(sent.Count, arrived.Length);
         Assert.Equal(sent.Select(r => r.Kinesis!.Data!).Select(Convert.ToBase64String).Order(), arrived.Select(r => Convert.ToBase64String(r.Data)).Order());

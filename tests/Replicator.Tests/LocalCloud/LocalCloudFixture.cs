@@ -1,3 +1,4 @@
+using System.Text;
 using Amazon.DynamoDBv2;
 using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.Emulators;
@@ -19,6 +20,23 @@ public sealed class LocalCloudFixture : IAsyncLifetime
     public string RegionB => TwoRegionCloud.DefaultRegionB;
 
     public static string UniqueStreamName(string purpose) => $"{purpose}-{Guid.NewGuid():N}"[..Math.Min(purpose.Length + 13, 128)];
+
+    /// <summary>Creates a stream with a new name in <paramref name="region"/> and waits until it is active.</summary>
+    public async Task<string> CreateStreamAsync(string purpose, string region, int shards = 1)
+    {
+        var stream = UniqueStreamName(purpose);
+        var kinesis = Cloud.CreateKinesisClient(region);
+        await kinesis.CreateStreamAsync(stream, shards, CancellationToken.None);
+        await kinesis.WaitUntilActiveAsync(stream, CancellationToken.None);
+        return stream;
+    }
+
+    /// <summary>events/relay-kinesis.json, the sample event a region-A relay gets, pointed at <paramref name="stream"/>.</summary>
+    public static byte[] SampleRelayEvent(string stream)
+    {
+        var sample = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "events", "relay-kinesis.json"));
+        return Encoding.UTF8.GetBytes(sample.Replace("stream/kds-stream-1", $"stream/{stream}", StringComparison.Ordinal));
+    }
 
     public async Task InitializeAsync()
     {

@@ -14,10 +14,8 @@ public sealed class LocalEventSourceMappingTests(LocalCloudFixture fixture)
     [Fact]
     public async Task Sends_Lambda_shaped_events_and_resumes_at_the_named_batch_item_failure()
     {
-        var stream = LocalCloudFixture.UniqueStreamName("esm");
+        var stream = await fixture.CreateStreamAsync("esm", fixture.RegionA);
         var kinesis = fixture.Cloud.CreateKinesisClient(fixture.RegionA);
-        await kinesis.CreateStreamAsync(stream, 1, CancellationToken.None);
-        await kinesis.WaitUntilActiveAsync(stream, CancellationToken.None);
         var put = await kinesis.PutRecordsAsync(
             new PutRecordsRequest(stream, Enumerable.Range(0, 10).Select(i => new PutRecordsRequestEntry(Encoding.UTF8.GetBytes($"r{i}"), "k")).ToArray()),
             CancellationToken.None);

@@ -80,12 +80,8 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
     /// <summary>The sample event, pointed at a new stream that exists (empty) in region B.</summary>
     private async Task<(string Stream, byte[] Payload)> SampleEventForNewStreamAsync()
     {
-        var stream = LocalCloudFixture.UniqueStreamName("gate");
-        var target = fixture.Cloud.CreateKinesisClient(fixture.RegionB);
-        await target.CreateStreamAsync(stream, 1, CancellationToken.None);
-        await target.WaitUntilActiveAsync(stream, CancellationToken.None);
-        var sample = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "events", "relay-kinesis.json"));
-        return (stream, Encoding.UTF8.GetBytes(sample.Replace("stream/kds-stream-1", $"stream/{stream}", StringComparison.Ordinal)));
+        var stream = await fixture.CreateStreamAsync("gate", fixture.RegionB);
+        return (stream, LocalCloudFixture.SampleRelayEvent(stream));
     }
 
     private async Task<IEnumerable<Replicator.Aws.Kinesis.KinesisRecord>> TargetRecordsAsync(string stream) =>
