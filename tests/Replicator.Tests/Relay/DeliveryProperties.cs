@@ -1,0 +1,92 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Replicator.Aws.Kinesis;
+using Replicator.Relay;
+using Replicator.Tests.Fakes;
+
+namespace Replicator.Tests.Relay;
+
+/// <summary>
+/// For any batch and any pattern of per-record and whole-request failures, delivery never sends a
+/// key's record before every earlier record of that key is durable, never puts two records of a key
+/// in one request, never exceeds the request limits, and ends with every record delivered once.
+/// </summary>
+public sealed class DeliveryProperties
+{
+    // Small limits so that generated batches hit them often.
+    private static readonly PutRecordsLimits Limits = new(MaxRecords: 7, MaxBytes: 400);
+
+    [Property(MaxTest = 300)]
+    public Property Per_key_order_and_limits_hold_under_any_failure_pattern(NonEmptyArray<RecordShape> shapes, int failureSeed, byte failurePercent)
+    {
+        var records = shapes.Get.Select((shape, index) => new SourceRecord(
+            index,
+            (1000 + index).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            $"k{shape.Key % 9}",
+            BitConverter.GetBytes(index).Concat(new byte[shape.Padding % 120]).ToArray(),
+            DateTimeOffset.UnixEpoch)).ToArray();
+        var target = new CheckingTarget(records, new Random(failureSeed), (failurePercent % 90) / 100.0);
+
+        var outcome = new RecordDelivery(target, Limits, new SkipShortWaitsTimeProvider())
+            .DeliverAsync("orders", records, DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None).GetAwaiter().GetResult();
+
+        return (target.Violations.Count == 0).Label(string.Join("; ", target.Violations.Take(3)))
+            .And(outcome.DurablePrefix == records.Length).Label($"durable prefix {outcome.DurablePrefix} of {records.Length}")
+            .And(target.LandedCount.All(n => n == 1)).Label("every record landed exactly once");
+    }
+
+    public sealed record RecordShape(byte Key, byte Padding);
+
+    /// <summary>Fails records and requests at random, and checks each request against what has landed so far.</summary>
+    private sealed class CheckingTarget(IReadOnlyList<SourceRecord> records, Random random, double failureRate) : IPutRecordsTarget
+    {
+        public List<string> Violations { get; } = [];
+
+        public int[] LandedCount { get; } = new int[records.Count];
+
+        public Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken)
+        {
+            var sent = request.Records.Select(entry => records[BitConverter.ToInt32(entry.Data, 0)]).ToArray();
+            Check(sent);
+            if (random.NextDouble() < failureRate / 3)
+            {
+                throw RecordingTarget.Throttled();
+            }
+
+            var results = sent.Select(record =>
+            {
+                if (random.NextDouble() < failureRate)
+                {
+                    return new PutRecordsResultEntry(null, null, "ProvisionedThroughputExceededException", "injected");
+                }
+
+                LandedCount[record.Index]++;
+                return new PutRecordsResultEntry(record.SequenceNumber, "shardId-000000000000", null, null);
+            }).ToArray();
+            return Task.FromResult(new PutRecordsResponse(results.Count(r => !r.Succeeded), results));
+        }
+
+        private void Check(SourceRecord[] sent)
+        {
+            if (sent.Length > Limits.MaxRecords || (sent.Length > 1 && sent.Sum(r => r.RequestBytes) > Limits.MaxBytes))
+            {
+                Violations.Add($"request of {sent.Length} records, {sent.Sum(r => r.RequestBytes)} bytes exceeds the limits");
+            }
+
+            if (sent.GroupBy(r => r.PartitionKey).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            {
+                Violations.Add($"request carries {repeated.Count()} records of key {repeated.Key}");
+            }
+
+            foreach (var record in sent)
+            {
+                var earlier = records.Take(record.Index).Where(r => r.PartitionKey == record.PartitionKey && LandedCount[r.Index] == 0).ToArray();
+                if (earlier.Length > 0)
+                {
+                    Violations.Add($"record {record.Index} of key {record.PartitionKey} sent before earlier record {earlier[0].Index} landed");
+                }
+            }
+        }
+    }
+}
