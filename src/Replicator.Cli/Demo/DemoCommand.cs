@@ -27,11 +27,13 @@ public static class DemoCommand
                 Shards = parse.GetValue(shards),
                 BatchSize = parse.GetValue(batchSize),
             },
+            result => result.DemoFiguresJson(),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(DemoOptions options, CancellationToken cancellationToken)
+    /// <summary>Runs the scenario with a live display, prints the report, and ends with <paramref name="figures"/>' line.</summary>
+    public static async Task<int> RunAsync(DemoOptions options, Func<DemoResult, string> figures, CancellationToken cancellationToken)
     {
         AnsiConsole.MarkupLine($"[bold]Starting the local two-region cloud[/] ({options.RegionA} → {options.RegionB})");
         await using var cloud = await TwoRegionCloud.StartAsync([options.RegionA, options.RegionB], cancellationToken);
@@ -57,6 +59,8 @@ public static class DemoCommand
             });
 
         DemoReport.Write(result, options);
+        // The figures line goes to stdout unformatted, so scripts can take the last line.
+        Console.Out.WriteLine(figures(result));
         return result.Passed ? 0 : 1;
     }
 }

@@ -20,6 +20,12 @@ public static class DemoReport
         summary.AddRow("unexpected records", Verdict(check.Unexpected));
         summary.AddRow("replicated up to", result.ReplicatedUpTo is { } upTo ? CommitTimestamps.Format(upTo) : "[red]no watermark[/]");
         summary.AddRow("wall time", $"{result.Wall.TotalSeconds:F1} s");
+        if (result.Faults is { } faults)
+        {
+            summary.AddRow("injected: failed records", faults.FailedRecords.ToString("N0"));
+            summary.AddRow("injected: throttled requests", faults.ThrottledRequests.ToString("N0"));
+            summary.AddRow("injected: crashed invocations", faults.Crashes.ToString("N0"));
+        }
         AnsiConsole.Write(summary);
 
         var shards = new Table().AddColumns("shard", "records", "tail sequence number", $"checkpoint for {options.RegionB}", "commit timestamp", "at tail");
@@ -36,9 +42,6 @@ public static class DemoReport
 
         AnsiConsole.Write(shards);
         AnsiConsole.MarkupLine(result.Passed ? "[green bold]PASS[/]: every record replicated in per-key order" : "[red bold]FAIL[/]");
-
-        // The figures line goes to stdout unformatted, so scripts can take the last line.
-        Console.Out.WriteLine(result.FiguresJson());
     }
 
     private static string Verdict(int count) => count == 0 ? "[green]0[/]" : $"[red]{count:N0}[/]";

@@ -12,19 +12,41 @@ public sealed class CdcProducer(KinesisClient client, string streamName)
 {
     private readonly RecordDelivery _delivery = new(new KinesisPutRecordsTarget(client), PutRecordsLimits.Kinesis, TimeProvider.System);
 
-    /// <summary>Records with <paramref name="keys"/> distinct 10-digit keys (as seed 004's generator makes), commit timestamps one millisecond apart.</summary>
-    public static IReadOnlyList<CdcRecord> Generate(int count, int keys, DateTimeOffset start, int seed = 42)
+    /// <summary>
+    /// Records with <paramref name="keys"/> distinct 10-digit keys (as seed 004's generator makes), commit
+    /// timestamps one millisecond apart. Keys are drawn uniformly, or Zipf-skewed when an exponent is given.
+    /// </summary>
+    public static IReadOnlyList<CdcRecord> Generate(int count, int keys, DateTimeOffset start, double? zipfExponent = null, int seed = 42)
     {
         var random = new Random(seed);
         var keyIds = Enumerable.Range(0, keys).Select(_ => random.NextInt64(1_000_000_000, 10_000_000_000)).ToArray();
+        var pickKey = zipfExponent is { } exponent ? ZipfPicker(keys, exponent, random) : () => random.Next(keys);
         var next = new Dictionary<long, long>();
         return Enumerable.Range(0, count).Select(i =>
         {
-            var key = keyIds[random.Next(keys)];
+            var key = keyIds[pickKey()];
             var n = next.GetValueOrDefault(key);
             next[key] = n + 1;
             return new CdcRecord(key, n, start.AddMilliseconds(i));
         }).ToArray();
+    }
+
+    /// <summary>Draws rank r (0-based) with probability proportional to 1 / (r + 1)^exponent.</summary>
+    private static Func<int> ZipfPicker(int keys, double exponent, Random random)
+    {
+        var cumulative = new double[keys];
+        var total = 0.0;
+        for (var rank = 0; rank < keys; rank++)
+        {
+            total += 1.0 / Math.Pow(rank + 1, exponent);
+            cumulative[rank] = total;
+        }
+
+        return () =>
+        {
+            var index = Array.BinarySearch(cumulative, random.NextDouble() * total);
+            return Math.Min(index < 0 ? ~index : index, keys - 1);
+        };
     }
 
     /// <summary>Writes the records in chunks; returns only once every record is acknowledged.</summary>

@@ -1,4 +1,5 @@
 using Replicator.LocalCloud.Emulators;
+using Replicator.LocalCloud.Faults;
 
 namespace Replicator.LocalCloud.Demo;
 
@@ -17,6 +18,12 @@ public sealed record DemoOptions
     public string RegionB { get; init; } = TwoRegionCloud.DefaultRegionB;
 
     public int BatchSize { get; init; } = 100;
+
+    /// <summary>Key popularity: null for uniform, else Zipf with this exponent (a few hot keys, a long tail).</summary>
+    public double? ZipfExponent { get; init; }
+
+    /// <summary>Faults injected into region A's relay; null for none.</summary>
+    public FaultPlan? Faults { get; init; }
 
     /// <summary>How long replication may take before the demo gives up and reports what is missing.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(3);

@@ -10,25 +10,42 @@ public sealed record DemoResult(
     int Shards,
     IReadOnlyList<ShardResult> ShardResults,
     DateTimeOffset? ReplicatedUpTo,
-    TimeSpan Wall)
+    TimeSpan Wall,
+    InjectedFaults? Faults = null)
 {
     public bool CheckpointsAtTails => ShardResults.All(s => s.CheckpointAtTail);
 
     public bool Passed => Check.Passed && CheckpointsAtTails;
 
-    /// <summary>The one-line figures the demo ends with (DESIGN.md, "Commands and figures").</summary>
-    public string FiguresJson()
+    /// <summary>The one-line figures <c>replicator demo</c> ends with (DESIGN.md, "Commands and figures").</summary>
+    public string DemoFiguresJson() => FiguresJson(
+        ("produced", Check.Produced),
+        ("replicated", Check.Found),
+        ("missing", Check.Missing),
+        ("order_violations", Check.OrderViolations),
+        ("shards", Shards),
+        ("seconds", Math.Round(Wall.TotalSeconds, 2)));
+
+    /// <summary>The one-line figures <c>replicator drill chaos</c> ends with.</summary>
+    public string ChaosFiguresJson() => FiguresJson(
+        ("records", Check.Produced),
+        ("lost", Check.Missing),
+        ("order_violations", Check.OrderViolations),
+        ("duplicates", Check.Duplicates),
+        ("injected_failures", Faults?.Failures ?? 0),
+        ("crashes", Faults?.Crashes ?? 0));
+
+    private static string FiguresJson(params (string Name, double Value)[] figures)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            json.WriteNumber("produced", Check.Produced);
-            json.WriteNumber("replicated", Check.Found);
-            json.WriteNumber("missing", Check.Missing);
-            json.WriteNumber("order_violations", Check.OrderViolations);
-            json.WriteNumber("shards", Shards);
-            json.WriteNumber("seconds", Math.Round(Wall.TotalSeconds, 2));
+            foreach (var (name, value) in figures)
+            {
+                json.WriteNumber(name, value);
+            }
+
             json.WriteEndObject();
         }
 
@@ -40,4 +57,10 @@ public sealed record DemoResult(
 public sealed record ShardResult(string ShardId, int Records, string? TailSequenceNumber, ShardCheckpoint? Checkpoint)
 {
     public bool CheckpointAtTail => TailSequenceNumber is null ? Checkpoint is null : Checkpoint?.SequenceNumber == TailSequenceNumber;
+}
+
+/// <summary>What the fault injection did during a run.</summary>
+public sealed record InjectedFaults(long FailedRecords, long ThrottledRequests, long Crashes)
+{
+    public long Failures => FailedRecords + ThrottledRequests;
 }

@@ -4,6 +4,7 @@ using Replicator.Aws.Kinesis;
 using Replicator.Lambda;
 using Replicator.Lambda.Runtime;
 using Replicator.LocalCloud.EventSourceMapping;
+using Replicator.LocalCloud.Faults;
 using Replicator.LocalCloud.Verification;
 using Replicator.Relay;
 
@@ -35,8 +36,10 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, T
             await kinesis.WaitUntilActiveAsync(options.StreamName, cancellationToken).ConfigureAwait(false);
         }
 
-        var relayA = Mapping(regionA, options.RegionA, options.RegionB);
-        var relayB = Mapping(regionB, options.RegionB, options.RegionA);
+        // Faults strike only A's relay, the one that writes; B's relay is gated off and writes nothing.
+        var faults = options.Faults is { } plan ? new FaultInjection(plan) : null;
+        var relayA = Mapping(regionA, options.RegionA, options.RegionB, faults);
+        var relayB = Mapping(regionB, options.RegionB, options.RegionA, faults: null);
         foreach (var relay in new[] { relayA, relayB })
         {
             relay.Invoked += result =>
@@ -53,7 +56,7 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, T
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var mappings = Task.WhenAll(relayA.RunAsync(stop.Token), relayB.RunAsync(stop.Token));
 
-        var records = CdcProducer.Generate(options.Records, options.Keys, DateTimeOffset.UtcNow.AddHours(-1));
+        var records = CdcProducer.Generate(options.Records, options.Keys, DateTimeOffset.UtcNow.AddHours(-1), options.ZipfExponent);
         var produced = 0;
         await new CdcProducer(regionA, options.StreamName).ProduceAsync(
             records,
@@ -85,15 +88,19 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, T
             checkpoints.Shards.SingleOrDefault(c => c.ShardId == s.ShardId && c.TargetRegion == options.RegionB))).ToArray();
 
         Report(progress, "done", produced, relayA, relayB);
-        return new DemoResult(check, options.Shards, shards, checkpoints.LastReplicatedCommitTimestamp, wall.Elapsed);
+        var injected = faults is null ? null : new InjectedFaults(faults.FailedRecords, faults.ThrottledRequests, faults.Crashes);
+        return new DemoResult(check, options.Shards, shards, checkpoints.LastReplicatedCommitTimestamp, wall.Elapsed, injected);
 
         void Report(IProgress<DemoProgress>? sink, string stage, int count, LocalEventSourceMapping? a, LocalEventSourceMapping? b) =>
             sink?.Report(new DemoProgress(stage, count, a?.RecordsAcknowledged ?? 0, b?.RecordsAcknowledged ?? 0, Interlocked.Read(ref failedInvocations)));
     }
 
-    private LocalEventSourceMapping Mapping(KinesisClient source, string sourceRegion, string targetRegion)
+    private LocalEventSourceMapping Mapping(KinesisClient source, string sourceRegion, string targetRegion, FaultInjection? faults)
     {
-        var relay = RelayFactory.CreateHandler(LocalRelayEnvironment.For(cloud, sourceRegion, targetRegion));
+        var environment = LocalRelayEnvironment.For(cloud, sourceRegion, targetRegion);
+        LambdaHandler relay = faults is null
+            ? RelayFactory.CreateHandler(environment)
+            : faults.Wrap(RelayFactory.Create(environment, faults.Decorate).HandleAsync);
         var functionName = $"kinesis-relay-{sourceRegion}-to-{targetRegion}";
         return new LocalEventSourceMapping(
             source,

@@ -12,8 +12,8 @@ public static class RelayFactory
 {
     public static LambdaHandler CreateHandler(IReadOnlyDictionary<string, string> environment) => Create(environment).HandleAsync;
 
-    /// <param name="targetOverride">A test's fault-injecting stand-in for the target stream; null for the real one.</param>
-    public static RelayFunction Create(IReadOnlyDictionary<string, string> environment, IPutRecordsTarget? targetOverride = null)
+    /// <param name="decorateTarget">Wraps the target stream, e.g. in the local cloud's fault injection; null in production.</param>
+    public static RelayFunction Create(IReadOnlyDictionary<string, string> environment, Func<IPutRecordsTarget, IPutRecordsTarget>? decorateTarget = null)
     {
         var settings = RelaySettings.From(environment);
         var credentials = AwsEnvironment.Credentials(environment);
@@ -27,8 +27,9 @@ public static class RelayFactory
         }
 
         var dynamoDb = new AmazonDynamoDBClient(credentials, dynamoDbConfig);
-        var target = targetOverride ?? new KinesisPutRecordsTarget(new KinesisClient(
+        IPutRecordsTarget target = new KinesisPutRecordsTarget(new KinesisClient(
             new AwsServiceOptions(settings.TargetRegion, credentials, AwsEnvironment.HttpClient) { EndpointOverride = settings.TargetKinesisEndpoint }));
+        target = decorateTarget?.Invoke(target) ?? target;
 
         return new RelayFunction(
             settings,

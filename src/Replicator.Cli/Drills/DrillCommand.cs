@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Replicator.Cli.Demo;
+using Replicator.LocalCloud.Demo;
+using Replicator.LocalCloud.Faults;
+
+namespace Replicator.Cli.Drills;
+
+/// <summary><c>replicator drill &lt;name&gt;</c>: prove a property end to end on the local cloud.</summary>
+public static class DrillCommand
+{
+    public static Command Create() => new("drill", "Prove a property end to end on the local two-region cloud.")
+    {
+        Chaos(),
+    };
+
+    private static Command Chaos()
+    {
+        var records = new Option<int>("--records") { Description = "CDC records to produce", DefaultValueFactory = _ => 100_000 };
+        var keys = new Option<int>("--keys") { Description = "distinct keys, Zipf-skewed", DefaultValueFactory = _ => 1_000 };
+        var command = new Command(
+            "chaos",
+            "Replicate under injected faults (10 % of records failed, 5 % of requests throttled, 1 % of invocations killed after their PutRecords landed) and check every record.")
+        {
+            records, keys,
+        };
+        command.SetAction((parse, cancellationToken) => DemoCommand.RunAsync(
+            new DemoOptions
+            {
+                StreamName = "chaos-stream",
+                Records = parse.GetValue(records),
+                Keys = parse.GetValue(keys),
+                ZipfExponent = 1.1,
+                Faults = FaultPlan.Chaos,
+                Timeout = TimeSpan.FromMinutes(10),
+            },
+            result => result.ChaosFiguresJson(),
+            cancellationToken));
+        return command;
+    }
+}
