@@ -4,6 +4,7 @@ using Replicator.Aws;
 using Replicator.Aws.Json;
 using Replicator.Aws.Kinesis;
 using Replicator.Lambda;
+using Replicator.Telemetry;
 
 namespace Replicator.Relay;
 
@@ -13,7 +14,11 @@ public static class RelayFactory
     public static LambdaHandler CreateHandler(IReadOnlyDictionary<string, string> environment) => Create(environment).HandleAsync;
 
     /// <param name="decorateTarget">Wraps the target stream, e.g. in the local cloud's fault injection; null in production.</param>
-    public static RelayFunction Create(IReadOnlyDictionary<string, string> environment, Func<IPutRecordsTarget, IPutRecordsTarget>? decorateTarget = null)
+    /// <param name="metricsOutput">Where EMF lines go: the function's standard output (CloudWatch Logs) unless a test says otherwise.</param>
+    public static RelayFunction Create(
+        IReadOnlyDictionary<string, string> environment,
+        Func<IPutRecordsTarget, IPutRecordsTarget>? decorateTarget = null,
+        TextWriter? metricsOutput = null)
     {
         var settings = RelaySettings.From(environment);
         var credentials = AwsEnvironment.Credentials(environment);
@@ -36,6 +41,7 @@ public static class RelayFactory
             new ActiveRegionGate(dynamoDb, settings.ConfigTable, settings.SourceRegion, settings.GateCacheTtl, time),
             new RecordDelivery(target, PutRecordsLimits.Kinesis, time),
             new CheckpointStore(dynamoDb, settings.CheckpointTable, time),
+            new RelayMetrics(new EmbeddedMetrics(metricsOutput ?? Console.Out, time), settings.TargetRegion, time),
             time);
     }
 }

@@ -9,16 +9,34 @@ namespace Replicator.Relay;
 /// per-key order, checkpoint the durable prefix, and name the first record that is not durable so the
 /// event source mapping resumes exactly there.
 /// </summary>
-public sealed class RelayFunction(RelaySettings settings, ActiveRegionGate gate, RecordDelivery delivery, CheckpointStore checkpoints, TimeProvider time)
+public sealed class RelayFunction(
+    RelaySettings settings,
+    ActiveRegionGate gate,
+    RecordDelivery delivery,
+    CheckpointStore checkpoints,
+    RelayMetrics metrics,
+    TimeProvider time)
 {
     /// <summary>Time kept back from the invocation's deadline for the checkpoint write and the response.</summary>
     public static readonly TimeSpan ReservedForCheckpoint = TimeSpan.FromSeconds(2);
 
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
     {
-        var kinesisEvent = Deserialize(payload);
-        var (response, report) = await ReplicateAsync(SourceBatch.From(kinesisEvent), context, cancellationToken).ConfigureAwait(false);
+        var batch = SourceBatch.From(Deserialize(payload));
+        StreamsEventResponse response;
+        BatchReport report;
+        try
+        {
+            (response, report) = await ReplicateAsync(batch, context, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            metrics.BatchFailed(batch.StreamName, context.AwsRequestId);
+            throw;
+        }
+
         context.Logger.LogInformation(JsonSerializer.Serialize(report, RelayJsonContext.Default.BatchReport));
+        metrics.BatchDone(batch, report, context.AwsRequestId);
         return JsonSerializer.SerializeToUtf8Bytes(response, LambdaEventsJsonContext.Default.StreamsEventResponse);
     }
 

@@ -6,6 +6,7 @@ using Replicator.Lambda;
 using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.Verification;
 using Replicator.Relay;
+using Replicator.Telemetry;
 using Replicator.Tests.Fakes;
 
 namespace Replicator.Tests.LocalCloud;
@@ -34,6 +35,9 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
         var shard = Assert.Single(checkpoints.Shards);
         Assert.Equal(sent[^1].SequenceNumber, shard.SequenceNumber);
         Assert.Equal(CommitTimestamps.TryRead(sent[^1].Data), checkpoints.LastReplicatedCommitTimestamp);
+        Assert.Equal(3, EmfTotal(MetricNames.RecordsReplicated));
+        Assert.Equal(sent.Sum(r => r.Data.Length), EmfTotal(MetricNames.BytesReplicated));
+        Assert.Equal(0, EmfTotal(MetricNames.GatedRecords));
     }
 
     [Fact]
@@ -49,6 +53,8 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
         var checkpoints = await new CheckpointStore(fixture.DynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System).ReadAsync(stream, CancellationToken.None);
         Assert.Empty(checkpoints.Shards);
         Assert.Contains("not active in us-east-1", _log.ToString(), StringComparison.Ordinal);
+        Assert.Equal(3, EmfTotal(MetricNames.GatedRecords));
+        Assert.Equal(0, EmfTotal(MetricNames.RecordsReplicated));
     }
 
     [Fact]
@@ -60,6 +66,7 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
 
         Assert.Contains($"'{stream}'", error.Message, StringComparison.Ordinal);
         Assert.Empty(await TargetRecordsAsync(stream));
+        Assert.Equal(1, EmfTotal(MetricNames.BatchFailures));
     }
 
     [Fact]
@@ -70,12 +77,12 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
         var environment = LocalRelayEnvironment.For(fixture.Cloud, fixture.RegionA, fixture.RegionB);
         environment[RelayEnvironment.DynamoDbEndpoint] = $"http://127.0.0.1:{ClosedPort()}";
 
-        await Assert.ThrowsAnyAsync<Exception>(() => RelayFactory.CreateHandler(environment)(payload, TestContexts.Create(_log), CancellationToken.None));
+        await Assert.ThrowsAnyAsync<Exception>(() => RelayFactory.Create(environment, metricsOutput: _log).HandleAsync(payload, TestContexts.Create(_log), CancellationToken.None));
 
         Assert.Empty(await TargetRecordsAsync(stream));
     }
 
-    private LambdaHandler Relay() => RelayFactory.CreateHandler(LocalRelayEnvironment.For(fixture.Cloud, fixture.RegionA, fixture.RegionB));
+    private LambdaHandler Relay() => RelayFactory.Create(LocalRelayEnvironment.For(fixture.Cloud, fixture.RegionA, fixture.RegionB), metricsOutput: _log).HandleAsync;
 
     /// <summary>The sample event, pointed at a new stream that exists (empty) in region B.</summary>
     private async Task<(string Stream, byte[] Payload)> SampleEventForNewStreamAsync()
@@ -86,6 +93,13 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
 
     private async Task<IEnumerable<Replicator.Aws.Kinesis.KinesisRecord>> TargetRecordsAsync(string stream) =>
         (await StreamContents.ReadAsync(fixture.Cloud.CreateKinesisClient(fixture.RegionB), stream, CancellationToken.None)).SelectMany(s => s.Records);
+
+    /// <summary>The sum of one metric over the EMF lines the relay wrote.</summary>
+    private double EmfTotal(string metric) =>
+        _log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(line => line.TryGetProperty("_aws", out _) && line.TryGetProperty(metric, out _))
+            .Sum(line => line.GetProperty(metric).GetDouble());
 
     private static Dictionary<string, string[]> PerKey(IEnumerable<(string Key, byte[] Data)> records) =>
         records.GroupBy(r => r.Key).ToDictionary(g => g.Key, g => g.Select(r => Convert.ToBase64String(r.Data)).ToArray());

@@ -15,7 +15,7 @@ internal sealed class RunningRelay : IAsyncDisposable
     public RunningRelay(LocalCloudFixture fixture, string stream, IReadOnlyDictionary<string, string> environment, TextWriter log)
     {
         var source = fixture.Cloud.CreateKinesisClient(environment[RelayEnvironment.SourceRegion]);
-        LambdaHandler relay = RelayFactory.CreateHandler(environment);
+        LambdaHandler relay = RelayFactory.Create(environment, metricsOutput: log).HandleAsync;
         _mapping = new LocalEventSourceMapping(
             source,
             stream,

@@ -1,0 +1,26 @@
+namespace Replicator.Telemetry;
+
+/// <summary>
+/// Every metric the functions emit, in one place: the code emits these, and the template's alarms and
+/// dashboard may only use these (the template tests check that).
+/// </summary>
+public static class MetricNames
+{
+    public const string Namespace = "KinesisReplicator";
+
+    public const string RecordsReplicated = "RecordsReplicated";
+    public const string BytesReplicated = "BytesReplicated";
+    public const string ReplicationLatencyMs = "ReplicationLatencyMs";
+    public const string PutRecordsRetries = "PutRecordsRetries";
+    public const string ThrottledRecords = "ThrottledRecords";
+    public const string GatedRecords = "GatedRecords";
+    public const string BatchFailures = "BatchFailures";
+    public const string CheckpointLagSeconds = "CheckpointLagSeconds";
+    public const string RecordsWithoutCommitTimestamp = "RecordsWithoutCommitTimestamp";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        RecordsReplicated, BytesReplicated, ReplicationLatencyMs, PutRecordsRetries, ThrottledRecords,
+        GatedRecords, BatchFailures, CheckpointLagSeconds, RecordsWithoutCommitTimestamp,
+    ];
+}
