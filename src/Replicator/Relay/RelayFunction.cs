@@ -57,7 +57,8 @@ public sealed class RelayFunction(
         }
 
         var deadline = time.GetUtcNow() + context.RemainingTime - ReservedForCheckpoint;
-        var outcome = await delivery.DeliverAsync(settings.TargetStreamName ?? batch.StreamName, records, deadline, cancellationToken).ConfigureAwait(false);
+        var targetStream = settings.TargetStreamName ?? batch.StreamName;
+        var outcome = await delivery.DeliverAsync(targetStream, records, deadline, cancellationToken).ConfigureAwait(false);
 
         var missingTimestamps = 0;
         CheckpointAdvance? advance = null;
@@ -77,8 +78,9 @@ public sealed class RelayFunction(
             }
         }
 
-        if (outcome.Error is { } error)
+        if (outcome.Error is { } rawError)
         {
+            var error = RelayTargetException.Explain(rawError, settings, targetStream) ?? rawError;
             context.Logger.LogError(
                 $"Replicating {batch.StreamName}/{batch.ShardId} to {settings.TargetRegion} stopped at sequence number {records[outcome.DurablePrefix].SequenceNumber}: {error.GetType().Name}: {error.Message}");
             if (outcome.DurablePrefix == 0)

@@ -82,6 +82,22 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
         Assert.Empty(await TargetRecordsAsync(stream));
     }
 
+    [Fact]
+    public async Task Missing_target_stream_fails_the_batch_with_an_error_naming_the_settings()
+    {
+        var stream = LocalCloudFixture.UniqueStreamName("nostream");
+        await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionA, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<RelayTargetException>(
+            () => Relay().Invoke(LocalCloudFixture.SampleRelayEvent(stream), TestContexts.Create(_log), CancellationToken.None));
+
+        Assert.Contains($"'{stream}' does not exist in {fixture.RegionB}", error.Message, StringComparison.Ordinal);
+        Assert.Contains(RelayEnvironment.TargetRegion, error.Message, StringComparison.Ordinal);
+        Assert.Contains(RelayEnvironment.TargetStreamName, error.Message, StringComparison.Ordinal);
+        var checkpoints = await new CheckpointStore(fixture.DynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System).ReadAsync(stream, CancellationToken.None);
+        Assert.Empty(checkpoints.Shards);
+    }
+
     private LambdaHandler Relay() => RelayFactory.Create(LocalRelayEnvironment.For(fixture.Cloud, fixture.RegionA, fixture.RegionB), metricsOutput: _log).HandleAsync;
 
     /// <summary>The sample event, pointed at a new stream that exists (empty) in region B.</summary>
