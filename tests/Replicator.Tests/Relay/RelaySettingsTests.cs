@@ -1,3 +1,4 @@
+using Replicator.Lambda;
 using Replicator.Relay;
 
 namespace Replicator.Tests.Relay;
@@ -34,7 +35,7 @@ public sealed class RelaySettingsTests
         var environment = Seed004Environment();
         environment.Remove(name);
 
-        var error = Assert.Throws<RelaySettingsException>(() => RelaySettings.From(environment));
+        var error = Assert.Throws<SettingsException>(() => RelaySettings.From(environment));
 
         Assert.Equal(name, error.Setting);
         Assert.StartsWith(name, error.Message, StringComparison.Ordinal);
@@ -46,7 +47,7 @@ public sealed class RelaySettingsTests
         var environment = Seed004Environment();
         environment[RelayEnvironment.TargetRegion] = "US-EAST-1";
 
-        var error = Assert.Throws<RelaySettingsException>(() => RelaySettings.From(environment));
+        var error = Assert.Throws<SettingsException>(() => RelaySettings.From(environment));
 
         Assert.Equal(RelayEnvironment.TargetRegion, error.Setting);
         Assert.Contains("own region", error.Message, StringComparison.Ordinal);
@@ -61,6 +62,6 @@ public sealed class RelaySettingsTests
         var environment = Seed004Environment();
         environment[name] = value;
 
-        Assert.Equal(name, Assert.Throws<RelaySettingsException>(() => RelaySettings.From(environment)).Setting);
+        Assert.Equal(name, Assert.Throws<SettingsException>(() => RelaySettings.From(environment)).Setting);
     }
 }

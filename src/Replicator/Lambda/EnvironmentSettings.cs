@@ -1,0 +1,44 @@
+using System.Globalization;
+
+namespace Replicator.Lambda;
+
+/// <summary>Reads a function's settings from its environment; every failure names the variable.</summary>
+public static class EnvironmentSettings
+{
+    public static string Required(IReadOnlyDictionary<string, string> environment, string name) =>
+        Optional(environment, name) ?? throw new SettingsException(name, "is not set.");
+
+    public static string? Optional(IReadOnlyDictionary<string, string> environment, string name) =>
+        environment.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+    /// <summary>A comma-separated list that must name at least one item.</summary>
+    public static IReadOnlyList<string> RequiredList(IReadOnlyDictionary<string, string> environment, string name)
+    {
+        var items = Required(environment, name).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return items.Length > 0 ? items : throw new SettingsException(name, "names nothing; expected a comma-separated list.");
+    }
+
+    public static Uri? OptionalUri(IReadOnlyDictionary<string, string> environment, string name)
+    {
+        if (Optional(environment, name) is not { } text)
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri)
+            ? uri
+            : throw new SettingsException(name, $"'{text}' is not an absolute URL.");
+    }
+
+    public static TimeSpan Seconds(IReadOnlyDictionary<string, string> environment, string name, TimeSpan fallback, double max)
+    {
+        if (Optional(environment, name) is not { } text)
+        {
+            return fallback;
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds <= max
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new SettingsException(name, $"'{text}' is not a number of seconds between 0 and {max}.");
+    }
+}
