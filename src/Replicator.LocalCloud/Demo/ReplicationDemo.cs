@@ -97,7 +97,7 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, T
 
     private LocalEventSourceMapping Mapping(KinesisClient source, string sourceRegion, string targetRegion, FaultInjection? faults)
     {
-        var environment = LocalRelayEnvironment.For(cloud, sourceRegion, targetRegion);
+        var environment = LocalFunctionEnvironment.Relay(cloud, sourceRegion, targetRegion);
         LambdaHandler relay = RelayFactory.Create(environment, faults is null ? null : faults.Decorate, functionLog).HandleAsync;
         relay = faults is null ? relay : faults.Wrap(relay);
         var functionName = $"kinesis-relay-{sourceRegion}-to-{targetRegion}";

@@ -1,3 +1,4 @@
+using Replicator.Monitoring;
 using Replicator.Relay;
 
 namespace Replicator.Lambda;
@@ -12,6 +13,7 @@ public static class FunctionCatalog
         new(StringComparer.Ordinal)
         {
             ["relay"] = (environment, _) => Task.FromResult(RelayFactory.CreateHandler(environment)),
+            ["lag-monitor"] = (environment, _) => Task.FromResult(LagMonitorFunction.CreateHandler(environment)),
         };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

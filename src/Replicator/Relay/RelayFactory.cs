@@ -1,5 +1,3 @@
-using Amazon;
-using Amazon.DynamoDBv2;
 using Replicator.Aws;
 using Replicator.Aws.Json;
 using Replicator.Aws.Kinesis;
@@ -24,14 +22,7 @@ public static class RelayFactory
         var credentials = AwsEnvironment.Credentials(environment);
         var time = TimeProvider.System;
 
-        var dynamoDbConfig = new AmazonDynamoDBConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(settings.SourceRegion) };
-        if (settings.DynamoDbEndpoint is { } endpoint)
-        {
-            dynamoDbConfig.ServiceURL = endpoint.ToString();
-            dynamoDbConfig.AuthenticationRegion = settings.SourceRegion;
-        }
-
-        var dynamoDb = new AmazonDynamoDBClient(credentials, dynamoDbConfig);
+        var dynamoDb = DynamoDbClients.Create(settings.SourceRegion, credentials, settings.DynamoDbEndpoint);
         IPutRecordsTarget target = new KinesisPutRecordsTarget(new KinesisClient(
             new AwsServiceOptions(settings.TargetRegion, credentials, AwsEnvironment.HttpClient) { EndpointOverride = settings.TargetKinesisEndpoint }));
         target = decorateTarget?.Invoke(target) ?? target;

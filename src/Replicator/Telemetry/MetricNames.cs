@@ -17,10 +17,11 @@ public static class MetricNames
     public const string BatchFailures = "BatchFailures";
     public const string CheckpointLagSeconds = "CheckpointLagSeconds";
     public const string RecordsWithoutCommitTimestamp = "RecordsWithoutCommitTimestamp";
+    public const string RecordsBehind = "RecordsBehind";
 
     public static IReadOnlyList<string> All { get; } =
     [
         RecordsReplicated, BytesReplicated, ReplicationLatencyMs, PutRecordsRetries, ThrottledRecords,
-        GatedRecords, BatchFailures, CheckpointLagSeconds, RecordsWithoutCommitTimestamp,
+        GatedRecords, BatchFailures, CheckpointLagSeconds, RecordsWithoutCommitTimestamp, RecordsBehind,
     ];
 }

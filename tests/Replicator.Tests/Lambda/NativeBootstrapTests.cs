@@ -31,7 +31,7 @@ public sealed class NativeBootstrapTests(LocalCloudFixture cloud, PublishedBoots
         var payload = LocalCloudFixture.SampleRelayEvent(stream);
 
         await using var runtimeApi = LocalRuntimeApi.Start();
-        var environment = LocalRelayEnvironment.For(cloud.Cloud, cloud.RegionA, cloud.RegionB);
+        var environment = LocalFunctionEnvironment.Relay(cloud.Cloud, cloud.RegionA, cloud.RegionB);
         environment[LambdaRuntime.HandlerVariable] = "relay";
         environment[LambdaRuntime.RuntimeApiVariable] = runtimeApi.Address;
         using var bootstrap = BootstrapBuild.Start(published.Bootstrap, environment);
@@ -55,6 +55,36 @@ public sealed class NativeBootstrapTests(LocalCloudFixture cloud, PublishedBoots
         Assert.Equal(sent.Select(r => r.Kinesis!.Data!).Select(Convert.ToBase64String).Order(), arrived.Select(r => Convert.ToBase64String(r.Data)).Order());
         var messages = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("message").GetString());
         Assert.Contains(messages, message => message!.Contains("\"replicated\":3", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Lag_monitor_answers_the_scheduled_event_with_the_lag_it_measured()
+    {
+        var stream = await cloud.CreateStreamAsync("aotlag", cloud.RegionA);
+        await ReplicatorTables.SetActiveRegionAsync(cloud.DynamoDb, stream, cloud.RegionA, CancellationToken.None);
+        await new CdcProducer(cloud.Cloud.CreateKinesisClient(cloud.RegionA), stream)
+            .ProduceAsync(CdcProducer.Generate(7, keys: 3, DateTimeOffset.UtcNow), 7, null, CancellationToken.None);
+        await using var runtimeApi = LocalRuntimeApi.Start();
+        var environment = LocalFunctionEnvironment.LagMonitor(cloud.Cloud, cloud.RegionA, [stream], [cloud.RegionB]);
+        environment[LambdaRuntime.HandlerVariable] = "lag-monitor";
+        environment[LambdaRuntime.RuntimeApiVariable] = runtimeApi.Address;
+        using var bootstrap = BootstrapBuild.Start(published.Bootstrap, environment);
+        try
+        {
+            var scheduled = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "events", "lag-monitor-schedule.json"));
+            var outcome = await runtimeApi.InvokeAsync(scheduled, Timeout).WaitAsync(Timeout);
+
+            Assert.False(outcome.IsError, outcome.ErrorBody);
+            using var report = JsonDocument.Parse(outcome.Response!);
+            var measured = Assert.Single(report.RootElement.GetProperty("measured").EnumerateArray());
+            Assert.Equal(stream, measured.GetProperty("streamName").GetString());
+            Assert.Equal(7, measured.GetProperty("recordsBehind").GetInt64());
+        }
+        finally
+        {
+            bootstrap.Kill();
+            await bootstrap.WaitForExitAsync();
+        }
     }
 
     [Fact]

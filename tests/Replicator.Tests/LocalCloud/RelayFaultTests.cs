@@ -134,7 +134,7 @@ public sealed class RelayFaultTests(LocalCloudFixture fixture)
 
     private Dictionary<string, string> RelayEnvironmentFor(string targetRegion)
     {
-        var environment = LocalRelayEnvironment.For(fixture.Cloud, fixture.RegionA, fixture.RegionB);
+        var environment = LocalFunctionEnvironment.Relay(fixture.Cloud, fixture.RegionA, fixture.RegionB);
         environment[RelayEnvironment.TargetRegion] = targetRegion;
         environment[RelayEnvironment.GateCacheTtlSeconds] = GateCacheTtl.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return environment;

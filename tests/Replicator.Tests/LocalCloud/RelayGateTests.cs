@@ -74,7 +74,7 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
     {
         var (stream, payload) = await SampleEventForNewStreamAsync();
         await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionA, CancellationToken.None);
-        var environment = LocalRelayEnvironment.For(fixture.Cloud, fixture.RegionA, fixture.RegionB);
+        var environment = LocalFunctionEnvironment.Relay(fixture.Cloud, fixture.RegionA, fixture.RegionB);
         environment[RelayEnvironment.DynamoDbEndpoint] = $"http://127.0.0.1:{ClosedPort()}";
 
         await Assert.ThrowsAnyAsync<Exception>(() => RelayFactory.Create(environment, metricsOutput: _log).HandleAsync(payload, TestContexts.Create(_log), CancellationToken.None));
@@ -98,7 +98,7 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
         Assert.Empty(checkpoints.Shards);
     }
 
-    private LambdaHandler Relay() => RelayFactory.Create(LocalRelayEnvironment.For(fixture.Cloud, fixture.RegionA, fixture.RegionB), metricsOutput: _log).HandleAsync;
+    private LambdaHandler Relay() => RelayFactory.Create(LocalFunctionEnvironment.Relay(fixture.Cloud, fixture.RegionA, fixture.RegionB), metricsOutput: _log).HandleAsync;
 
     /// <summary>The sample event, pointed at a new stream that exists (empty) in region B.</summary>
     private async Task<(string Stream, byte[] Payload)> SampleEventForNewStreamAsync()

@@ -1,0 +1,42 @@
+using Replicator.Aws;
+using Replicator.LocalCloud.Emulators;
+using Replicator.Monitoring;
+using Replicator.Relay;
+
+namespace Replicator.LocalCloud.Demo;
+
+/// <summary>The environment a function would get from template.yaml, pointed at the local cloud.</summary>
+public static class LocalFunctionEnvironment
+{
+    public static Dictionary<string, string> Relay(TwoRegionCloud cloud, string sourceRegion, string targetRegion)
+    {
+        var environment = Common(cloud, sourceRegion);
+        environment[RelayEnvironment.TargetRegion] = targetRegion;
+        environment[RelayEnvironment.GateCacheTtlSeconds] = "1";
+        environment[RelayEnvironment.TargetKinesisEndpoint] = cloud.Region(targetRegion).KinesisEndpoint.ToString();
+        return environment;
+    }
+
+    public static Dictionary<string, string> LagMonitor(TwoRegionCloud cloud, string region, IEnumerable<string> streams, IEnumerable<string> targetRegions)
+    {
+        var environment = Common(cloud, region);
+        environment[LagMonitorEnvironment.Streams] = string.Join(',', streams);
+        environment[LagMonitorEnvironment.TargetRegions] = string.Join(',', targetRegions);
+        environment[LagMonitorEnvironment.KinesisEndpoint] = cloud.Region(region).KinesisEndpoint.ToString();
+        return environment;
+    }
+
+    private static Dictionary<string, string> Common(TwoRegionCloud cloud, string region)
+    {
+        var credentials = cloud.Credentials.GetCredentials();
+        return new Dictionary<string, string>
+        {
+            [RelayEnvironment.SourceRegion] = region,
+            [RelayEnvironment.ConfigTable] = ReplicatorTables.Config,
+            [RelayEnvironment.CheckpointTable] = ReplicatorTables.Checkpoint,
+            [RelayEnvironment.DynamoDbEndpoint] = cloud.Region(region).DynamoDbEndpoint.ToString(),
+            [AwsEnvironment.AccessKeyId] = credentials.AccessKey,
+            [AwsEnvironment.SecretAccessKey] = credentials.SecretKey,
+        };
+    }
+}

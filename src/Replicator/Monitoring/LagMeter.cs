@@ -1,0 +1,58 @@
+using Replicator.Aws.Kinesis;
+using Replicator.Relay;
+
+namespace Replicator.Monitoring;
+
+/// <summary>
+/// Measures replication lag from the source stream itself: for every shard, read from just after the
+/// target's checkpoint to the tail. The age of the first unreplicated record is the lag, so an idle,
+/// caught-up stream reports 0 instead of a stale value (MirrorMaker 2's lag stalls when idle), and a
+/// stuck relay's lag keeps growing even when no new records arrive.
+/// </summary>
+public sealed class LagMeter(KinesisClient source, CheckpointStore checkpoints, TimeProvider clock)
+{
+    /// <summary>Counting stops here per shard; beyond it the count is reported as a lower bound.</summary>
+    public const int MaxRecordsCounted = 100_000;
+
+    public async Task<StreamLag> MeasureAsync(string streamName, string targetRegion, string activeRegion, CancellationToken cancellationToken)
+    {
+        var stored = await checkpoints.ReadAsync(streamName, cancellationToken).ConfigureAwait(false);
+        var shards = await source.ListShardsAsync(streamName, cancellationToken).ConfigureAwait(false);
+        var lags = new List<ShardLag>();
+        foreach (var shard in shards)
+        {
+            var checkpoint = stored.Shards.SingleOrDefault(c => c.TargetRegion == targetRegion && c.ShardId == shard.ShardId);
+            lags.Add(await MeasureShardAsync(streamName, shard.ShardId, checkpoint, cancellationToken).ConfigureAwait(false));
+        }
+
+        return new StreamLag(streamName, targetRegion, activeRegion, lags);
+    }
+
+    private async Task<ShardLag> MeasureShardAsync(string streamName, string shardId, ShardCheckpoint? checkpoint, CancellationToken cancellationToken)
+    {
+        var request = checkpoint is null
+            ? new GetShardIteratorRequest(streamName, shardId, ShardIteratorTypes.TrimHorizon)
+            : new GetShardIteratorRequest(streamName, shardId, ShardIteratorTypes.AfterSequenceNumber) { StartingSequenceNumber = checkpoint.SequenceNumber };
+        var iterator = (await source.GetShardIteratorAsync(request, cancellationToken).ConfigureAwait(false)).ShardIterator;
+
+        long behind = 0;
+        double? oldestArrival = null;
+        while (iterator is not null && behind < MaxRecordsCounted)
+        {
+            var page = await source.GetRecordsAsync(new GetRecordsRequest(iterator) { Limit = 10_000 }, cancellationToken).ConfigureAwait(false);
+            oldestArrival ??= page.Records.Count > 0 ? page.Records[0].ApproximateArrivalTimestamp : null;
+            behind += page.Records.Count;
+            if (page.MillisBehindLatest == 0 || (page.Records.Count == 0 && page.MillisBehindLatest is null))
+            {
+                break;
+            }
+
+            iterator = page.NextShardIterator;
+        }
+
+        var seconds = oldestArrival is { } arrival
+            ? Math.Max(0, (clock.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds((long)(arrival * 1000))).TotalSeconds)
+            : 0;
+        return new ShardLag(shardId, checkpoint, Math.Min(behind, MaxRecordsCounted), behind >= MaxRecordsCounted, Math.Round(seconds, 3));
+    }
+}

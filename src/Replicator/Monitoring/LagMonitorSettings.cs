@@ -1,0 +1,23 @@
+using static Replicator.Lambda.EnvironmentSettings;
+
+namespace Replicator.Monitoring;
+
+/// <summary>Which streams to watch towards which targets, read once at init.</summary>
+public sealed record LagMonitorSettings(
+    string Region,
+    IReadOnlyList<string> Streams,
+    IReadOnlyList<string> TargetRegions,
+    string ConfigTable,
+    string CheckpointTable,
+    Uri? KinesisEndpoint,
+    Uri? DynamoDbEndpoint)
+{
+    public static LagMonitorSettings From(IReadOnlyDictionary<string, string> environment) => new(
+        Required(environment, LagMonitorEnvironment.Region),
+        RequiredList(environment, LagMonitorEnvironment.Streams),
+        RequiredList(environment, LagMonitorEnvironment.TargetRegions),
+        Required(environment, LagMonitorEnvironment.ConfigTable),
+        Required(environment, LagMonitorEnvironment.CheckpointTable),
+        OptionalUri(environment, LagMonitorEnvironment.KinesisEndpoint),
+        OptionalUri(environment, LagMonitorEnvironment.DynamoDbEndpoint));
+}

@@ -1,0 +1,10 @@
+using Replicator.Relay;
+
+namespace Replicator.Monitoring;
+
+/// <summary>How far one source shard's records are from being durable in one target region.</summary>
+/// <param name="Checkpoint">The target's checkpoint for this shard; null before its first batch.</param>
+/// <param name="RecordsBehind">Records after the checkpoint, counted up to the measurement's cap.</param>
+/// <param name="AtLeast">True when counting stopped at the cap: there are at least that many.</param>
+/// <param name="SecondsBehind">Age of the oldest record not yet replicated; 0 when caught up, however idle the stream.</param>
+public sealed record ShardLag(string ShardId, ShardCheckpoint? Checkpoint, long RecordsBehind, bool AtLeast, double SecondsBehind);
