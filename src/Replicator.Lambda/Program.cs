@@ -1,11 +1,8 @@
-using System.Collections;
 using Replicator.Lambda;
 using Replicator.Lambda.Runtime;
 
 // The bootstrap Lambda starts on provided.al2023: one binary serving every function, chosen by _HANDLER.
-var environment = Environment.GetEnvironmentVariables()
-    .Cast<DictionaryEntry>()
-    .ToDictionary(entry => (string)entry.Key, entry => (string?)entry.Value ?? string.Empty, StringComparer.Ordinal);
+var environment = EnvironmentSettings.OfThisProcess();
 
 if (!environment.TryGetValue(LambdaRuntime.RuntimeApiVariable, out var runtimeApi) || string.IsNullOrEmpty(runtimeApi))
 {

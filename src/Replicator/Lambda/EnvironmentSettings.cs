@@ -5,6 +5,12 @@ namespace Replicator.Lambda;
 /// <summary>Reads a function's settings from its environment; every failure names the variable.</summary>
 public static class EnvironmentSettings
 {
+    /// <summary>This process's environment variables, as the functions' settings readers take them.</summary>
+    public static Dictionary<string, string> OfThisProcess() =>
+        Environment.GetEnvironmentVariables()
+            .Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(entry => (string)entry.Key, entry => (string?)entry.Value ?? string.Empty, StringComparer.Ordinal);
+
     public static string Required(IReadOnlyDictionary<string, string> environment, string name) =>
         Optional(environment, name) ?? throw new SettingsException(name, "is not set.");
 

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using Amazon.Runtime;
+using Replicator.Aws;
+using Replicator.Aws.Json;
+using Replicator.Aws.Kinesis;
+using Replicator.Lambda;
+using Replicator.Monitoring;
+using Replicator.Relay;
+using Spectre.Console;
+
+namespace Replicator.Cli.Status;
+
+/// <summary><c>replicator status</c>: per stream and target, the active region, each shard's checkpoint, and how far behind it is.</summary>
+public static class StatusCommand
+{
+    public static Command Create()
+    {
+        var streams = new Option<string[]>("--stream") { Description = "stream to report on (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var region = new Option<string>("--region") { Description = "the stream's source region", Required = true };
+        var targets = new Option<string[]>("--target") { Description = "target region (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var configTable = new Option<string>("--config-table") { DefaultValueFactory = _ => "kdsActiveRegionConfig" };
+        var checkpointTable = new Option<string>("--checkpoint-table") { DefaultValueFactory = _ => "kdsReplicationCheckpoint" };
+        var kinesisEndpoint = new Option<Uri?>("--kinesis-endpoint") { Description = "source Kinesis endpoint (the local cloud's); default: the region's" };
+        var dynamoDbEndpoint = new Option<Uri?>("--dynamodb-endpoint") { Description = "DynamoDB endpoint (the local cloud's); default: the region's" };
+        var command = new Command("status", "Show the active region, per-shard checkpoints, and records and seconds behind, per stream and target.")
+        {
+            streams, region, targets, configTable, checkpointTable, kinesisEndpoint, dynamoDbEndpoint,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new StatusOptions(
+                parse.GetRequiredValue(streams),
+                parse.GetRequiredValue(region),
+                parse.GetRequiredValue(targets),
+                parse.GetRequiredValue(configTable),
+                parse.GetRequiredValue(checkpointTable),
+                parse.GetValue(kinesisEndpoint),
+                parse.GetValue(dynamoDbEndpoint));
+            var credentials = AwsEnvironment.Credentials(EnvironmentSettings.OfThisProcess());
+            return await RunAsync(options, credentials, AnsiConsole.Console, cancellationToken);
+        });
+        return command;
+    }
+
+    /// <returns>0 when every stream was measured; 1 when a stream's config is missing.</returns>
+    public static async Task<int> RunAsync(StatusOptions options, AWSCredentials credentials, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        using var dynamoDb = DynamoDbClients.Create(options.Region, credentials, options.DynamoDbEndpoint);
+        var kinesis = new KinesisClient(new AwsServiceOptions(options.Region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = options.KinesisEndpoint });
+        var gate = new ActiveRegionGate(dynamoDb, options.ConfigTable, options.Region, TimeSpan.Zero, TimeProvider.System);
+        var meter = new LagMeter(kinesis, new CheckpointStore(dynamoDb, options.CheckpointTable, TimeProvider.System), TimeProvider.System);
+        var exitCode = 0;
+        foreach (var stream in options.Streams)
+        {
+            GateDecision decision;
+            try
+            {
+                decision = await gate.CheckAsync(stream, cancellationToken);
+            }
+            catch (ActiveRegionConfigMissingException e)
+            {
+                console.MarkupLineInterpolated($"[red]{stream}[/]: {e.Message}");
+                exitCode = 1;
+                continue;
+            }
+
+            console.MarkupLineInterpolated($"[bold]{stream}[/] in {options.Region}: active region [bold]{decision.ActiveRegion}[/], state {decision.State}, version {decision.Version}");
+            foreach (var target in options.TargetRegions)
+            {
+                var lag = await meter.MeasureAsync(stream, target, decision.ActiveRegion, cancellationToken);
+                console.Write(LagTable(lag));
+            }
+        }
+
+        return exitCode;
+    }
+
+    private static Table LagTable(StreamLag lag)
+    {
+        var table = new Table()
+            .Title($"→ {lag.TargetRegion}: {lag.RecordsBehind:N0}{(lag.AtLeast ? "+" : "")} records, {lag.SecondsBehind:N1} s behind")
+            .AddColumns("shard", "checkpoint sequence number", "commit timestamp", "records behind", "seconds behind");
+        foreach (var shard in lag.Shards)
+        {
+            table.AddRow(
+                shard.ShardId,
+                shard.Checkpoint?.SequenceNumber ?? "(none yet)",
+                shard.Checkpoint is { } checkpoint ? CommitTimestamps.Format(checkpoint.CommitTimestamp) : "-",
+                $"{shard.RecordsBehind:N0}{(shard.AtLeast ? "+" : "")}",
+                $"{shard.SecondsBehind:N1}");
+        }
+
+        return table;
+    }
+}

@@ -1,0 +1,40 @@
+using Replicator.Cli.Status;
+using Replicator.LocalCloud.Demo;
+using Replicator.LocalCloud.Verification;
+using Replicator.Relay;
+using Spectre.Console;
+
+namespace Replicator.Tests.LocalCloud;
+
+[Collection(LocalCloudCollection.Name)]
+public sealed class StatusCommandTests(LocalCloudFixture fixture)
+{
+    [Fact]
+    public async Task Shows_the_active_region_each_shards_checkpoint_and_the_records_behind()
+    {
+        var stream = await fixture.CreateStreamAsync("status", fixture.RegionA, shards: 2);
+        await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionA, CancellationToken.None);
+        var source = fixture.Cloud.CreateKinesisClient(fixture.RegionA);
+        await new CdcProducer(source, stream).ProduceAsync(CdcProducer.Generate(40, keys: 8, DateTimeOffset.UtcNow), 40, null, CancellationToken.None);
+        var shards = await StreamContents.ReadAsync(source, stream, CancellationToken.None);
+        var checkpointed = shards[0].Records[^1];
+        await new CheckpointStore(fixture.DynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System).AdvanceAsync(
+            stream, new ShardCheckpoint(fixture.RegionB, shards[0].ShardId, checkpointed.SequenceNumber, DateTimeOffset.UtcNow), CancellationToken.None);
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 400;
+        var options = new StatusOptions(
+            [stream], fixture.RegionA, [fixture.RegionB],
+            KinesisEndpoint: fixture.Cloud.Region(fixture.RegionA).KinesisEndpoint,
+            DynamoDbEndpoint: fixture.Cloud.Region(fixture.RegionA).DynamoDbEndpoint);
+
+        var exitCode = await StatusCommand.RunAsync(options, fixture.Cloud.Credentials, console, CancellationToken.None);
+
+        var text = output.ToString();
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"active region {fixture.RegionA}", text, StringComparison.Ordinal);
+        Assert.Contains($"→ {fixture.RegionB}: {shards[1].Records.Count} records", text, StringComparison.Ordinal);
+        Assert.Contains(checkpointed.SequenceNumber, text, StringComparison.Ordinal);
+        Assert.Contains("(none yet)", text, StringComparison.Ordinal);
+    }
+}
