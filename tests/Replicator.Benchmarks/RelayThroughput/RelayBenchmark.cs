@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Replicator.LocalCloud.Demo;
+using Replicator.LocalCloud.Emulators;
+using Spectre.Console;
+
+namespace Replicator.Benchmarks.RelayThroughput;
+
+/// <summary>
+/// The relay against the per-record baseline, side by side on one local cloud: target calls per
+/// 10,000 records, end-to-end throughput with a simulated 20 ms cross-region round trip and on bare
+/// loopback, and a hot key (every record one key).
+/// </summary>
+public static class RelayBenchmark
+{
+    private static readonly TimeSpan CrossRegion = TimeSpan.FromMilliseconds(20);
+
+    public static async Task<int> RunAsync(bool quick)
+    {
+        var cancellationToken = CancellationToken.None;
+        await using var cloud = await TwoRegionCloud.StartAsync(cancellationToken: cancellationToken);
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        var (baselineRecords, hotKeyRecords) = quick ? (400, 150) : (2_000, 500);
+        var rows = new List<(string Scenario, RelayRunResult Ours, RelayRunResult Baseline)>();
+
+        async Task<RelayRunResult> Run(RelayKind kind, int records, int keys, TimeSpan roundTrip)
+        {
+            AnsiConsole.MarkupLine($"[grey]{kind}: {records:N0} records, {keys:N0} keys, round trip {roundTrip.TotalMilliseconds} ms[/]");
+            return await RelayRun.RunAsync(cloud, kind, CdcProducer.Generate(records, keys, start), shards: 4, roundTrip, cancellationToken);
+        }
+
+        // Near-distinct keys: a million key ids for 10,000 records.
+        var distinct = await Run(RelayKind.Batched, 10_000, 1_000_000, CrossRegion);
+        var fiveHundredKeys = await Run(RelayKind.Batched, 10_000, 500, CrossRegion);
+        var baselineCrossRegion = await Run(RelayKind.PerRecordBaseline, baselineRecords, 1_000_000, CrossRegion);
+        rows.Add(("10,000 records, distinct keys, 20 ms round trip", distinct, baselineCrossRegion));
+        rows.Add(("10,000 records, 500 keys, 20 ms round trip", fiveHundredKeys, baselineCrossRegion));
+
+        var oursLoopback = await Run(RelayKind.Batched, 10_000, 1_000_000, TimeSpan.Zero);
+        var baselineLoopback = await Run(RelayKind.PerRecordBaseline, 10_000, 1_000_000, TimeSpan.Zero);
+        rows.Add(("10,000 records, distinct keys, loopback", oursLoopback, baselineLoopback));
+
+        var hotOurs = await Run(RelayKind.Batched, hotKeyRecords, 1, CrossRegion);
+        var hotBaseline = await Run(RelayKind.PerRecordBaseline, hotKeyRecords, 1, CrossRegion);
+        rows.Add(($"{hotKeyRecords:N0} records of one key, 20 ms round trip", hotOurs, hotBaseline));
+
+        var table = new Table().AddColumns("scenario", "relay records/s", "baseline records/s", "ratio", "relay target calls /10k", "baseline calls /10k (target + checkpoint)");
+        foreach (var (scenario, ours, baseline) in rows)
+        {
+            table.AddRow(
+                scenario,
+                $"{ours.RecordsPerSecond:N0}",
+                $"{baseline.RecordsPerSecond:N0}",
+                $"{ours.RecordsPerSecond / baseline.RecordsPerSecond:N1}",
+                $"{ours.TargetCallsPer10K:N0}",
+                $"{baseline.AllCallsPer10K:N0}");
+        }
+
+        AnsiConsole.Write(table);
+        var figures = new RelayFigures(
+            Math.Round(distinct.TargetCallsPer10K),
+            Math.Round(fiveHundredKeys.TargetCallsPer10K),
+            Math.Round(baselineCrossRegion.AllCallsPer10K),
+            Math.Round(distinct.RecordsPerSecond / baselineCrossRegion.RecordsPerSecond, 1),
+            Math.Round(oursLoopback.RecordsPerSecond / baselineLoopback.RecordsPerSecond, 1),
+            Math.Round(hotOurs.RecordsPerSecond / hotBaseline.RecordsPerSecond, 2));
+        Console.Out.WriteLine(JsonSerializer.Serialize(figures, RelayFiguresJsonContext.Default.RelayFigures));
+        return 0;
+    }
+}

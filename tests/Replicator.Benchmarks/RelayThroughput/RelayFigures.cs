@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace Replicator.Benchmarks.RelayThroughput;
+
+public sealed record RelayFigures(
+    [property: JsonPropertyName("calls_per_10k")] double CallsPer10K,
+    [property: JsonPropertyName("calls_per_10k_500_keys")] double CallsPer10K500Keys,
+    [property: JsonPropertyName("baseline_calls_per_10k")] double BaselineCallsPer10K,
+    [property: JsonPropertyName("throughput_ratio")] double ThroughputRatio,
+    [property: JsonPropertyName("loopback_ratio")] double LoopbackRatio,
+    [property: JsonPropertyName("hot_key_ratio")] double HotKeyRatio);
+
+[JsonSerializable(typeof(RelayFigures))]
+internal sealed partial class RelayFiguresJsonContext : JsonSerializerContext;

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Replicator.Lambda;
+using Replicator.Lambda.Runtime;
+using Replicator.LocalCloud.Demo;
+using Replicator.LocalCloud.Emulators;
+using Replicator.LocalCloud.EventSourceMapping;
+using Replicator.LocalCloud.Verification;
+using Replicator.Relay;
+
+namespace Replicator.Benchmarks.RelayThroughput;
+
+public enum RelayKind
+{
+    /// <summary>This project's relay, as shipped.</summary>
+    Batched,
+
+    /// <summary>The seed-004-style baseline: one target write and one checkpoint write per record.</summary>
+    PerRecordBaseline,
+}
+
+/// <summary>What one run measured: calls into the target, checkpoint writes (baseline only counts them), and time to replicate everything.</summary>
+public sealed record RelayRunResult(RelayKind Kind, int Records, long TargetCalls, long CheckpointWrites, TimeSpan Elapsed)
+{
+    public double RecordsPerSecond => Records / Elapsed.TotalSeconds;
+
+    public double TargetCallsPer10K => TargetCalls * 10_000.0 / Records;
+
+    public double AllCallsPer10K => (TargetCalls + CheckpointWrites) * 10_000.0 / Records;
+}
+
+/// <summary>
+/// One measured replication on the local cloud: the records are produced into region A first, then
+/// the relay runs through the local event source mapping (batch size 500) until every record is
+/// durable in region B. Only that second part is timed.
+/// </summary>
+public static class RelayRun
+{
+    public static async Task<RelayRunResult> RunAsync(
+        TwoRegionCloud cloud, RelayKind kind, IReadOnlyList<CdcRecord> records, int shards, TimeSpan roundTrip, CancellationToken cancellationToken)
+    {
+        const string regionA = TwoRegionCloud.DefaultRegionA, regionB = TwoRegionCloud.DefaultRegionB;
+        var stream = $"bench-{Guid.NewGuid():N}"[..20];
+        using var dynamoDb = cloud.CreateDynamoDbClient(regionA);
+        await ReplicatorTables.CreateAsync(dynamoDb, cancellationToken);
+        await ReplicatorTables.SetActiveRegionAsync(dynamoDb, stream, regionA, cancellationToken);
+        var source = cloud.CreateKinesisClient(regionA);
+        var target = cloud.CreateKinesisClient(regionB);
+        await source.CreateStreamAsync(stream, shards, cancellationToken);
+        await target.CreateStreamAsync(stream, shards, cancellationToken);
+        await source.WaitUntilActiveAsync(stream, cancellationToken);
+        await target.WaitUntilActiveAsync(stream, cancellationToken);
+        await new CdcProducer(source, stream).ProduceAsync(records, 1000, null, cancellationToken);
+
+        CountingRoundTrip? counting = null;
+        PerRecordBaselineRelay? baseline = null;
+        LambdaHandler handler;
+        if (kind == RelayKind.Batched)
+        {
+            var environment = LocalFunctionEnvironment.Relay(cloud, regionA, regionB);
+            handler = RelayFactory.Create(environment, inner => counting = new CountingRoundTrip(inner, roundTrip), TextWriter.Null).HandleAsync;
+        }
+        else
+        {
+            counting = new CountingRoundTrip(new KinesisPutRecordsTarget(target), roundTrip);
+            baseline = new PerRecordBaselineRelay(counting, dynamoDb, ReplicatorTables.Checkpoint);
+            handler = baseline.HandleAsync;
+        }
+
+        var mapping = new LocalEventSourceMapping(
+            source,
+            stream,
+            handler,
+            (requestId, timeout) => new LambdaContext(
+                new Invocation(requestId, DateTimeOffset.UtcNow + timeout, "arn:aws:lambda:us-east-1:123456789012:function:bench", null, []),
+                new Dictionary<string, string>(),
+                new JsonLinesLogger(TextWriter.Null, requestId, TimeProvider.System),
+                TimeProvider.System),
+            new EventSourceMappingOptions { BatchSize = 500, FunctionTimeout = TimeSpan.FromMinutes(5), IdlePollInterval = TimeSpan.FromMilliseconds(10) });
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var running = mapping.RunAsync(stop.Token);
+        while (mapping.RecordsAcknowledged < records.Count)
+        {
+            await Task.Delay(5, cancellationToken);
+        }
+
+        clock.Stop();
+        await stop.CancelAsync();
+        await running;
+        await VerifyAsync(target, stream, records, cancellationToken);
+        return new RelayRunResult(kind, records.Count, counting!.Calls, baseline?.CheckpointWrites ?? 0, clock.Elapsed);
+    }
+
+    /// <summary>A benchmark of a relay that lost or reordered records would measure nothing: check before reporting.</summary>
+    private static async Task VerifyAsync(Aws.Kinesis.KinesisClient target, string stream, IReadOnlyList<CdcRecord> records, CancellationToken cancellationToken)
+    {
+        var arrived = (await StreamContents.ReadAsync(target, stream, cancellationToken)).SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data));
+        var check = ReplicationCheck.Compare(records, arrived);
+        if (!check.Passed)
+        {
+            throw new InvalidOperationException($"Replication in the benchmark went wrong: {check}");
+        }
+    }
+}
