@@ -1,17 +1,19 @@
 using Replicator.Benchmarks.ColdStart;
+using Replicator.Benchmarks.Cpu;
 using Replicator.Benchmarks.RelayThroughput;
 
-// Usage: dotnet run -c Release --project tests/Replicator.Benchmarks -- coldstart|relay [--quick]
+// Usage: dotnet run -c Release --project tests/Replicator.Benchmarks -- coldstart|relay|cpu [--quick]
 // Each benchmark prints a table against its baseline and ends with one JSON line of figures.
 return args switch
 {
     ["coldstart", .. var rest] => await ColdStartBenchmark.RunAsync(quick: rest.Contains("--quick")),
     ["relay", .. var rest] => await RelayBenchmark.RunAsync(quick: rest.Contains("--quick")),
+    ["cpu", .. var rest] => CpuBenchmark.Run(quick: rest.Contains("--quick")),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Replicator.Benchmarks coldstart|relay [--quick]");
+    Console.Error.WriteLine("usage: Replicator.Benchmarks coldstart|relay|cpu [--quick]");
     return 2;
 }

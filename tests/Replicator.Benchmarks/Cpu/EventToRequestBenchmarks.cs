@@ -1,0 +1,98 @@
+using System.Text;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using Replicator.Aws.Kinesis;
+using Replicator.Lambda;
+using Replicator.Relay;
+
+namespace Replicator.Benchmarks.Cpu;
+
+/// <summary>
+/// The relay's CPU path for one invocation: a Kinesis event of 10,000 records of 1 KiB becomes
+/// PutRecords request bodies. The baseline builds one request per record, as a per-record relay does.
+/// </summary>
+[MemoryDiagnoser]
+public class EventToRequestBenchmarks
+{
+    public const int Records = 10_000;
+    public const int PayloadBytes = 1024;
+
+    private byte[] _event = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(1);
+        var records = Enumerable.Range(0, Records).Select(i =>
+        {
+            var sequenceNumber = $"4959033827149025660855969253836157109592157598913{i:000000}";
+            var prefix = Encoding.UTF8.GetBytes($"{{\"key\":{i},\"commitTimestamp\":\"2026-11-25T08:00:{i % 60:00}.000Z\",\"pad\":\"");
+            var data = new byte[PayloadBytes];
+            prefix.CopyTo(data, 0);
+            for (var j = prefix.Length; j < PayloadBytes - 2; j++)
+            {
+                data[j] = (byte)('a' + random.Next(26));
+            }
+
+            data[^2] = (byte)'"';
+            data[^1] = (byte)'}';
+            return new KinesisEventRecord
+            {
+                EventSource = "aws:kinesis",
+                EventVersion = "1.0",
+                EventId = $"shardId-000000000000:{sequenceNumber}",
+                EventName = "aws:kinesis:record",
+                AwsRegion = "us-east-1",
+                EventSourceArn = "arn:aws:kinesis:us-east-1:123456789012:stream/orders",
+                Kinesis = new KinesisRecordData
+                {
+                    KinesisSchemaVersion = "1.0",
+                    PartitionKey = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    SequenceNumber = sequenceNumber,
+                    Data = data,
+                    ApproximateArrivalTimestamp = 1764057600.123,
+                },
+            };
+        }).ToArray();
+        _event = JsonSerializer.SerializeToUtf8Bytes(new KinesisEvent(records), LambdaEventsJsonContext.Default.KinesisEvent);
+    }
+
+    [Benchmark]
+    public long Relay()
+    {
+        var batch = SourceBatch.From(JsonSerializer.Deserialize(_event, LambdaEventsJsonContext.Default.KinesisEvent)!);
+        var planner = new DeliveryPlanner(batch.Records, PutRecordsLimits.Kinesis);
+        long bodyBytes = 0;
+        while (planner.Pending > 0)
+        {
+            var request = planner.TakeNextRequest();
+            var body = JsonSerializer.SerializeToUtf8Bytes(
+                new PutRecordsRequest(batch.StreamName, request.Select(r => new PutRecordsRequestEntry(r.Data, r.PartitionKey)).ToArray()),
+                KinesisJsonContext.Default.PutRecordsRequest);
+            bodyBytes += body.Length;
+            foreach (var record in request)
+            {
+                planner.Delivered(record);
+            }
+        }
+
+        // The checkpoint needs the last record's commit timestamp only.
+        return bodyBytes + (CommitTimestamps.TryRead(batch.Records[^1].Data)?.Ticks ?? 0);
+    }
+
+    [Benchmark(Baseline = true)]
+    public long PerRecord()
+    {
+        var batch = SourceBatch.From(JsonSerializer.Deserialize(_event, LambdaEventsJsonContext.Default.KinesisEvent)!);
+        long bodyBytes = 0;
+        foreach (var record in batch.Records)
+        {
+            var body = JsonSerializer.SerializeToUtf8Bytes(
+                new PutRecordsRequest(batch.StreamName, [new PutRecordsRequestEntry(record.Data, record.PartitionKey)]),
+                KinesisJsonContext.Default.PutRecordsRequest);
+            bodyBytes += body.Length + (CommitTimestamps.TryRead(record.Data)?.Ticks ?? 0);
+        }
+
+        return bodyBytes;
+    }
+}
