@@ -4,6 +4,12 @@ using Replicator.Benchmarks.RelayThroughput;
 
 // Usage: dotnet run -c Release --project tests/Replicator.Benchmarks -- coldstart|relay|cpu [--quick]
 // Each benchmark prints a table against its baseline and ends with one JSON line of figures.
+if (Console.IsOutputRedirected)
+{
+    // Keep tables readable when the output goes to a results file.
+    Spectre.Console.AnsiConsole.Profile.Width = 160;
+}
+
 return args switch
 {
     ["coldstart", .. var rest] => await ColdStartBenchmark.RunAsync(quick: rest.Contains("--quick")),

@@ -31,6 +31,10 @@ public sealed class CdcProducer(KinesisClient client, string streamName)
         }).ToArray();
     }
 
+    /// <summary>Records whose keys are all different: the best case for batching, one request per 500 records.</summary>
+    public static IReadOnlyList<CdcRecord> GenerateDistinct(int count, DateTimeOffset start) =>
+        Enumerable.Range(0, count).Select(i => new CdcRecord(1_000_000_000L + i, 0, start.AddMilliseconds(i))).ToArray();
+
     /// <summary>Draws rank r (0-based) with probability proportional to 1 / (r + 1)^exponent.</summary>
     private static Func<int> ZipfPicker(int keys, double exponent, Random random)
     {

@@ -19,7 +19,7 @@ public enum RelayKind
 }
 
 /// <summary>What one run measured: calls into the target, checkpoint writes (baseline only counts them), and time to replicate everything.</summary>
-public sealed record RelayRunResult(RelayKind Kind, int Records, long TargetCalls, long CheckpointWrites, TimeSpan Elapsed)
+public sealed record RelayRunResult(RelayKind Kind, int Records, long Invocations, long TargetCalls, long CheckpointWrites, TimeSpan Elapsed)
 {
     public double RecordsPerSecond => Records / Elapsed.TotalSeconds;
 
@@ -89,7 +89,7 @@ public static class RelayRun
         await stop.CancelAsync();
         await running;
         await VerifyAsync(target, stream, records, cancellationToken);
-        return new RelayRunResult(kind, records.Count, counting!.Calls, baseline?.CheckpointWrites ?? 0, clock.Elapsed);
+        return new RelayRunResult(kind, records.Count, mapping.Invocations, counting!.Calls, baseline?.CheckpointWrites ?? 0, clock.Elapsed);
     }
 
     /// <summary>A benchmark of a relay that lost or reordered records would measure nothing: check before reporting.</summary>
