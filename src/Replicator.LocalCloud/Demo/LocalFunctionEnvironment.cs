@@ -22,7 +22,6 @@ public static class LocalFunctionEnvironment
         var environment = Common(cloud, region);
         environment[LagMonitorEnvironment.Streams] = string.Join(',', streams);
         environment[LagMonitorEnvironment.TargetRegions] = string.Join(',', targetRegions);
-        environment[LagMonitorEnvironment.KinesisEndpoint] = cloud.Region(region).KinesisEndpoint.ToString();
         return environment;
     }
 
@@ -35,6 +34,7 @@ public static class LocalFunctionEnvironment
             [RelayEnvironment.ConfigTable] = ReplicatorTables.Config,
             [RelayEnvironment.CheckpointTable] = ReplicatorTables.Checkpoint,
             [RelayEnvironment.DynamoDbEndpoint] = cloud.Region(region).DynamoDbEndpoint.ToString(),
+            [RelayEnvironment.SourceKinesisEndpoint] = cloud.Region(region).KinesisEndpoint.ToString(),
             [AwsEnvironment.AccessKeyId] = credentials.AccessKey,
             [AwsEnvironment.SecretAccessKey] = credentials.SecretKey,
         };

@@ -10,6 +10,6 @@ public static class LagMonitorEnvironment
     public const string CheckpointTable = Relay.RelayEnvironment.CheckpointTable;
 
     /// <summary>Endpoint overrides, for the local cloud only.</summary>
-    public const string KinesisEndpoint = "REPLICATOR_KINESIS_ENDPOINT";
+    public const string KinesisEndpoint = Relay.RelayEnvironment.SourceKinesisEndpoint;
     public const string DynamoDbEndpoint = Relay.RelayEnvironment.DynamoDbEndpoint;
 }

@@ -13,7 +13,8 @@ namespace Replicator.Relay;
 /// </summary>
 public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, TimeProvider time)
 {
-    public async Task<CheckpointAdvance> AdvanceAsync(string streamName, ShardCheckpoint checkpoint, CancellationToken cancellationToken)
+    /// <param name="streamShardIds">Every shard of the source stream: the stream-level watermark rises only when each has a checkpoint.</param>
+    public async Task<CheckpointAdvance> AdvanceAsync(string streamName, ShardCheckpoint checkpoint, IReadOnlyCollection<string> streamShardIds, CancellationToken cancellationToken)
     {
         Dictionary<string, AttributeValue> item;
         try
@@ -51,7 +52,7 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
             return CheckpointAdvance.AlreadyAtOrPast;
         }
 
-        await RaiseWatermarkAsync(streamName, item, cancellationToken).ConfigureAwait(false);
+        await RaiseWatermarkAsync(streamName, item, streamShardIds, cancellationToken).ConfigureAwait(false);
         return CheckpointAdvance.Advanced;
     }
 
@@ -62,10 +63,10 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
         return StreamCheckpoints.From(response.Item ?? []);
     }
 
-    private async Task RaiseWatermarkAsync(string streamName, Dictionary<string, AttributeValue> item, CancellationToken cancellationToken)
+    private async Task RaiseWatermarkAsync(string streamName, Dictionary<string, AttributeValue> item, IReadOnlyCollection<string> streamShardIds, CancellationToken cancellationToken)
     {
         var checkpoints = StreamCheckpoints.From(item);
-        if (checkpoints.Watermark is not { } watermark || watermark <= checkpoints.LastReplicatedCommitTimestamp)
+        if (checkpoints.WatermarkOver(streamShardIds) is not { } watermark || watermark <= checkpoints.LastReplicatedCommitTimestamp)
         {
             return;
         }

@@ -17,7 +17,12 @@ public static class RelayEnvironment
     /// <summary>Seconds the active-region decision is cached; a failover waits this out before flipping.</summary>
     public const string GateCacheTtlSeconds = "GATE_CACHE_TTL_SECONDS";
 
+    /// <summary>A role in the target's account to assume for writing there (cross-account targets); unset: the function's own role.</summary>
+    public const string TargetRoleArn = "TARGET_ROLE_ARN";
+
     /// <summary>Endpoint overrides, for the local cloud only.</summary>
     public const string TargetKinesisEndpoint = "REPLICATOR_TARGET_KINESIS_ENDPOINT";
+    public const string SourceKinesisEndpoint = "REPLICATOR_SOURCE_KINESIS_ENDPOINT";
     public const string DynamoDbEndpoint = "REPLICATOR_DYNAMODB_ENDPOINT";
+    public const string StsEndpoint = "REPLICATOR_STS_ENDPOINT";
 }

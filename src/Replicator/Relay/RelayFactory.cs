@@ -23,8 +23,11 @@ public static class RelayFactory
         var time = TimeProvider.System;
 
         var dynamoDb = DynamoDbClients.Create(settings.SourceRegion, credentials, settings.DynamoDbEndpoint);
+        var targetCredentials = settings.TargetRoleArn is { } roleArn
+            ? new AssumedRoleCredentials(credentials, roleArn, $"kinesis-relay-{settings.SourceRegion}-to-{settings.TargetRegion}", settings.SourceRegion, settings.StsEndpoint)
+            : credentials;
         IPutRecordsTarget target = new KinesisPutRecordsTarget(new KinesisClient(
-            new AwsServiceOptions(settings.TargetRegion, credentials, AwsEnvironment.HttpClient) { EndpointOverride = settings.TargetKinesisEndpoint }));
+            new AwsServiceOptions(settings.TargetRegion, targetCredentials, AwsEnvironment.HttpClient) { EndpointOverride = settings.TargetKinesisEndpoint }));
         target = decorateTarget?.Invoke(target) ?? target;
 
         return new RelayFunction(
@@ -32,6 +35,9 @@ public static class RelayFactory
             new ActiveRegionGate(dynamoDb, settings.ConfigTable, settings.SourceRegion, settings.GateCacheTtl, time),
             new RecordDelivery(target, PutRecordsLimits.Kinesis, time),
             new CheckpointStore(dynamoDb, settings.CheckpointTable, time),
+            new StreamShards(
+                new KinesisClient(new AwsServiceOptions(settings.SourceRegion, credentials, AwsEnvironment.HttpClient) { EndpointOverride = settings.SourceKinesisEndpoint }),
+                time),
             new RelayMetrics(new EmbeddedMetrics(metricsOutput ?? Console.Out, time), settings.TargetRegion, time),
             time);
     }

@@ -14,6 +14,7 @@ public sealed class RelayFunction(
     ActiveRegionGate gate,
     RecordDelivery delivery,
     CheckpointStore checkpoints,
+    StreamShards streamShards,
     RelayMetrics metrics,
     TimeProvider time)
 {
@@ -70,6 +71,7 @@ public sealed class RelayFunction(
             advance = await checkpoints.AdvanceAsync(
                 batch.StreamName,
                 new ShardCheckpoint(settings.TargetRegion, batch.ShardId, last.SequenceNumber, commitTimestamp ?? last.ArrivalTime),
+                await streamShards.ShardIdsAsync(batch.StreamName, batch.ShardId, cancellationToken).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
             if (advance == CheckpointAdvance.AlreadyAtOrPast)
             {

@@ -12,7 +12,10 @@ public sealed record RelaySettings(
     string? TargetStreamName,
     TimeSpan GateCacheTtl,
     Uri? TargetKinesisEndpoint,
-    Uri? DynamoDbEndpoint)
+    Uri? DynamoDbEndpoint,
+    string? TargetRoleArn = null,
+    Uri? StsEndpoint = null,
+    Uri? SourceKinesisEndpoint = null)
 {
     public static readonly TimeSpan DefaultGateCacheTtl = TimeSpan.FromSeconds(5);
 
@@ -35,6 +38,17 @@ public sealed record RelaySettings(
             Optional(environment, RelayEnvironment.TargetStreamName),
             Seconds(environment, RelayEnvironment.GateCacheTtlSeconds, DefaultGateCacheTtl, max: 300),
             OptionalUri(environment, RelayEnvironment.TargetKinesisEndpoint),
-            OptionalUri(environment, RelayEnvironment.DynamoDbEndpoint));
+            OptionalUri(environment, RelayEnvironment.DynamoDbEndpoint),
+            RoleArn(environment),
+            OptionalUri(environment, RelayEnvironment.StsEndpoint),
+            OptionalUri(environment, RelayEnvironment.SourceKinesisEndpoint));
+    }
+
+    private static string? RoleArn(IReadOnlyDictionary<string, string> environment)
+    {
+        var arn = Optional(environment, RelayEnvironment.TargetRoleArn);
+        return arn is null || (arn.StartsWith("arn:", StringComparison.Ordinal) && arn.Contains(":role/", StringComparison.Ordinal))
+            ? arn
+            : throw new SettingsException(RelayEnvironment.TargetRoleArn, $"'{arn}' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>).");
     }
 }

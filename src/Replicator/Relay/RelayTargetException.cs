@@ -21,7 +21,11 @@ public sealed class RelayTargetException(string message, Exception inner) : Exce
                 $"Create it there, or correct the setting. Kinesis said: {error.Message}",
                 error),
             AccessDeniedException => new RelayTargetException(
-                $"The relay may not write to stream '{targetStream}' in {settings.TargetRegion}: its role needs kinesis:PutRecords on that stream. Kinesis said: {error.Message}",
+                $"The relay may not write to stream '{targetStream}' in {settings.TargetRegion}: " +
+                (settings.TargetRoleArn is { } role
+                    ? $"the role {role} ({RelayEnvironment.TargetRoleArn}) needs kinesis:PutRecords on that stream. "
+                    : $"its role needs kinesis:PutRecords on that stream (or set {RelayEnvironment.TargetRoleArn} to a role of the target's account). ") +
+                $"Kinesis said: {error.Message}",
                 error),
             KmsException kms => new RelayTargetException(
                 $"Stream '{targetStream}' in {settings.TargetRegion} is encrypted with a KMS key the relay cannot use ({kms.ErrorCode}): its role needs kms:GenerateDataKey on that key. Kinesis said: {error.Message}",

@@ -7,10 +7,35 @@ namespace Replicator.Relay;
 public sealed record StreamCheckpoints(IReadOnlyList<ShardCheckpoint> Shards, DateTimeOffset? LastReplicatedCommitTimestamp)
 {
     /// <summary>
-    /// The minimum over shards of their checkpointed commit timestamps: data is replicated at least up to here
-    /// on every shard that has a checkpoint. A shard that never received a record has no checkpoint and does not count.
+    /// The minimum of the checkpointed commit timestamps over every shard of the stream and every target
+    /// that has checkpoints: data is replicated at least up to here everywhere. Null while any of those
+    /// shards has no checkpoint for one of the targets, since nothing is proven for it yet.
     /// </summary>
-    public DateTimeOffset? Watermark => Shards.Count == 0 ? null : Shards.Min(s => s.CommitTimestamp);
+    public DateTimeOffset? WatermarkOver(IReadOnlyCollection<string> streamShardIds)
+    {
+        var targets = Shards.Select(s => s.TargetRegion).Distinct(StringComparer.Ordinal).ToArray();
+        if (targets.Length == 0 || streamShardIds.Count == 0)
+        {
+            return null;
+        }
+
+        DateTimeOffset? minimum = null;
+        foreach (var target in targets)
+        {
+            foreach (var shardId in streamShardIds)
+            {
+                var checkpoint = Shards.FirstOrDefault(s => s.TargetRegion == target && s.ShardId == shardId);
+                if (checkpoint is null)
+                {
+                    return null;
+                }
+
+                minimum = minimum is null || checkpoint.CommitTimestamp < minimum ? checkpoint.CommitTimestamp : minimum;
+            }
+        }
+
+        return minimum;
+    }
 
     public static StreamCheckpoints From(IReadOnlyDictionary<string, AttributeValue> item)
     {

@@ -23,7 +23,14 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
         await _stop.CancelAsync();
         if (_loop is not null)
         {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _loop);
+            // Cancelled while waiting for an event the loop throws; cancelled between events it returns.
+            try
+            {
+                await _loop;
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
 
         await _runtimeApi.DisposeAsync();

@@ -26,7 +26,7 @@ public sealed class NativeBootstrapTests(LocalCloudFixture cloud, PublishedBoots
     [Fact]
     public async Task Relays_a_real_Kinesis_event_from_the_sample_into_region_B()
     {
-        var stream = await cloud.CreateStreamAsync("aot", cloud.RegionB);
+        var stream = await cloud.CreateStreamPairAsync("aot");
         await ReplicatorTables.SetActiveRegionAsync(cloud.DynamoDb, stream, cloud.RegionA, CancellationToken.None);
         var payload = LocalCloudFixture.SampleRelayEvent(stream);
 

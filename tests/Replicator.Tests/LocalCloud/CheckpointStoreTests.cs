@@ -14,9 +14,10 @@ public sealed class CheckpointStoreTests(LocalCloudFixture fixture)
     {
         var stream = LocalCloudFixture.UniqueStreamName("cp");
         // 99 < 100 numerically but not as text: the zero padding is what makes the condition right.
-        var ahead = await Store.AdvanceAsync(stream, Checkpoint("shardId-000000000000", "100", T0.AddSeconds(10)), CancellationToken.None);
-        var behind = await Store.AdvanceAsync(stream, Checkpoint("shardId-000000000000", "99", T0.AddSeconds(5)), CancellationToken.None);
-        var same = await Store.AdvanceAsync(stream, Checkpoint("shardId-000000000000", "100", T0.AddSeconds(10)), CancellationToken.None);
+        string[] shards = ["shardId-000000000000"];
+        var ahead = await Store.AdvanceAsync(stream, Checkpoint(shards[0], "100", T0.AddSeconds(10)), shards, CancellationToken.None);
+        var behind = await Store.AdvanceAsync(stream, Checkpoint(shards[0], "99", T0.AddSeconds(5)), shards, CancellationToken.None);
+        var same = await Store.AdvanceAsync(stream, Checkpoint(shards[0], "100", T0.AddSeconds(10)), shards, CancellationToken.None);
 
         var stored = await Store.ReadAsync(stream, CancellationToken.None);
 
@@ -36,10 +37,11 @@ public sealed class CheckpointStoreTests(LocalCloudFixture fixture)
         var fast = Enumerable.Range(1, 40).Select(i => Checkpoint("shardId-000000000000", (1000 + i).ToString(), T0.AddSeconds(i)));
         var slow = Enumerable.Range(1, 20).Select(i => Checkpoint("shardId-000000000001", (5000 + i).ToString(), T0.AddSeconds(i)));
 
+        string[] shards = ["shardId-000000000000", "shardId-000000000001"];
         // Each shard's writes are in order (one poller per shard), the two shards race each other.
         await Task.WhenAll(
-            Task.Run(async () => { foreach (var c in fast) { await Store.AdvanceAsync(stream, c, CancellationToken.None); } }),
-            Task.Run(async () => { foreach (var c in slow) { await Store.AdvanceAsync(stream, c, CancellationToken.None); } }));
+            Task.Run(async () => { foreach (var c in fast) { await Store.AdvanceAsync(stream, c, shards, CancellationToken.None); } }),
+            Task.Run(async () => { foreach (var c in slow) { await Store.AdvanceAsync(stream, c, shards, CancellationToken.None); } }));
 
         var stored = await Store.ReadAsync(stream, CancellationToken.None);
 
@@ -47,6 +49,22 @@ public sealed class CheckpointStoreTests(LocalCloudFixture fixture)
         Assert.Equal(T0.AddSeconds(20), stored.LastReplicatedCommitTimestamp);
         Assert.Equal("1040", stored.Shards.Single(s => s.ShardId.EndsWith('0')).SequenceNumber);
         Assert.Equal("5020", stored.Shards.Single(s => s.ShardId.EndsWith('1')).SequenceNumber);
+    }
+
+    [Fact]
+    public async Task A_shard_without_a_checkpoint_holds_the_stream_watermark_back()
+    {
+        var stream = LocalCloudFixture.UniqueStreamName("cp");
+        string[] shards = ["shardId-000000000000", "shardId-000000000001"];
+
+        // Shard 0 far ahead while shard 1 has not replicated anything yet: nothing is proven for shard 1.
+        await Store.AdvanceAsync(stream, Checkpoint(shards[0], "500", T0.AddSeconds(50)), shards, CancellationToken.None);
+        var beforeShard1 = await Store.ReadAsync(stream, CancellationToken.None);
+        await Store.AdvanceAsync(stream, Checkpoint(shards[1], "7", T0.AddSeconds(3)), shards, CancellationToken.None);
+        var afterShard1 = await Store.ReadAsync(stream, CancellationToken.None);
+
+        Assert.Null(beforeShard1.LastReplicatedCommitTimestamp);
+        Assert.Equal(T0.AddSeconds(3), afterShard1.LastReplicatedCommitTimestamp);
     }
 
     private ShardCheckpoint Checkpoint(string shardId, string sequenceNumber, DateTimeOffset commitTimestamp) =>

@@ -22,7 +22,7 @@ public sealed class LagMonitorTests(LocalCloudFixture fixture)
         var shards = await StreamContents.ReadAsync(source, stream, CancellationToken.None);
         Assert.All(shards, s => Assert.True(s.Records.Count > 10));
         // Shard 0 replicated up to its 10th record; shard 1 not at all.
-        await Checkpoints.AdvanceAsync(stream, new ShardCheckpoint(fixture.RegionB, shards[0].ShardId, shards[0].Records[9].SequenceNumber, DateTimeOffset.UtcNow), CancellationToken.None);
+        await Checkpoints.AdvanceAsync(stream, new ShardCheckpoint(fixture.RegionB, shards[0].ShardId, shards[0].Records[9].SequenceNumber, DateTimeOffset.UtcNow), shards.Select(s => s.ShardId).ToArray(), CancellationToken.None);
         var oldestUnreplicated = shards.Select(s => s == shards[0] ? s.Records[10] : s.Records[0]).Min(r => r.ApproximateArrivalTimestamp);
         var aMinuteLater = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds((long)(oldestUnreplicated * 1000)).AddSeconds(60));
         var meter = new LagMeter(source, Checkpoints, aMinuteLater);
@@ -36,7 +36,7 @@ public sealed class LagMonitorTests(LocalCloudFixture fixture)
 
         foreach (var shard in shards)
         {
-            await Checkpoints.AdvanceAsync(stream, new ShardCheckpoint(fixture.RegionB, shard.ShardId, shard.Records[^1].SequenceNumber, DateTimeOffset.UtcNow), CancellationToken.None);
+            await Checkpoints.AdvanceAsync(stream, new ShardCheckpoint(fixture.RegionB, shard.ShardId, shard.Records[^1].SequenceNumber, DateTimeOffset.UtcNow), shards.Select(s => s.ShardId).ToArray(), CancellationToken.None);
         }
 
         // Hours later with nothing new: caught up is 0, not the age of the last record replicated.

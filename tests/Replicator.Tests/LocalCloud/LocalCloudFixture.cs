@@ -31,6 +31,16 @@ public sealed class LocalCloudFixture : IAsyncLifetime
         return stream;
     }
 
+    /// <summary>A one-shard stream of a new name in both regions, as the sample event's source and its target.</summary>
+    public async Task<string> CreateStreamPairAsync(string purpose)
+    {
+        var stream = await CreateStreamAsync(purpose, RegionA);
+        var target = Cloud.CreateKinesisClient(RegionB);
+        await target.CreateStreamAsync(stream, 1, CancellationToken.None);
+        await target.WaitUntilActiveAsync(stream, CancellationToken.None);
+        return stream;
+    }
+
     /// <summary>events/relay-kinesis.json, the sample event a region-A relay gets, pointed at <paramref name="stream"/>.</summary>
     public static byte[] SampleRelayEvent(string stream)
     {

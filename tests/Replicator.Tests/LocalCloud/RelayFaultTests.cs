@@ -34,7 +34,8 @@ public sealed class RelayFaultTests(LocalCloudFixture fixture)
         await relayToB.WaitUntilAcknowledgedAsync(produced.Count, Patience);
         AssertReplicated(produced, await RecordsInAsync(fixture.RegionB, stream));
         Assert.Equal(0, relayToC.Acknowledged);
-        Assert.True(relayToC.FailedInvocations > 0);
+        await relayToC.WaitUntilFailedAsync(Patience);
+        Assert.Equal(0, relayToC.Acknowledged);
 
         regionC.Restore();
         await relayToC.WaitUntilAcknowledgedAsync(produced.Count, Patience);

@@ -100,10 +100,10 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
 
     private LambdaHandler Relay() => RelayFactory.Create(LocalFunctionEnvironment.Relay(fixture.Cloud, fixture.RegionA, fixture.RegionB), metricsOutput: _log).HandleAsync;
 
-    /// <summary>The sample event, pointed at a new stream that exists (empty) in region B.</summary>
+    /// <summary>The sample event, pointed at a new stream that exists (empty) in both regions.</summary>
     private async Task<(string Stream, byte[] Payload)> SampleEventForNewStreamAsync()
     {
-        var stream = await fixture.CreateStreamAsync("gate", fixture.RegionB);
+        var stream = await fixture.CreateStreamPairAsync("gate");
         return (stream, LocalCloudFixture.SampleRelayEvent(stream));
     }
 

@@ -11,6 +11,7 @@ internal sealed class RunningRelay : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
     private readonly LocalEventSourceMapping _mapping;
+    private int _failedInvocations;
 
     public RunningRelay(LocalCloudFixture fixture, string stream, IReadOnlyDictionary<string, string> environment, TextWriter log)
     {
@@ -22,18 +23,34 @@ internal sealed class RunningRelay : IAsyncDisposable
             relay,
             (_, _) => TestContexts.Create(log),
             new EventSourceMappingOptions { BatchSize = 100, FunctionTimeout = TimeSpan.FromSeconds(10) });
-        _mapping.Invoked += result => FailedInvocations += result.Error is null ? 0 : 1;
+        _mapping.Invoked += result =>
+        {
+            if (result.Error is not null)
+            {
+                Interlocked.Increment(ref _failedInvocations);
+            }
+        };
         _running = _mapping.RunAsync(_stop.Token);
     }
 
     public long Acknowledged => _mapping.RecordsAcknowledged;
 
-    public int FailedInvocations { get; private set; }
+    public int FailedInvocations => Volatile.Read(ref _failedInvocations);
 
     public async Task WaitUntilAcknowledgedAsync(long records, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
         while (Acknowledged < records)
+        {
+            await Task.Delay(50, deadline.Token);
+        }
+    }
+
+    /// <summary>Waits for a failed invocation: with retries inside the client, the first one takes a while to give up.</summary>
+    public async Task WaitUntilFailedAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (FailedInvocations == 0)
         {
             await Task.Delay(50, deadline.Token);
         }
