@@ -1,0 +1,377 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Replicator.Lambda;
+using Replicator.Monitoring;
+using Replicator.Relay;
+using Replicator.Telemetry;
+
+namespace Replicator.Tests.Templates;
+
+/// <summary>
+/// The checks a deployable template must pass, each returning findings that name the template,
+/// the resource and the property, so a broken template fails the suite with a message to act on.
+/// </summary>
+public static partial class TemplateRules
+{
+    private static readonly HashSet<string> PseudoParameters =
+        ["AWS::AccountId", "AWS::NoValue", "AWS::NotificationARNs", "AWS::Partition", "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"];
+
+    /// <summary>Properties of AWS::Serverless::Function this project may use, from the SAM specification (docs: sam-resource-function).</summary>
+    private static readonly HashSet<string> ServerlessFunctionProperties =
+    [
+        "Architectures", "AutoPublishAlias", "CodeUri", "DeadLetterQueue", "DeploymentPreference", "Description", "Environment",
+        "EphemeralStorage", "EventInvokeConfig", "Events", "FunctionName", "FunctionUrlConfig", "Handler", "KmsKeyArn", "Layers",
+        "LoggingConfig", "MemorySize", "PackageType", "PermissionsBoundary", "Policies", "ReservedConcurrentExecutions", "Role",
+        "Runtime", "Tags", "Timeout", "Tracing", "VpcConfig",
+    ];
+
+    /// <summary>The functions' environment variables each handler reads (Lambda sets AWS_REGION; REPLICATOR_* are local-only).</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> SettingsByHandler { get; } = new Dictionary<string, IReadOnlyList<string>>
+    {
+        ["relay"] = DeployedSettings(typeof(RelayEnvironment)),
+        ["lag-monitor"] = DeployedSettings(typeof(LagMonitorEnvironment)),
+    };
+
+    /// <summary>CloudWatch metrics of AWS namespaces the template may alarm on (from each service's metrics documentation).</summary>
+    private static readonly Dictionary<string, HashSet<string>> AwsMetrics = new()
+    {
+        ["AWS/Lambda"] = ["Errors", "Throttles", "IteratorAge", "Invocations", "Duration", "ConcurrentExecutions"],
+        ["AWS/Kinesis"] = ["GetRecords.IteratorAgeMilliseconds", "WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded", "IncomingRecords", "PutRecords.FailedRecords"],
+        ["AWS/States"] = ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"],
+    };
+
+    public static IEnumerable<string> Specification(CloudFormationTemplate template, ResourceSpecification specification)
+    {
+        foreach (var (id, type, properties) in template.ResourcesOfType("AWS::"))
+        {
+            if (type.StartsWith("AWS::Serverless::", StringComparison.Ordinal))
+            {
+                if (type == "AWS::Serverless::Function")
+                {
+                    foreach (var name in properties.Select(p => p.Key).Where(n => !ServerlessFunctionProperties.Contains(n)))
+                    {
+                        yield return $"{template.Name}: {id} ({type}) has property {name}, which the SAM specification does not list";
+                    }
+                }
+
+                continue;
+            }
+
+            if (!specification.HasType(type))
+            {
+                yield return $"{template.Name}: {id} has type {type}, which the CloudFormation specification does not know";
+                continue;
+            }
+
+            foreach (var finding in Properties(specification, specification.PropertiesOf(type), properties, $"{template.Name}: {id} ({type})"))
+            {
+                yield return finding;
+            }
+        }
+
+        foreach (var (resource, attribute, where) in GetAtts(template.Root, "template"))
+        {
+            if (!template.Resources.ContainsKey(resource))
+            {
+                yield return $"{template.Name}: !GetAtt {resource}.{attribute} in {where} names no resource";
+                continue;
+            }
+
+            var type = template.Resources[resource]!["Type"]!.GetValue<string>();
+            if (!type.StartsWith("AWS::Serverless::", StringComparison.Ordinal) && specification.HasType(type) && !specification.HasAttribute(type, attribute))
+            {
+                yield return $"{template.Name}: !GetAtt {resource}.{attribute} in {where}: {type} has no attribute {attribute}";
+            }
+        }
+    }
+
+    public static IEnumerable<string> References(CloudFormationTemplate template)
+    {
+        var known = template.Parameters.Select(p => p.Key).Concat(template.Resources.Select(r => r.Key)).Concat(PseudoParameters).ToHashSet(StringComparer.Ordinal);
+        var conditions = (template.Root["Conditions"]?.AsObject() ?? []).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var (node, where) in Walk(template.Root, "template"))
+        {
+            if (node is not JsonObject { Count: 1 } intrinsic)
+            {
+                continue;
+            }
+
+            var (key, value) = intrinsic.First();
+            switch (key)
+            {
+                case "Ref" when value is JsonValue name && !known.Contains(name.GetValue<string>()):
+                    yield return $"{template.Name}: !Ref {name} in {where} names no parameter or resource";
+                    break;
+                case "Fn::Sub":
+                    var text = value is JsonArray array ? array[0]!.GetValue<string>() : value!.GetValue<string>();
+                    var local = value is JsonArray withVariables ? withVariables[1]!.AsObject().Select(v => v.Key).ToHashSet() : [];
+                    foreach (Match match in SubVariable().Matches(text))
+                    {
+                        var target = match.Groups[1].Value.Split('.')[0];
+                        if (!known.Contains(match.Groups[1].Value) && !known.Contains(target) && !local.Contains(target))
+                        {
+                            yield return $"{template.Name}: ${{{match.Groups[1].Value}}} in {where} names no parameter or resource";
+                        }
+                    }
+
+                    break;
+                case "Fn::If" when value is JsonArray branches && !conditions.Contains(branches[0]!.GetValue<string>()):
+                case "Condition" when value is JsonValue && !conditions.Contains(value.GetValue<string>()):
+                    yield return $"{template.Name}: condition in {where} is not defined under Conditions";
+                    break;
+            }
+        }
+
+        foreach (var (id, resource) in template.Resources)
+        {
+            if (resource!["Condition"] is JsonValue condition && !conditions.Contains(condition.GetValue<string>()))
+            {
+                yield return $"{template.Name}: {id} has Condition {condition}, which is not defined";
+            }
+        }
+    }
+
+    public static IEnumerable<string> Functions(CloudFormationTemplate template)
+    {
+        foreach (var (id, _, properties) in template.ResourcesOfType("AWS::Serverless::Function"))
+        {
+            var handler = properties["Handler"]?.GetValue<string>();
+            if (handler is null || !FunctionCatalog.Names.Contains(handler))
+            {
+                yield return $"{template.Name}: {id} has Handler {handler ?? "(none)"}; the bootstrap serves {string.Join(", ", FunctionCatalog.Names)}";
+                continue;
+            }
+
+            var variables = properties["Environment"]?["Variables"]?.AsObject() ?? [];
+            foreach (var setting in SettingsByHandler[handler].Where(s => !variables.ContainsKey(s)))
+            {
+                yield return $"{template.Name}: {id} ({handler}) does not set {setting}, which the function reads";
+            }
+
+            if (template.Resources[id]!["Metadata"]?["BuildMethod"]?.GetValue<string>() != "makefile")
+            {
+                yield return $"{template.Name}: {id} must build with Metadata.BuildMethod makefile (the Makefile's build-{id} target)";
+            }
+        }
+    }
+
+    /// <param name="wildcardResources">Statements (logical id/Sid) allowed <c>Resource: "*"</c>, each with the reason the service requires it.</param>
+    public static IEnumerable<string> LeastPrivilege(CloudFormationTemplate template, IReadOnlyDictionary<string, string> wildcardResources)
+    {
+        foreach (var (id, statement) in AllowStatements(template))
+        {
+            var sid = statement["Sid"]?.GetValue<string>() ?? "(no Sid)";
+            foreach (var action in Strings(statement["Action"]))
+            {
+                if (action == "*" || action.EndsWith(":*", StringComparison.Ordinal))
+                {
+                    if (!wildcardResources.ContainsKey($"{id}/{sid}"))
+                    {
+                        yield return $"{template.Name}: {id} statement {sid} allows {action}; name the actions it calls";
+                    }
+                }
+            }
+
+            if (Strings(statement["Resource"]).Contains("*") && !wildcardResources.ContainsKey($"{id}/{sid}"))
+            {
+                yield return $"{template.Name}: {id} statement {sid} allows Resource \"*\"; scope it, or add it with the reason to the allow-list";
+            }
+        }
+    }
+
+    public static IEnumerable<string> Encryption(CloudFormationTemplate template)
+    {
+        foreach (var (id, type, p) in template.ResourcesOfType("AWS::"))
+        {
+            var problem = type switch
+            {
+                "AWS::KMS::Key" when !IsTrue(p["EnableKeyRotation"]) => "EnableKeyRotation is not true",
+                "AWS::Kinesis::Stream" when p["StreamEncryption"]?["EncryptionType"]?.GetValue<string>() != "KMS" => "StreamEncryption is not KMS",
+                "AWS::SNS::Topic" when p["KmsMasterKeyId"] is null => "KmsMasterKeyId is not set",
+                "AWS::Logs::LogGroup" when p["KmsKeyId"] is null => "KmsKeyId is not set",
+                "AWS::DynamoDB::GlobalTable" or "AWS::DynamoDB::Table" when !IsTrue(p["SSESpecification"]?["SSEEnabled"]) => "SSESpecification.SSEEnabled is not true",
+                "AWS::S3::Bucket" => BucketProblem(template, id, p),
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                yield return $"{template.Name}: {id} ({type}): {problem}";
+            }
+        }
+    }
+
+    public static IEnumerable<string> Alarms(CloudFormationTemplate template)
+    {
+        foreach (var (id, _, p) in template.ResourcesOfType("AWS::CloudWatch::Alarm"))
+        {
+            var ns = p["Namespace"]?.GetValue<string>() ?? string.Empty;
+            var metric = p["MetricName"]?.GetValue<string>() ?? string.Empty;
+            var known = ns == MetricNames.Namespace
+                ? MetricNames.All.Contains(metric)
+                : AwsMetrics.TryGetValue(ns, out var metrics) && metrics.Contains(metric);
+            if (!known)
+            {
+                yield return $"{template.Name}: {id} alarms on {ns} {metric}, which {(ns == MetricNames.Namespace ? "the code does not emit" : "is not a documented metric")}";
+            }
+        }
+
+        var alarms = template.ResourcesOfType("AWS::CloudWatch::").Select(r => r.LogicalId).ToHashSet(StringComparer.Ordinal);
+        foreach (var (id, _, p) in template.ResourcesOfType("AWS::CloudWatch::CompositeAlarm"))
+        {
+            var rule = p["AlarmRule"]?["Fn::Sub"]?.GetValue<string>() ?? string.Empty;
+            foreach (Match match in SubVariable().Matches(rule))
+            {
+                if (!alarms.Contains(match.Groups[1].Value))
+                {
+                    yield return $"{template.Name}: {id}'s AlarmRule names {match.Groups[1].Value}, which is not an alarm of this template";
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> Properties(ResourceSpecification specification, JsonElement allowed, JsonObject actual, string where)
+    {
+        foreach (var (name, value) in actual)
+        {
+            if (!allowed.TryGetProperty(name, out var property))
+            {
+                yield return $"{where}: unknown property {name}";
+                continue;
+            }
+
+            if (specification.NestedProperties(property.GetProperty("type")) is not { } nested)
+            {
+                continue;
+            }
+
+            var items = value is JsonArray array ? array.OfType<JsonObject>() : value is JsonObject single ? [single] : [];
+            foreach (var item in items.Where(i => !IsIntrinsic(i)))
+            {
+                foreach (var finding in Properties(specification, nested, item, $"{where}.{name}"))
+                {
+                    yield return finding;
+                }
+            }
+        }
+
+        foreach (var required in allowed.EnumerateObject().Where(p => p.Value.TryGetProperty("required", out var r) && r.GetBoolean()))
+        {
+            if (!actual.ContainsKey(required.Name))
+            {
+                yield return $"{where}: required property {required.Name} is missing";
+            }
+        }
+    }
+
+    private static string? BucketProblem(CloudFormationTemplate template, string id, JsonObject bucket)
+    {
+        var block = bucket["PublicAccessBlockConfiguration"]?.AsObject();
+        if (block is null || new[] { "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets" }.Any(k => !IsTrue(block[k])))
+        {
+            return "PublicAccessBlockConfiguration does not block all four";
+        }
+
+        var sse = bucket["BucketEncryption"]?["ServerSideEncryptionConfiguration"]?[0]?["ServerSideEncryptionByDefault"]?["SSEAlgorithm"]?.GetValue<string>();
+        if (sse != "aws:kms")
+        {
+            return $"default encryption is {sse ?? "not set"}, not aws:kms";
+        }
+
+        var tlsOnly = template.ResourcesOfType("AWS::S3::BucketPolicy")
+            .Where(p => p.Properties["Bucket"]?["Ref"]?.GetValue<string>() == id)
+            .SelectMany(p => p.Properties["PolicyDocument"]?["Statement"]?.AsArray() ?? [])
+            .Any(s => s?["Effect"]?.GetValue<string>() == "Deny" && s["Condition"]?["Bool"]?["aws:SecureTransport"]?.GetValue<string>() == "false");
+        return tlsOnly ? null : "no bucket policy denies requests without TLS (aws:SecureTransport false)";
+    }
+
+    /// <summary>Allow statements of identity policies: functions' Policies and IAM roles and policies (resource policies such as key policies are not identity grants).</summary>
+    private static IEnumerable<(string LogicalId, JsonObject Statement)> AllowStatements(CloudFormationTemplate template)
+    {
+        foreach (var (id, type, p) in template.ResourcesOfType("AWS::"))
+        {
+            IEnumerable<JsonNode?> documents = type switch
+            {
+                "AWS::Serverless::Function" or "AWS::Serverless::StateMachine" => (p["Policies"] as JsonArray ?? []).Where(d => d is JsonObject o && o.ContainsKey("Statement")),
+                "AWS::IAM::Role" => (p["Policies"] as JsonArray ?? []).Select(x => x?["PolicyDocument"]),
+                "AWS::IAM::Policy" or "AWS::IAM::ManagedPolicy" => [p["PolicyDocument"]],
+                "AWS::KMS::Key" => [p["KeyPolicy"]],
+                _ => [],
+            };
+            foreach (var statement in documents.SelectMany(d => d?["Statement"]?.AsArray() ?? []).SelectMany(Unwrap))
+            {
+                if (statement["Effect"]?.GetValue<string>() == "Allow")
+                {
+                    yield return (id, statement);
+                }
+            }
+        }
+    }
+
+    /// <summary>A statement, or both branches of an <c>!If</c> around one.</summary>
+    private static IEnumerable<JsonObject> Unwrap(JsonNode? node) => node switch
+    {
+        JsonObject o when o["Fn::If"] is JsonArray branches => branches.Skip(1).SelectMany(Unwrap),
+        JsonObject o when o.ContainsKey("Ref") => [],
+        JsonObject o => [o],
+        _ => [],
+    };
+
+    private static IEnumerable<(string Resource, string Attribute, string Where)> GetAtts(JsonNode root, string path) =>
+        Walk(root, path)
+            .Where(n => n.Node is JsonObject { Count: 1 } o && o.ContainsKey("Fn::GetAtt"))
+            .Select(n => (n.Node["Fn::GetAtt"]![0]!.GetValue<string>(), n.Node["Fn::GetAtt"]![1]!.GetValue<string>(), n.Where))
+            .Concat(Walk(root, path)
+                .Where(n => n.Node is JsonObject { Count: 1 } o && o["Fn::Sub"] is JsonValue)
+                .SelectMany(n => SubVariable().Matches(n.Node["Fn::Sub"]!.GetValue<string>())
+                    .Select(m => m.Groups[1].Value)
+                    .Where(v => v.Contains('.') && !v.StartsWith("AWS::", StringComparison.Ordinal))
+                    .Select(v => (v[..v.IndexOf('.')], v[(v.IndexOf('.') + 1)..], n.Where))));
+
+    private static IEnumerable<(JsonNode Node, string Where)> Walk(JsonNode? node, string where)
+    {
+        if (node is null)
+        {
+            yield break;
+        }
+
+        yield return (node, where);
+        var children = node switch
+        {
+            JsonObject o => o.Select(c => (c.Value, $"{where}.{c.Key}")),
+            JsonArray a => a.Select((c, i) => (c, $"{where}[{i}]")),
+            _ => [],
+        };
+        foreach (var (child, path) in children)
+        {
+            foreach (var descendant in Walk(child, path))
+            {
+                yield return descendant;
+            }
+        }
+    }
+
+    private static bool IsIntrinsic(JsonObject node) =>
+        node.Count == 1 && (node.First().Key is "Ref" or "Condition" || node.First().Key.StartsWith("Fn::", StringComparison.Ordinal));
+
+    private static bool IsTrue(JsonNode? node) => node is JsonValue v && string.Equals(v.ToString(), "true", StringComparison.OrdinalIgnoreCase);
+
+    private static IEnumerable<string> Strings(JsonNode? node) => node switch
+    {
+        JsonArray array => array.OfType<JsonValue>().Select(v => v.ToString()),
+        JsonValue value => [value.ToString()],
+        _ => [],
+    };
+
+    private static IReadOnlyList<string> DeployedSettings(Type environment) =>
+        environment.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral)
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .Where(name => name != "AWS_REGION" && !name.StartsWith("REPLICATOR_", StringComparison.Ordinal))
+            .Distinct()
+            .ToArray();
+
+    [GeneratedRegex(@"\$\{(?!!)([A-Za-z0-9_:.]+)\}")]
+    private static partial Regex SubVariable();
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using Replicator.LocalCloud;
+using Tomlyn;
+using Tomlyn.Model;
+
+namespace Replicator.Tests.Templates;
+
+/// <summary>The deploy templates, checked against the CloudFormation specification and the project's own rules.</summary>
+public sealed class TemplateTests
+{
+    /// <summary>
+    /// The only statements allowed <c>Resource: "*"</c> or a service-wide action, each with its reason.
+    /// A key policy is attached to its key, so its Resource is always written "*" and means that key.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> WildcardAllowList = new Dictionary<string, string>
+    {
+        ["ReplicatorKey/AccountAdministers"] = "key policy: the account root administers the key (the default key policy); Resource * is the key itself",
+        ["ReplicatorKey/CloudWatchLogsEncrypt"] = "key policy: CloudWatch Logs encrypts this region's log groups with the key; Resource * is the key itself",
+        ["ReplicatorKey/CloudWatchAlarmsPublishToEncryptedTopics"] = "key policy: CloudWatch alarms publish to the KMS-encrypted SNS topics; Resource * is the key itself",
+    };
+
+    private static readonly string[] TemplateFiles = ["template.yaml", "ddb-template.yml"];
+    private static readonly Lazy<Task<ResourceSpecification>> Specification = new(ResourceSpecification.LoadAsync);
+
+    public static TheoryData<string> Templates => new(TemplateFiles);
+
+    [Theory]
+    [MemberData(nameof(Templates))]
+    public async Task Every_resource_matches_the_CloudFormation_specification(string file) =>
+        AssertNone(TemplateRules.Specification(CloudFormationTemplate.Load(file), await Specification.Value));
+
+    [Theory]
+    [MemberData(nameof(Templates))]
+    public void Every_reference_resolves(string file) => AssertNone(TemplateRules.References(CloudFormationTemplate.Load(file)));
+
+    [Theory]
+    [MemberData(nameof(Templates))]
+    public void Iam_grants_only_named_actions_on_named_resources(string file) =>
+        AssertNone(TemplateRules.LeastPrivilege(CloudFormationTemplate.Load(file), WildcardAllowList));
+
+    [Theory]
+    [MemberData(nameof(Templates))]
+    public void Everything_is_encrypted_and_keys_rotate(string file) => AssertNone(TemplateRules.Encryption(CloudFormationTemplate.Load(file)));
+
+    [Fact]
+    public void Functions_run_handlers_the_bootstrap_serves_with_every_setting_they_read() =>
+        AssertNone(TemplateRules.Functions(CloudFormationTemplate.Load("template.yaml")));
+
+    [Fact]
+    public void Alarms_use_metrics_that_exist_and_composites_combine_this_templates_alarms() =>
+        AssertNone(TemplateRules.Alarms(CloudFormationTemplate.Load("template.yaml")));
+
+    [Fact]
+    public void The_relay_never_skips_and_reports_partial_batches()
+    {
+        var stream = CloudFormationTemplate.Load("template.yaml").Resources["RelayFunction"]!["Properties"]!["Events"]!["InputStream"]!["Properties"]!;
+        Assert.Equal("TRIM_HORIZON", stream["StartingPosition"]!.ToString());
+        Assert.Equal("ReportBatchItemFailures", stream["FunctionResponseTypes"]![0]!.ToString());
+        Assert.Equal("-1", stream["MaximumRetryAttempts"]!.ToString());
+        Assert.Equal("-1", stream["MaximumRecordAgeInSeconds"]!.ToString());
+        Assert.Equal("1", stream["ParallelizationFactor"]!.ToString());
+    }
+
+    [Fact]
+    public void Seed_003_lifecycle_thresholds_and_three_alarm_tiers()
+    {
+        var template = CloudFormationTemplate.Load("template.yaml");
+        var rule = template.Resources["ArchiveBucket"]!["Properties"]!["LifecycleConfiguration"]!["Rules"]![0]!;
+        Assert.Equal(
+            ["STANDARD_IA:30", "GLACIER:90", "DEEP_ARCHIVE:365"],
+            rule["Transitions"]!.AsArray().Select(t => $"{t!["StorageClass"]}:{t["TransitionInDays"]}"));
+        Assert.Equal("730", rule["NoncurrentVersionExpiration"]!["NoncurrentDays"]!.ToString());
+        Assert.Equal("7", rule["AbortIncompleteMultipartUpload"]!["DaysAfterInitiation"]!.ToString());
+        Assert.Equal("1800", template.Resources["CheckpointLagWarningAlarm"]!["Properties"]!["Threshold"]!.ToString());
+        Assert.Equal("3600", template.Resources["CheckpointLagCriticalAlarm"]!["Properties"]!["Threshold"]!.ToString());
+        Assert.Equal(3, template.ResourcesOfType("AWS::SNS::Topic").Count());
+        Assert.Equal(
+            ["OpsTopic", "CriticalTopic", "ManagementTopic"],
+            new[] { "InfrastructureHealthCompositeAlarm", "SystemHealthCompositeAlarm", "EscalationCompositeAlarm" }
+                .Select(id => template.Resources[id]!["Properties"]!["AlarmActions"]![0]!["Ref"]!.ToString()));
+        Assert.Contains(" AND ", template.Resources["EscalationCompositeAlarm"]!["Properties"]!["AlarmRule"]!["Fn::Sub"]!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Seed_004_parameter_names_and_table_keys_are_kept()
+    {
+        var template = CloudFormationTemplate.Load("template.yaml");
+        Assert.All(
+            new[] { "InputStreamName", "CheckpointTableName", "ActiveRegionConfigTableName", "TargetStreamReplicationRegion" },
+            name => Assert.True(template.Parameters.ContainsKey(name), $"template.yaml lacks seed 004's parameter {name}"));
+        var tables = CloudFormationTemplate.Load("ddb-template.yml");
+        foreach (var id in new[] { "ActiveRegionConfigTable", "CheckpointTable" })
+        {
+            Assert.Equal("streamName", tables.Resources[id]!["Properties"]!["KeySchema"]![0]!["AttributeName"]!.ToString());
+        }
+    }
+
+    [Fact]
+    public void Samconfig_deploys_the_tables_then_both_regions_pointing_at_each_other()
+    {
+        var config = TomlSerializer.Deserialize<TomlTable>(File.ReadAllText(Path.Combine(RepositoryLayout.Root(), "samconfig.toml")))!;
+        Assert.Equal(0.1, Convert.ToDouble(config["version"], System.Globalization.CultureInfo.InvariantCulture));
+        var build = (TomlTable)((TomlTable)((TomlTable)config["default"])["build"])["parameters"];
+        Assert.True((bool)build["cached"] && (bool)build["parallel"]);
+        string Deploy(string environment, string key) => (string)((TomlTable)((TomlTable)((TomlTable)config[environment])["deploy"])["parameters"])[key];
+        Assert.Equal("ddb-template.yml", Deploy("tables", "template_file"));
+        var primary = Deploy("primary", "region");
+        var secondary = Deploy("secondary", "region");
+        Assert.NotEqual(primary, secondary);
+        Assert.Contains($"TargetStreamReplicationRegion={secondary}", Deploy("primary", "parameter_overrides"), StringComparison.Ordinal);
+        Assert.Contains($"TargetStreamReplicationRegion={primary}", Deploy("secondary", "parameter_overrides"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_sample_event_is_used_by_a_test()
+    {
+        var root = RepositoryLayout.Root();
+        var tests = string.Concat(Directory.GetFiles(Path.Combine(root, "tests"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(File.ReadAllText));
+        Assert.All(Directory.GetFiles(Path.Combine(root, "events"), "*.json"), file =>
+            Assert.True(tests.Contains(Path.GetFileName(file), StringComparison.Ordinal), $"events/{Path.GetFileName(file)} is not used by any test"));
+    }
+
+    [Fact]
+    [Trait("Category", "NativeAot")]
+    public async Task Make_builds_the_bootstrap_the_way_sam_build_does()
+    {
+        var artifacts = Path.Combine(Path.GetTempPath(), $"replicator-sam-build-{Guid.NewGuid():N}");
+        try
+        {
+            var make = new ProcessStartInfo("make", ["build-RelayFunction", $"ARTIFACTS_DIR={artifacts}"])
+            {
+                WorkingDirectory = RepositoryLayout.Root(),
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var process = Process.Start(make)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+
+            Assert.True(process.ExitCode == 0, await output + await errors);
+            var bootstrap = new FileInfo(Path.Combine(artifacts, "bootstrap"));
+            Assert.True(bootstrap.Exists);
+            Assert.True(bootstrap.UnixFileMode.HasFlag(UnixFileMode.UserExecute));
+        }
+        finally
+        {
+            if (Directory.Exists(artifacts))
+            {
+                Directory.Delete(artifacts, recursive: true);
+            }
+        }
+    }
+
+    private static void AssertNone(IEnumerable<string> findings)
+    {
+        var list = findings.ToList();
+        Assert.True(list.Count == 0, string.Join(Environment.NewLine, list));
+    }
+}
