@@ -58,6 +58,36 @@ public sealed class NativeBootstrapTests(LocalCloudFixture cloud, PublishedBoots
     }
 
     [Fact]
+    public async Task Relays_the_non_json_sample_byte_for_byte_and_names_the_records_without_a_commit_timestamp()
+    {
+        var stream = await cloud.CreateStreamPairAsync("aotraw");
+        await ReplicatorTables.SetActiveRegionAsync(cloud.DynamoDb, stream, cloud.RegionA, CancellationToken.None);
+        var payload = LocalCloudFixture.SampleRelayEvent(stream, "relay-kinesis-non-json.json");
+        await using var runtimeApi = LocalRuntimeApi.Start();
+        var environment = LocalFunctionEnvironment.Relay(cloud.Cloud, cloud.RegionA, cloud.RegionB);
+        environment[LambdaRuntime.HandlerVariable] = "relay";
+        environment[LambdaRuntime.RuntimeApiVariable] = runtimeApi.Address;
+        using var bootstrap = BootstrapBuild.Start(published.Bootstrap, environment);
+        var output = bootstrap.StandardOutput.ReadToEndAsync();
+        try
+        {
+            var outcome = await runtimeApi.InvokeAsync(payload, Timeout).WaitAsync(Timeout);
+            Assert.False(outcome.IsError, outcome.ErrorBody);
+            Assert.Equal("{\"batchItemFailures\":[]}", Encoding.UTF8.GetString(outcome.Response!));
+        }
+        finally
+        {
+            bootstrap.Kill();
+            await bootstrap.WaitForExitAsync();
+        }
+
+        var sent = JsonSerializer.Deserialize(payload, LambdaEventsJsonContext.Default.KinesisEvent)!.Records!;
+        var arrived = (await StreamContents.ReadAsync(cloud.Cloud.CreateKinesisClient(cloud.RegionB), stream, CancellationToken.None)).SelectMany(s => s.Records).ToArray();
+        Assert.Equal(sent.Select(r => Convert.ToBase64String(r.Kinesis!.Data!)), arrived.Select(r => Convert.ToBase64String(r.Data)));
+        Assert.Contains($"3 replicated records have no JSON commitTimestamp (first: sequence number {sent[0].Kinesis!.SequenceNumber})", await output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Lag_monitor_answers_the_scheduled_event_with_the_lag_it_measured()
     {
         var stream = await cloud.CreateStreamAsync("aotlag", cloud.RegionA);

@@ -42,9 +42,9 @@ public sealed class LocalCloudFixture : IAsyncLifetime
     }
 
     /// <summary>events/relay-kinesis.json, the sample event a region-A relay gets, pointed at <paramref name="stream"/>.</summary>
-    public static byte[] SampleRelayEvent(string stream)
+    public static byte[] SampleRelayEvent(string stream, string sampleFile = "relay-kinesis.json")
     {
-        var sample = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "events", "relay-kinesis.json"));
+        var sample = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "events", sampleFile));
         return Encoding.UTF8.GetBytes(sample.Replace("stream/kds-stream-1", $"stream/{stream}", StringComparison.Ordinal));
     }
 
