@@ -14,6 +14,23 @@ public static class RelayBenchmark
 {
     private static readonly TimeSpan CrossRegion = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>Records of keys other than <paramref name="hotKey"/>, per second until the last of them arrived.</summary>
+    private static double OthersPerSecond(RelayRunResult run, long hotKey)
+    {
+        var others = run.Arrivals.Where(a => a.Key != hotKey).ToArray();
+        return others.Length / others.Max(a => a.After).TotalSeconds;
+    }
+
+    /// <summary><paramref name="records"/> spread evenly over <paramref name="length"/> slots, the rest null.</summary>
+    private static IEnumerable<Replicator.LocalCloud.Verification.CdcRecord?> Spread(IReadOnlyList<Replicator.LocalCloud.Verification.CdcRecord> records, int length)
+    {
+        var every = Math.Max(1, length / records.Count);
+        for (int slot = 0, next = 0; slot < length; slot++)
+        {
+            yield return slot % every == 0 && next < records.Count ? records[next++] : null;
+        }
+    }
+
     public static async Task<int> RunAsync(bool quick)
     {
         var cancellationToken = CancellationToken.None;
@@ -45,6 +62,18 @@ public static class RelayBenchmark
         var hotOurs = await Run(RelayKind.Batched, hotKeyRecords, 1, CrossRegion);
         var hotBaseline = await Run(RelayKind.PerRecordBaseline, hotKeyRecords, 1, CrossRegion);
         rows.Add(($"{hotKeyRecords:N0} records of one key, 20 ms round trip", hotOurs, hotBaseline));
+
+        // One hot key among 500 others, against the same 500 keys alone: do the others keep their pace?
+        var others = CdcProducer.Generate(quick ? 2_000 : 5_000, 500, start);
+        var hot = CdcProducer.Generate(quick ? 300 : 1_000, 1, start, seed: 7);
+        var mixed = others.Zip(Spread(hot, others.Count), (o, h) => h is null ? [o] : new[] { o, h }).SelectMany(x => x).ToArray();
+        var hotKey = hot[0].Key;
+        AnsiConsole.MarkupLine("[grey]mixed: one hot key among 500 others, 20 ms round trip[/]");
+        var withHotKey = await RelayRun.RunAsync(cloud, RelayKind.Batched, mixed, shards: 4, CrossRegion, cancellationToken);
+        var withoutHotKey = await RelayRun.RunAsync(cloud, RelayKind.Batched, others, shards: 4, CrossRegion, cancellationToken);
+        var othersRate = OthersPerSecond(withHotKey, hotKey);
+        var aloneRate = OthersPerSecond(withoutHotKey, hotKey);
+        AnsiConsole.MarkupLine($"Other keys: {othersRate:N0} records/s beside the hot key, {aloneRate:N0} records/s alone ({othersRate / aloneRate:P0}); the hot key's shard waits for it, the other shards do not.");
 
         var table = new Table().AddColumns("scenario", "relay records/s", "baseline records/s", "ratio", "relay target calls /10k", "baseline calls /10k (target + checkpoint)");
         foreach (var (scenario, ours, baseline) in rows)

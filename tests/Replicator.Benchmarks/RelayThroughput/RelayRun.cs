@@ -19,7 +19,8 @@ public enum RelayKind
 }
 
 /// <summary>What one run measured: calls into the target, checkpoint writes (baseline only counts them), and time to replicate everything.</summary>
-public sealed record RelayRunResult(RelayKind Kind, int Records, long Invocations, long TargetCalls, long CheckpointWrites, TimeSpan Elapsed)
+/// <param name="Arrivals">Each record's key and how long after the start it arrived in the target (by the target's arrival timestamp).</param>
+public sealed record RelayRunResult(RelayKind Kind, int Records, long Invocations, long TargetCalls, long CheckpointWrites, TimeSpan Elapsed, IReadOnlyList<(long Key, TimeSpan After)> Arrivals)
 {
     public double RecordsPerSecond => Records / Elapsed.TotalSeconds;
 
@@ -78,6 +79,7 @@ public static class RelayRun
             new EventSourceMappingOptions { BatchSize = 500, FunctionTimeout = TimeSpan.FromMinutes(5), IdlePollInterval = TimeSpan.FromMilliseconds(10) });
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var running = mapping.RunAsync(stop.Token);
         while (mapping.RecordsAcknowledged < records.Count)
@@ -88,18 +90,23 @@ public static class RelayRun
         clock.Stop();
         await stop.CancelAsync();
         await running;
-        await VerifyAsync(target, stream, records, cancellationToken);
-        return new RelayRunResult(kind, records.Count, mapping.Invocations, counting!.Calls, baseline?.CheckpointWrites ?? 0, clock.Elapsed);
+        var arrivals = await VerifyAsync(target, stream, records, started, cancellationToken);
+        return new RelayRunResult(kind, records.Count, mapping.Invocations, counting!.Calls, baseline?.CheckpointWrites ?? 0, clock.Elapsed, arrivals);
     }
 
     /// <summary>A benchmark of a relay that lost or reordered records would measure nothing: check before reporting.</summary>
-    private static async Task VerifyAsync(Aws.Kinesis.KinesisClient target, string stream, IReadOnlyList<CdcRecord> records, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<(long Key, TimeSpan After)>> VerifyAsync(
+        Aws.Kinesis.KinesisClient target, string stream, IReadOnlyList<CdcRecord> records, DateTimeOffset started, CancellationToken cancellationToken)
     {
-        var arrived = (await StreamContents.ReadAsync(target, stream, cancellationToken)).SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data));
-        var check = ReplicationCheck.Compare(records, arrived);
+        var arrived = (await StreamContents.ReadAsync(target, stream, cancellationToken)).SelectMany(s => s.Records).ToArray();
+        var check = ReplicationCheck.Compare(records, arrived.Select(r => CdcRecord.Parse(r.Data)));
         if (!check.Passed)
         {
             throw new InvalidOperationException($"Replication in the benchmark went wrong: {check}");
         }
+
+        return arrived
+            .Select(r => (CdcRecord.Parse(r.Data).Key, DateTimeOffset.FromUnixTimeMilliseconds((long)(r.ApproximateArrivalTimestamp * 1000)) - started))
+            .ToArray();
     }
 }
