@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Replicator.LocalCloud;
 using Tomlyn;
 using Tomlyn.Model;
@@ -120,38 +119,6 @@ public sealed class TemplateTests
             .Select(File.ReadAllText));
         Assert.All(Directory.GetFiles(Path.Combine(root, "events"), "*.json"), file =>
             Assert.True(tests.Contains(Path.GetFileName(file), StringComparison.Ordinal), $"events/{Path.GetFileName(file)} is not used by any test"));
-    }
-
-    [Fact]
-    [Trait("Category", "NativeAot")]
-    public async Task Make_builds_the_bootstrap_the_way_sam_build_does()
-    {
-        var artifacts = Path.Combine(Path.GetTempPath(), $"replicator-sam-build-{Guid.NewGuid():N}");
-        try
-        {
-            var make = new ProcessStartInfo("make", ["build-RelayFunction", $"ARTIFACTS_DIR={artifacts}"])
-            {
-                WorkingDirectory = RepositoryLayout.Root(),
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var process = Process.Start(make)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-
-            Assert.True(process.ExitCode == 0, await output + await errors);
-            var bootstrap = new FileInfo(Path.Combine(artifacts, "bootstrap"));
-            Assert.True(bootstrap.Exists);
-            Assert.True(bootstrap.UnixFileMode.HasFlag(UnixFileMode.UserExecute));
-        }
-        finally
-        {
-            if (Directory.Exists(artifacts))
-            {
-                Directory.Delete(artifacts, recursive: true);
-            }
-        }
     }
 
     private static void AssertNone(IEnumerable<string> findings)
