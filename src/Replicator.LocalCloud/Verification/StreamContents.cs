@@ -17,7 +17,9 @@ public static class StreamContents
             {
                 var page = await client.GetRecordsAsync(new GetRecordsRequest(iterator) { Limit = 10_000 }, cancellationToken).ConfigureAwait(false);
                 records.AddRange(page.Records);
-                if (page.Records.Count == 0 || page.MillisBehindLatest == 0)
+                // A page may stop short of the tail (10,000 records, or less where the service chooses):
+                // only an empty page at the tail means the shard has been read to its end.
+                if (page.Records.Count == 0 && (page.MillisBehindLatest ?? 0) == 0)
                 {
                     break;
                 }

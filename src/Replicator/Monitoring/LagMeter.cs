@@ -42,7 +42,8 @@ public sealed class LagMeter(KinesisClient source, CheckpointStore checkpoints, 
             var page = await source.GetRecordsAsync(new GetRecordsRequest(iterator) { Limit = 10_000 }, cancellationToken).ConfigureAwait(false);
             oldestArrival ??= page.Records.Count > 0 ? page.Records[0].ApproximateArrivalTimestamp : null;
             behind += page.Records.Count;
-            if (page.MillisBehindLatest == 0 || (page.Records.Count == 0 && page.MillisBehindLatest is null))
+            // Only an empty page at the tail ends the count: a full page can stop well short of it.
+            if (page.Records.Count == 0 && (page.MillisBehindLatest ?? 0) == 0)
             {
                 break;
             }

@@ -48,6 +48,20 @@ public sealed class LagMonitorTests(LocalCloudFixture fixture)
     }
 
     [Fact]
+    public async Task Shards_longer_than_one_page_are_read_and_counted_to_their_tail()
+    {
+        var stream = await fixture.CreateStreamAsync("longshard", fixture.RegionA);
+        var source = fixture.Cloud.CreateKinesisClient(fixture.RegionA);
+        await new CdcProducer(source, stream).ProduceAsync(CdcProducer.Generate(12_500, keys: 500, DateTimeOffset.UtcNow), 2_500, null, CancellationToken.None);
+
+        var contents = await StreamContents.ReadAsync(source, stream, CancellationToken.None);
+        var lag = await new LagMeter(source, Checkpoints, TimeProvider.System).MeasureAsync(stream, fixture.RegionB, fixture.RegionA, CancellationToken.None);
+
+        Assert.Equal(12_500, Assert.Single(contents).Records.Count);
+        Assert.Equal(12_500, lag.RecordsBehind);
+    }
+
+    [Fact]
     public async Task The_function_emits_lag_metrics_per_stream_and_target_and_skips_streams_active_elsewhere()
     {
         var here = await fixture.CreateStreamAsync("lagfn", fixture.RegionA);
