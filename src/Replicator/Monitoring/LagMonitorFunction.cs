@@ -64,7 +64,7 @@ public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegion
             {
                 var lag = await meter.MeasureAsync(stream, target, activeRegion, cancellationToken).ConfigureAwait(false);
                 metrics.Write(
-                    [("StreamName", stream), ("TargetRegion", target)],
+                    [(MetricDimensions.StreamName, stream), (MetricDimensions.TargetRegion, target)],
                     [new Metric(MetricNames.CheckpointLagSeconds, Metric.Seconds, lag.SecondsBehind), new Metric(MetricNames.RecordsBehind, Metric.Count, lag.RecordsBehind)],
                     requestId);
                 measured.Add(new LagReportEntry(stream, target, lag.SecondsBehind, lag.RecordsBehind, lag.AtLeast));

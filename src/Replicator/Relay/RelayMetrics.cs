@@ -8,8 +8,6 @@ namespace Replicator.Relay;
 /// </summary>
 public sealed class RelayMetrics(EmbeddedMetrics emf, string targetRegion, TimeProvider clock)
 {
-    private const string LatencyBasis = "LatencyBasis";
-
     public void BatchDone(SourceBatch batch, BatchReport report, string requestId)
     {
         var now = clock.GetUtcNow();
@@ -41,15 +39,15 @@ public sealed class RelayMetrics(EmbeddedMetrics emf, string targetRegion, TimeP
         var sample = Sample(durable);
         var fromCommit = sample.Select(r => CommitTimestamps.TryRead(r.Data)).OfType<DateTimeOffset>().Select(t => Milliseconds(now - t)).ToArray();
         var fromArrival = sample.Select(r => Milliseconds(now - r.ArrivalTime)).ToArray();
-        emf.Write([.. Dimensions(batch.StreamName), (LatencyBasis, "CommitTimestamp")], [new Metric(MetricNames.ReplicationLatencyMs, Metric.Milliseconds, fromCommit)], requestId);
-        emf.Write([.. Dimensions(batch.StreamName), (LatencyBasis, "ArrivalTime")], [new Metric(MetricNames.ReplicationLatencyMs, Metric.Milliseconds, fromArrival)], requestId);
+        emf.Write([.. Dimensions(batch.StreamName), (MetricDimensions.LatencyBasis, MetricDimensions.FromCommitTimestamp)], [new Metric(MetricNames.ReplicationLatencyMs, Metric.Milliseconds, fromCommit)], requestId);
+        emf.Write([.. Dimensions(batch.StreamName), (MetricDimensions.LatencyBasis, MetricDimensions.FromArrivalTime)], [new Metric(MetricNames.ReplicationLatencyMs, Metric.Milliseconds, fromArrival)], requestId);
     }
 
     /// <summary>The invocation failed as a whole (it throws, and the batch is retried).</summary>
     public void BatchFailed(string streamName, string requestId) =>
         emf.Write(Dimensions(streamName), [new Metric(MetricNames.BatchFailures, Metric.Count, 1)], requestId);
 
-    private (string, string)[] Dimensions(string streamName) => [("StreamName", streamName), ("TargetRegion", targetRegion)];
+    private (string, string)[] Dimensions(string streamName) => [(MetricDimensions.StreamName, streamName), (MetricDimensions.TargetRegion, targetRegion)];
 
     private static SourceRecord[] Sample(SourceRecord[] records)
     {

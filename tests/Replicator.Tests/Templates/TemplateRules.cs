@@ -215,6 +215,12 @@ public static partial class TemplateRules
             {
                 yield return $"{template.Name}: {id} alarms on {ns} {metric}, which {(ns == MetricNames.Namespace ? "the code does not emit" : "is not a documented metric")}";
             }
+
+            var dimensions = (p["Dimensions"] as JsonArray ?? []).Select(d => d?["Name"]?.ToString() ?? string.Empty);
+            foreach (var dimension in dimensions.Where(d => ns == MetricNames.Namespace && !MetricDimensions.All.Contains(d)))
+            {
+                yield return $"{template.Name}: {id} selects dimension {dimension}, which the code's metrics do not carry";
+            }
         }
 
         var alarms = template.ResourcesOfType("AWS::CloudWatch::").Select(r => r.LogicalId).ToHashSet(StringComparer.Ordinal);

@@ -117,6 +117,12 @@ public sealed class TemplateRulesTests
               Lag:
                 Type: AWS::CloudWatch::Alarm
                 Properties: { Namespace: KinesisReplicator, MetricName: LagMinutes }
+              Behind:
+                Type: AWS::CloudWatch::Alarm
+                Properties:
+                  Namespace: KinesisReplicator
+                  MetricName: RecordsBehind
+                  Dimensions: [{ Name: Stream, Value: s }]
             """);
 
         var functions = TemplateRules.Functions(template).ToList();
@@ -125,5 +131,6 @@ public sealed class TemplateRulesTests
         Assert.Contains(functions, f => f.Contains("Relay (relay) does not set DDB_CHECKPOINT_TABLE_NAME", StringComparison.Ordinal));
         Assert.Contains(functions, f => f.Contains("Other has Handler replay", StringComparison.Ordinal));
         Assert.Contains(alarms, f => f.Contains("Lag alarms on KinesisReplicator LagMinutes, which the code does not emit", StringComparison.Ordinal));
+        Assert.Contains(alarms, f => f.Contains("Behind selects dimension Stream", StringComparison.Ordinal));
     }
 }
