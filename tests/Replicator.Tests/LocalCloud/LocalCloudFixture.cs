@@ -31,10 +31,10 @@ public sealed class LocalCloudFixture : IAsyncLifetime
         return stream;
     }
 
-    /// <summary>A one-shard stream of a new name in both regions, as the sample event's source and its target.</summary>
-    public async Task<string> CreateStreamPairAsync(string purpose)
+    /// <summary>A stream of a new name in region A (one shard unless told, as the sample event's source) and a one-shard one in B, its target.</summary>
+    public async Task<string> CreateStreamPairAsync(string purpose, int sourceShards = 1)
     {
-        var stream = await CreateStreamAsync(purpose, RegionA);
+        var stream = await CreateStreamAsync(purpose, RegionA, sourceShards);
         var target = Cloud.CreateKinesisClient(RegionB);
         await target.CreateStreamAsync(stream, 1, CancellationToken.None);
         await target.WaitUntilActiveAsync(stream, CancellationToken.None);

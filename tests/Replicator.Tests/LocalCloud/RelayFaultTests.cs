@@ -125,10 +125,7 @@ public sealed class RelayFaultTests(LocalCloudFixture fixture)
 
     private async Task<string> NewActiveStreamAsync(string purpose, int shards = 1)
     {
-        var stream = await fixture.CreateStreamAsync(purpose, fixture.RegionA, shards);
-        var kinesisB = fixture.Cloud.CreateKinesisClient(fixture.RegionB);
-        await kinesisB.CreateStreamAsync(stream, 1, CancellationToken.None);
-        await kinesisB.WaitUntilActiveAsync(stream, CancellationToken.None);
+        var stream = await fixture.CreateStreamPairAsync(purpose, shards);
         await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionA, CancellationToken.None);
         return stream;
     }
