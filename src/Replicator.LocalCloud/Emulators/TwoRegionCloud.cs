@@ -44,7 +44,9 @@ public sealed class TwoRegionCloud : IAsyncDisposable
 
         var localDirectory = NodeTooling.LocalDirectory();
         await NodeTooling.EnsureEmulatorsInstalledAsync(localDirectory, cancellationToken).ConfigureAwait(false);
-        var runDirectory = Path.Combine(localDirectory, ".runs", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        var runs = Path.Combine(localDirectory, ".runs");
+        PruneOldRuns(runs);
+        var runDirectory = Path.Combine(runs, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         Directory.CreateDirectory(runDirectory);
 
         var starting = new List<Task<EmulatorProcess>>
@@ -82,6 +84,28 @@ public sealed class TwoRegionCloud : IAsyncDisposable
                 processes[0].Endpoint,
                 processes.Single(p => p.Name == $"s3-{region}").Endpoint));
         return new TwoRegionCloud(runDirectory, processes, endpoints);
+    }
+
+    /// <summary>Keeps the most recent runs' logs for looking into a failure, and removes the rest so test runs do not fill the disk.</summary>
+    private static void PruneOldRuns(string runs)
+    {
+        const int kept = 30;
+        if (!Directory.Exists(runs))
+        {
+            return;
+        }
+
+        foreach (var old in new DirectoryInfo(runs).GetDirectories().OrderByDescending(d => d.CreationTimeUtc).Skip(kept))
+        {
+            try
+            {
+                old.Delete(recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another process's cloud may still be writing there; a later run prunes it.
+            }
+        }
     }
 
     public RegionEndpoints Region(string region) =>
