@@ -13,10 +13,16 @@ namespace Replicator.Relay;
 /// </summary>
 public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, TimeProvider time)
 {
+    /// <summary>
+    /// Moves the shard's checkpoint for a target forward to <paramref name="checkpoint"/>'s sequence number,
+    /// keeping its commit timestamp the latest replicated on the shard (a later batch may end on an
+    /// older commit), then raises the stream watermark.
+    /// </summary>
     /// <param name="streamShardIds">Every shard of the source stream: the stream-level watermark rises only when each has a checkpoint.</param>
     public async Task<CheckpointAdvance> AdvanceAsync(string streamName, ShardCheckpoint checkpoint, IReadOnlyCollection<string> streamShardIds, CancellationToken cancellationToken)
     {
-        Dictionary<string, AttributeValue> item;
+        var attribute = TableAttributes.Checkpoint(checkpoint.TargetRegion, checkpoint.ShardId);
+        Dictionary<string, AttributeValue> before;
         try
         {
             var response = await dynamoDb.UpdateItemAsync(new UpdateItemRequest
@@ -27,32 +33,32 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
                 ConditionExpression = "attribute_not_exists(#cp) OR #cp.#seq < :seq",
                 ExpressionAttributeNames = new()
                 {
-                    ["#cp"] = TableAttributes.Checkpoint(checkpoint.TargetRegion, checkpoint.ShardId),
+                    ["#cp"] = attribute,
                     ["#seq"] = TableAttributes.SequenceNumber,
                 },
                 ExpressionAttributeValues = new()
                 {
-                    [":cp"] = new AttributeValue
-                    {
-                        M = new()
-                        {
-                            [TableAttributes.SequenceNumber] = new AttributeValue { S = SequenceNumbers.Pad(checkpoint.SequenceNumber) },
-                            [TableAttributes.CommitTimestamp] = new AttributeValue { S = CommitTimestamps.Format(checkpoint.CommitTimestamp) },
-                            [TableAttributes.UpdatedAt] = new AttributeValue { S = CommitTimestamps.Format(time.GetUtcNow()) },
-                        },
-                    },
+                    [":cp"] = Map(checkpoint),
                     [":seq"] = new AttributeValue { S = SequenceNumbers.Pad(checkpoint.SequenceNumber) },
                 },
-                ReturnValues = ReturnValue.ALL_NEW,
+                ReturnValues = ReturnValue.ALL_OLD,
             }, cancellationToken).ConfigureAwait(false);
-            item = response.Attributes;
+            before = response.Attributes ?? [];
         }
         catch (ConditionalCheckFailedException)
         {
             return CheckpointAdvance.AlreadyAtOrPast;
         }
 
-        await RaiseWatermarkAsync(streamName, item, streamShardIds, cancellationToken).ConfigureAwait(false);
+        var previous = StreamCheckpoints.From(before).Shards.FirstOrDefault(s => s.TargetRegion == checkpoint.TargetRegion && s.ShardId == checkpoint.ShardId);
+        if (previous is not null && previous.CommitTimestamp > checkpoint.CommitTimestamp)
+        {
+            checkpoint = checkpoint with { CommitTimestamp = previous.CommitTimestamp };
+            await KeepLatestCommitAsync(streamName, attribute, checkpoint, cancellationToken).ConfigureAwait(false);
+        }
+
+        var after = new Dictionary<string, AttributeValue>(before) { [attribute] = Map(checkpoint) };
+        await RaiseWatermarkAsync(streamName, after, streamShardIds, cancellationToken).ConfigureAwait(false);
         return CheckpointAdvance.Advanced;
     }
 
@@ -89,6 +95,46 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
             // Another shard raised it at least as far in the meantime: the watermark is already right.
         }
     }
+
+    /// <summary>Puts the shard's earlier, later commit timestamp back, unless another batch has moved the checkpoint on since.</summary>
+    private async Task KeepLatestCommitAsync(string streamName, string attribute, ShardCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dynamoDb.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = table,
+                Key = StreamKey(streamName),
+                UpdateExpression = "SET #cp.#ts = :ts",
+                ConditionExpression = "#cp.#seq = :seq AND #cp.#ts < :ts",
+                ExpressionAttributeNames = new()
+                {
+                    ["#cp"] = attribute,
+                    ["#seq"] = TableAttributes.SequenceNumber,
+                    ["#ts"] = TableAttributes.CommitTimestamp,
+                },
+                ExpressionAttributeValues = new()
+                {
+                    [":seq"] = new AttributeValue { S = SequenceNumbers.Pad(checkpoint.SequenceNumber) },
+                    [":ts"] = new AttributeValue { S = CommitTimestamps.Format(checkpoint.CommitTimestamp) },
+                },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // A later batch of the shard wrote its checkpoint first; it carries the latest commit it knows.
+        }
+    }
+
+    private AttributeValue Map(ShardCheckpoint checkpoint) => new()
+    {
+        M = new()
+        {
+            [TableAttributes.SequenceNumber] = new AttributeValue { S = SequenceNumbers.Pad(checkpoint.SequenceNumber) },
+            [TableAttributes.CommitTimestamp] = new AttributeValue { S = CommitTimestamps.Format(checkpoint.CommitTimestamp) },
+            [TableAttributes.UpdatedAt] = new AttributeValue { S = CommitTimestamps.Format(time.GetUtcNow()) },
+        },
+    };
 
     private static Dictionary<string, AttributeValue> StreamKey(string streamName) =>
         new() { [TableAttributes.StreamName] = new AttributeValue { S = streamName } };

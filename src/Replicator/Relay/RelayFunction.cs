@@ -66,11 +66,10 @@ public sealed class RelayFunction(
         if (outcome.DurablePrefix > 0)
         {
             var last = records[outcome.DurablePrefix - 1];
-            var commitTimestamp = CommitTimestamps.TryRead(last.Data);
-            missingTimestamps = CountMissingTimestamps(records, outcome.DurablePrefix, context);
+            (missingTimestamps, var latestCommit) = ScanCommitTimestamps(records, outcome.DurablePrefix, context);
             advance = await checkpoints.AdvanceAsync(
                 batch.StreamName,
-                new ShardCheckpoint(settings.TargetRegion, batch.ShardId, last.SequenceNumber, commitTimestamp ?? last.ArrivalTime),
+                new ShardCheckpoint(settings.TargetRegion, batch.ShardId, last.SequenceNumber, latestCommit),
                 await streamShards.ShardIdsAsync(batch.StreamName, batch.ShardId, cancellationToken).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
             if (advance == CheckpointAdvance.AlreadyAtOrPast)
@@ -112,18 +111,28 @@ public sealed class RelayFunction(
         }
     }
 
-    /// <summary>Counts the durable records whose payload has no commitTimestamp, logging the first one's sequence number once per batch.</summary>
-    private static int CountMissingTimestamps(IReadOnlyList<SourceRecord> records, int count, ILambdaContext context)
+    /// <summary>
+    /// The latest commit timestamp among the durable records (a record without one counts with its
+    /// arrival time), which the checkpoint keeps: records of different keys need not arrive in commit
+    /// order, so the last record's timestamp may be older than one already replicated. Also counts the
+    /// records without a commitTimestamp, logging the first one's sequence number once per batch.
+    /// </summary>
+    private static (int Missing, DateTimeOffset Latest) ScanCommitTimestamps(IReadOnlyList<SourceRecord> records, int count, ILambdaContext context)
     {
         var missing = 0;
         string? first = null;
+        var latest = DateTimeOffset.MinValue;
         for (var i = 0; i < count; i++)
         {
-            if (CommitTimestamps.TryRead(records[i].Data) is null)
+            var commit = CommitTimestamps.TryRead(records[i].Data);
+            if (commit is null)
             {
                 missing++;
                 first ??= records[i].SequenceNumber;
             }
+
+            var timestamp = commit ?? records[i].ArrivalTime;
+            latest = timestamp > latest ? timestamp : latest;
         }
 
         if (first is not null)
@@ -132,7 +141,7 @@ public sealed class RelayFunction(
                 $"{missing} replicated records have no JSON commitTimestamp (first: sequence number {first}); their arrival time stands in for the checkpoint.");
         }
 
-        return missing;
+        return (missing, latest);
     }
 
     private static BatchReport Report(SourceBatch batch, int gated, DeliveryOutcome? outcome, int missingTimestamps, CheckpointAdvance? checkpoint)

@@ -52,6 +52,24 @@ public sealed class CheckpointStoreTests(LocalCloudFixture fixture)
     }
 
     [Fact]
+    public async Task A_later_batch_ending_on_an_older_commit_keeps_the_latest_commit_replicated()
+    {
+        var stream = LocalCloudFixture.UniqueStreamName("cp");
+        string[] shards = ["shardId-000000000000"];
+
+        // Records of different keys need not arrive in commit order: the second batch ends on an older commit.
+        await Store.AdvanceAsync(stream, Checkpoint(shards[0], "100", T0.AddSeconds(10)), shards, CancellationToken.None);
+        var second = await Store.AdvanceAsync(stream, Checkpoint(shards[0], "200", T0.AddSeconds(5)), shards, CancellationToken.None);
+
+        var stored = await Store.ReadAsync(stream, CancellationToken.None);
+        Assert.Equal(CheckpointAdvance.Advanced, second);
+        var shard = Assert.Single(stored.Shards);
+        Assert.Equal("200", shard.SequenceNumber);
+        Assert.Equal(T0.AddSeconds(10), shard.CommitTimestamp);
+        Assert.Equal(T0.AddSeconds(10), stored.LastReplicatedCommitTimestamp);
+    }
+
+    [Fact]
     public async Task A_shard_without_a_checkpoint_holds_the_stream_watermark_back()
     {
         var stream = LocalCloudFixture.UniqueStreamName("cp");
