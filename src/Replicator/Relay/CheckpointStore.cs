@@ -22,34 +22,30 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
     public async Task<CheckpointAdvance> AdvanceAsync(string streamName, ShardCheckpoint checkpoint, IReadOnlyCollection<string> streamShardIds, CancellationToken cancellationToken)
     {
         var attribute = TableAttributes.Checkpoint(checkpoint.TargetRegion, checkpoint.ShardId);
-        Dictionary<string, AttributeValue> before;
-        try
+        var response = await UpdateIfAsync(new UpdateItemRequest
         {
-            var response = await dynamoDb.UpdateItemAsync(new UpdateItemRequest
+            TableName = table,
+            Key = StreamKey(streamName),
+            UpdateExpression = "SET #cp = :cp",
+            ConditionExpression = "attribute_not_exists(#cp) OR #cp.#seq < :seq",
+            ExpressionAttributeNames = new()
             {
-                TableName = table,
-                Key = StreamKey(streamName),
-                UpdateExpression = "SET #cp = :cp",
-                ConditionExpression = "attribute_not_exists(#cp) OR #cp.#seq < :seq",
-                ExpressionAttributeNames = new()
-                {
-                    ["#cp"] = attribute,
-                    ["#seq"] = TableAttributes.SequenceNumber,
-                },
-                ExpressionAttributeValues = new()
-                {
-                    [":cp"] = Map(checkpoint),
-                    [":seq"] = new AttributeValue { S = SequenceNumbers.Pad(checkpoint.SequenceNumber) },
-                },
-                ReturnValues = ReturnValue.ALL_OLD,
-            }, cancellationToken).ConfigureAwait(false);
-            before = response.Attributes ?? [];
-        }
-        catch (ConditionalCheckFailedException)
+                ["#cp"] = attribute,
+                ["#seq"] = TableAttributes.SequenceNumber,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":cp"] = Map(checkpoint),
+                [":seq"] = new AttributeValue { S = SequenceNumbers.Pad(checkpoint.SequenceNumber) },
+            },
+            ReturnValues = ReturnValue.ALL_OLD,
+        }, cancellationToken).ConfigureAwait(false);
+        if (response is null)
         {
             return CheckpointAdvance.AlreadyAtOrPast;
         }
 
+        var before = response.Attributes ?? [];
         var previous = StreamCheckpoints.From(before).Shards.FirstOrDefault(s => s.TargetRegion == checkpoint.TargetRegion && s.ShardId == checkpoint.ShardId);
         if (previous is not null && previous.CommitTimestamp > checkpoint.CommitTimestamp)
         {
@@ -77,52 +73,52 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
             return;
         }
 
-        var formatted = CommitTimestamps.Format(watermark);
-        try
+        // When the condition fails, another shard raised it at least as far in the meantime: the watermark is already right.
+        await UpdateIfAsync(new UpdateItemRequest
         {
-            await dynamoDb.UpdateItemAsync(new UpdateItemRequest
-            {
-                TableName = table,
-                Key = StreamKey(streamName),
-                UpdateExpression = "SET #wm = :wm",
-                ConditionExpression = "attribute_not_exists(#wm) OR #wm < :wm",
-                ExpressionAttributeNames = new() { ["#wm"] = TableAttributes.LastReplicatedCommitTimestamp },
-                ExpressionAttributeValues = new() { [":wm"] = new AttributeValue { S = formatted } },
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            // Another shard raised it at least as far in the meantime: the watermark is already right.
-        }
+            TableName = table,
+            Key = StreamKey(streamName),
+            UpdateExpression = "SET #wm = :wm",
+            ConditionExpression = "attribute_not_exists(#wm) OR #wm < :wm",
+            ExpressionAttributeNames = new() { ["#wm"] = TableAttributes.LastReplicatedCommitTimestamp },
+            ExpressionAttributeValues = new() { [":wm"] = new AttributeValue { S = CommitTimestamps.Format(watermark) } },
+        }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Puts the shard's earlier, later commit timestamp back, unless another batch has moved the checkpoint on since.</summary>
-    private async Task KeepLatestCommitAsync(string streamName, string attribute, ShardCheckpoint checkpoint, CancellationToken cancellationToken)
+    /// <summary>
+    /// Puts the shard's earlier, later commit timestamp back. When the condition fails, a later batch of
+    /// the shard wrote its checkpoint first, and that one carries the latest commit it knows.
+    /// </summary>
+    private Task KeepLatestCommitAsync(string streamName, string attribute, ShardCheckpoint checkpoint, CancellationToken cancellationToken) =>
+        UpdateIfAsync(new UpdateItemRequest
+        {
+            TableName = table,
+            Key = StreamKey(streamName),
+            UpdateExpression = "SET #cp.#ts = :ts",
+            ConditionExpression = "#cp.#seq = :seq AND #cp.#ts < :ts",
+            ExpressionAttributeNames = new()
+            {
+                ["#cp"] = attribute,
+                ["#seq"] = TableAttributes.SequenceNumber,
+                ["#ts"] = TableAttributes.CommitTimestamp,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":seq"] = new AttributeValue { S = SequenceNumbers.Pad(checkpoint.SequenceNumber) },
+                [":ts"] = new AttributeValue { S = CommitTimestamps.Format(checkpoint.CommitTimestamp) },
+            },
+        }, cancellationToken);
+
+    /// <summary>A conditional update: its response, or null when the condition did not hold (every write here only moves forward).</summary>
+    private async Task<UpdateItemResponse?> UpdateIfAsync(UpdateItemRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            await dynamoDb.UpdateItemAsync(new UpdateItemRequest
-            {
-                TableName = table,
-                Key = StreamKey(streamName),
-                UpdateExpression = "SET #cp.#ts = :ts",
-                ConditionExpression = "#cp.#seq = :seq AND #cp.#ts < :ts",
-                ExpressionAttributeNames = new()
-                {
-                    ["#cp"] = attribute,
-                    ["#seq"] = TableAttributes.SequenceNumber,
-                    ["#ts"] = TableAttributes.CommitTimestamp,
-                },
-                ExpressionAttributeValues = new()
-                {
-                    [":seq"] = new AttributeValue { S = SequenceNumbers.Pad(checkpoint.SequenceNumber) },
-                    [":ts"] = new AttributeValue { S = CommitTimestamps.Format(checkpoint.CommitTimestamp) },
-                },
-            }, cancellationToken).ConfigureAwait(false);
+            return await dynamoDb.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (ConditionalCheckFailedException)
         {
-            // A later batch of the shard wrote its checkpoint first; it carries the latest commit it knows.
+            return null;
         }
     }
 
