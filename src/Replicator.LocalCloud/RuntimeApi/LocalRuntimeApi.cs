@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
 
@@ -43,22 +42,8 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
 
     public static LocalRuntimeApi Start()
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            var port = FreePort();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                return new LocalRuntimeApi(listener, $"127.0.0.1:{port}");
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                // Another process took the port between probing and binding; pick another.
-                listener.Close();
-            }
-        }
+        var (listener, endpoint) = Loopback.StartHttpListener();
+        return new LocalRuntimeApi(listener, endpoint.Authority);
     }
 
     /// <summary>Queues one event; completes when the function posts its response or error.</summary>
@@ -89,13 +74,6 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
         }
 
         _stopping.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private async Task ServeAsync()

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -16,7 +15,7 @@ namespace Replicator.LocalCloud.StandIns;
 /// </summary>
 public sealed partial class TargetAccountStandIn : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly HttpClient _upstreamClient = new();
     private readonly Uri _kinesis;
     private readonly string _roleArn;
@@ -33,14 +32,7 @@ public sealed partial class TargetAccountStandIn : IAsyncDisposable
         _kinesis = kinesis;
         _roleArn = roleArn;
         _credentialLifetime = credentialLifetime;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            Endpoint = new Uri($"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/");
-        }
-
-        _listener.Prefixes.Add(Endpoint.ToString());
-        _listener.Start();
+        (_listener, Endpoint) = Loopback.StartHttpListener();
         _serving = ServeAsync();
     }
 

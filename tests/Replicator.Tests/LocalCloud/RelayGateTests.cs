@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Replicator.Lambda;
@@ -75,7 +73,7 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
         var (stream, payload) = await SampleEventForNewStreamAsync();
         await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionA, CancellationToken.None);
         var environment = LocalFunctionEnvironment.Relay(fixture.Cloud, fixture.RegionA, fixture.RegionB);
-        environment[RelayEnvironment.DynamoDbEndpoint] = $"http://127.0.0.1:{ClosedPort()}";
+        environment[RelayEnvironment.DynamoDbEndpoint] = $"http://127.0.0.1:{Replicator.LocalCloud.Loopback.UnusedPort()}";
 
         await Assert.ThrowsAnyAsync<Exception>(() => RelayFactory.Create(environment, metricsOutput: _log).HandleAsync(payload, TestContexts.Create(_log), CancellationToken.None));
 
@@ -119,11 +117,4 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
 
     private static Dictionary<string, string[]> PerKey(IEnumerable<(string Key, byte[] Data)> records) =>
         records.GroupBy(r => r.Key).ToDictionary(g => g.Key, g => g.Select(r => Convert.ToBase64String(r.Data)).ToArray());
-
-    private static int ClosedPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }
