@@ -14,6 +14,12 @@ public sealed class ActiveRegionGate(IAmazonDynamoDB dynamoDb, string table, str
 {
     public const string ActiveState = "active";
 
+    /// <summary>Ingress has moved away and the active region's relay finishes copying what is left: it keeps writing.</summary>
+    public const string DrainingState = "draining";
+
+    /// <summary>No region writes: held by a failover for the cache TTL plus the relay's timeout before the flip.</summary>
+    public const string FencedState = "fenced";
+
     private readonly ConcurrentDictionary<string, (GateDecision Decision, DateTimeOffset ReadAt)> _cache = new(StringComparer.Ordinal);
 
     public async Task<GateDecision> CheckAsync(string streamName, CancellationToken cancellationToken)
@@ -45,7 +51,11 @@ public sealed class ActiveRegionGate(IAmazonDynamoDB dynamoDb, string table, str
         // Seed 004's items have neither state nor version: they mean "active" at version 0.
         var state = item.TryGetValue(TableAttributes.State, out var s) && !string.IsNullOrEmpty(s.S) ? s.S : ActiveState;
         var version = item.TryGetValue(TableAttributes.Version, out var v) && v.N is { } n ? long.Parse(n, CultureInfo.InvariantCulture) : 0;
-        var decision = new GateDecision(active.S == region && state == ActiveState, active.S, state, version);
+        var activeSince = item.TryGetValue(TableAttributes.ActiveSince, out var since) && since.S is { } text
+            ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
+            : (DateTimeOffset?)null;
+        var mayReplicate = active.S == region && state is ActiveState or DrainingState;
+        var decision = new GateDecision(mayReplicate, active.S, state, version, activeSince);
         _cache[streamName] = (decision, now);
         return decision;
     }

@@ -46,7 +46,7 @@ public sealed class RelayFunction(
         var records = batch.Records;
         if (records.Count == 0)
         {
-            return (StreamsEventResponse.Success, Report(batch, gated: 0, outcome: null, missingTimestamps: 0, checkpoint: null));
+            return (StreamsEventResponse.Success, Report(batch, records, gated: 0, outcome: null, missingTimestamps: 0, checkpoint: null));
         }
 
         var decision = await gate.CheckAsync(batch.StreamName, cancellationToken).ConfigureAwait(false);
@@ -54,7 +54,19 @@ public sealed class RelayFunction(
         {
             context.Logger.LogInformation(
                 $"Stream {batch.StreamName} is not active in {settings.SourceRegion} (activeRegion {decision.ActiveRegion}, state {decision.State}); {records.Count} records consumed without replicating.");
-            return (StreamsEventResponse.Success, Report(batch, gated: records.Count, outcome: null, missingTimestamps: 0, checkpoint: null));
+            return (StreamsEventResponse.Success, Report(batch, records, gated: records.Count, outcome: null, missingTimestamps: 0, checkpoint: null));
+        }
+
+        var replicas = decision.ReplicasAtStart(records);
+        if (replicas > 0)
+        {
+            context.Logger.LogInformation(
+                $"{replicas} records of {batch.StreamName}/{batch.ShardId} arrived before {settings.SourceRegion} became active at {decision.ActiveSince:O} (up to sequence number {records[replicas - 1].SequenceNumber}): they are replicas from the previous active region and are not copied back.");
+            records = records.Skip(replicas).Select((record, index) => record with { Index = index }).ToList();
+            if (records.Count == 0)
+            {
+                return (StreamsEventResponse.Success, Report(batch, records, gated: replicas, outcome: null, missingTimestamps: 0, checkpoint: null));
+            }
         }
 
         var deadline = time.GetUtcNow() + context.RemainingTime - ReservedForCheckpoint;
@@ -91,7 +103,7 @@ public sealed class RelayFunction(
             }
         }
 
-        var report = Report(batch, gated: 0, outcome, missingTimestamps, advance);
+        var report = Report(batch, records, gated: replicas, outcome, missingTimestamps, advance);
         var response = outcome.Complete(records.Count)
             ? StreamsEventResponse.Success
             : new StreamsEventResponse([new BatchItemFailure(records[outcome.DurablePrefix].SequenceNumber)]);
@@ -144,7 +156,8 @@ public sealed class RelayFunction(
         return (missing, latest);
     }
 
-    private static BatchReport Report(SourceBatch batch, int gated, DeliveryOutcome? outcome, int missingTimestamps, CheckpointAdvance? checkpoint)
+    /// <param name="delivered">The records handed to delivery: the batch without the replicas at its start.</param>
+    private static BatchReport Report(SourceBatch batch, IReadOnlyList<SourceRecord> delivered, int gated, DeliveryOutcome? outcome, int missingTimestamps, CheckpointAdvance? checkpoint)
     {
         var replicated = outcome?.DurablePrefix ?? 0;
         return new BatchReport(
@@ -152,13 +165,13 @@ public sealed class RelayFunction(
             batch.ShardId,
             batch.Records.Count,
             replicated,
-            batch.Records.Take(replicated).Sum(r => (long)r.Data.Length),
+            delivered.Take(replicated).Sum(r => (long)r.Data.Length),
             gated,
             outcome?.Requests ?? 0,
             outcome?.RetriedRecords ?? 0,
             outcome?.ThrottledRecords ?? 0,
             missingTimestamps,
-            outcome is null || outcome.Complete(batch.Records.Count) ? null : batch.Records[outcome.DurablePrefix].SequenceNumber,
+            outcome is null || outcome.Complete(delivered.Count) ? null : delivered[outcome.DurablePrefix].SequenceNumber,
             checkpoint);
     }
 }

@@ -15,6 +15,9 @@ public static class TableAttributes
     /// <summary><c>active</c> (or absent, as seed 004 writes it), <c>draining</c> or <c>fenced</c>.</summary>
     public const string State = "state";
 
+    /// <summary>ISO 8601 time a failover made <c>activeRegion</c> active; records that arrived earlier are replicas.</summary>
+    public const string ActiveSince = "activeSince";
+
     public const string LastReplicatedCommitTimestamp = "lastReplicatedCommitTimestamp";
 
     /// <summary>Per-shard checkpoints are attributes of the stream's item: <c>checkpoint:{targetRegion}:{shardId}</c>.</summary>

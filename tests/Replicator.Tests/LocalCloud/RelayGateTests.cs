@@ -56,6 +56,47 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
     }
 
     [Fact]
+    public async Task Draining_region_keeps_replicating_so_the_failover_drain_can_finish()
+    {
+        var (stream, payload) = await SampleEventForNewStreamAsync();
+        await PutConfigAsync(stream, fixture.RegionA, ActiveRegionGate.DrainingState, activeSince: null);
+
+        await Relay().Invoke(payload, TestContexts.Create(_log), CancellationToken.None);
+
+        Assert.Equal(3, (await TargetRecordsAsync(stream)).Count());
+    }
+
+    [Fact]
+    public async Task Fenced_stream_is_written_by_no_region()
+    {
+        var (stream, payload) = await SampleEventForNewStreamAsync();
+        await PutConfigAsync(stream, fixture.RegionA, ActiveRegionGate.FencedState, activeSince: null);
+
+        await Relay().Invoke(payload, TestContexts.Create(_log), CancellationToken.None);
+
+        Assert.Empty(await TargetRecordsAsync(stream));
+        Assert.Equal(3, EmfTotal(MetricNames.GatedRecords));
+    }
+
+    [Fact]
+    public async Task Records_that_arrived_before_the_region_became_active_are_replicas_and_not_copied_back()
+    {
+        var (stream, payload) = await SampleEventForNewStreamAsync();
+        var sent = SourceBatch.From(JsonSerializer.Deserialize(payload, LambdaEventsJsonContext.Default.KinesisEvent)!).Records;
+        // Between the first and the second record's arrival: the first was replicated into this region.
+        await PutConfigAsync(stream, fixture.RegionA, ActiveRegionGate.ActiveState, sent[1].ArrivalTime.AddMilliseconds(-500));
+
+        var response = await Relay().Invoke(payload, TestContexts.Create(_log), CancellationToken.None);
+
+        Assert.Equal("{\"batchItemFailures\":[]}", Encoding.UTF8.GetString(response));
+        Assert.Equal(sent.Skip(1).Select(r => r.SequenceNumber), (await TargetRecordsAsync(stream)).Select(r => SourceSequenceOf(r, sent)));
+        var checkpoints = await new CheckpointStore(fixture.DynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System).ReadAsync(stream, CancellationToken.None);
+        Assert.Equal(sent[^1].SequenceNumber, Assert.Single(checkpoints.Shards).SequenceNumber);
+        Assert.Equal(1, EmfTotal(MetricNames.GatedRecords));
+        Assert.Contains($"up to sequence number {sent[0].SequenceNumber}", _log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Missing_config_item_fails_the_batch_and_writes_nothing()
     {
         var (stream, payload) = await SampleEventForNewStreamAsync();
@@ -95,6 +136,27 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
         var checkpoints = await new CheckpointStore(fixture.DynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System).ReadAsync(stream, CancellationToken.None);
         Assert.Empty(checkpoints.Shards);
     }
+
+    private Task PutConfigAsync(string stream, string region, string state, DateTimeOffset? activeSince)
+    {
+        var item = new Dictionary<string, Amazon.DynamoDBv2.Model.AttributeValue>
+        {
+            [TableAttributes.StreamName] = new() { S = stream },
+            [TableAttributes.ActiveRegion] = new() { S = region },
+            [TableAttributes.State] = new() { S = state },
+            [TableAttributes.Version] = new() { N = "7" },
+        };
+        if (activeSince is { } since)
+        {
+            item[TableAttributes.ActiveSince] = new() { S = since.ToString("O", System.Globalization.CultureInfo.InvariantCulture) };
+        }
+
+        return fixture.DynamoDb.PutItemAsync(new() { TableName = ReplicatorTables.Config, Item = item });
+    }
+
+    /// <summary>The sequence number in the source of a target record, matched by its bytes (the sample's payloads differ).</summary>
+    private static string SourceSequenceOf(Replicator.Aws.Kinesis.KinesisRecord record, IReadOnlyList<SourceRecord> sent) =>
+        sent.Single(s => s.Data.AsSpan().SequenceEqual(record.Data)).SequenceNumber;
 
     private LambdaHandler Relay() => RelayFactory.Create(LocalFunctionEnvironment.Relay(fixture.Cloud, fixture.RegionA, fixture.RegionB), metricsOutput: _log).HandleAsync;
 

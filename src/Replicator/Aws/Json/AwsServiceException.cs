@@ -14,7 +14,8 @@ public class AwsServiceException(string service, string errorCode, string messag
     public HttpStatusCode StatusCode { get; } = statusCode;
 
     public bool IsThrottling => ErrorCode is "ProvisionedThroughputExceededException" or "ThrottlingException"
-        or "LimitExceededException" or "KMSThrottlingException" or "RequestLimitExceeded";
+        or "LimitExceededException" or "KMSThrottlingException" or "RequestLimitExceeded"
+        or "Throttling" or "PriorRequestNotComplete";
 
     /// <summary>Worth retrying as-is: throttling and server-side failures.</summary>
     public bool IsTransient => IsThrottling || (int)StatusCode >= 500 || ErrorCode is "InternalFailure" or "ServiceUnavailable";

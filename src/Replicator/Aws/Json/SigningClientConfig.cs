@@ -7,7 +7,7 @@ namespace Replicator.Aws.Json;
 
 /// <summary>
 /// The smallest ClientConfig AWSSDK.Core's SigV4 signer needs for a service that has no SDK package
-/// here (Kinesis, Glue): it names the signing service and region, and resolves the endpoint from the
+/// here (Kinesis, Glue, Route 53): it names the signing service and region, and resolves the endpoint from the
 /// SDK's own partition data unless an override (the local cloud) is given.
 /// </summary>
 internal sealed class SigningClientConfig : ClientConfig
