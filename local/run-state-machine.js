@@ -3,7 +3,7 @@
 // Every Task state is bound to the task host (an HTTP endpoint of the calling .NET process), which
 // serves Lambda tasks with the same handlers the bootstrap serves and direct service integrations
 // against the local cloud's emulators. Usage: node run-state-machine.js <request.json>, where the
-// request is {"definition": {...}, "input": ..., "taskHost": "http://127.0.0.1:port/"}.
+// request is {"definition": {...}, "input": ..., "taskHost": "http://127.0.0.1:port/", "stateMachineName": …, "executionName": …}.
 'use strict'
 
 // aws-local-stepfunctions uses Promise.withResolvers, which Node gained in 22; the project supports 20.
@@ -67,9 +67,19 @@ async function main() {
   }
 
   const machine = new StateMachine(request.definition, { validationOptions: { checkArn: false } })
+  const name = request.executionName
   const execution = machine.run(request.input, {
     overrides: { taskResourceLocalHandlers: handlers },
     noThrowOnAbort: true,
+    // The context fields the definitions read ($$.Execution.Id and StartTime), as Step Functions fills them.
+    context: {
+      Execution: {
+        Id: `arn:aws:states:local:000000000000:execution:${request.stateMachineName}:${name}`,
+        Name: name,
+        Input: request.input,
+        StartTime: new Date().toISOString(),
+      },
+    },
   })
   process.on('SIGTERM', () => execution.abort())
 

@@ -53,6 +53,14 @@ public sealed class CdcProducer(KinesisClient client, string streamName)
         };
     }
 
+    /// <summary>Writes one chunk, a key's records in order; returns how many leading records are acknowledged.</summary>
+    public async Task<int> ProduceChunkAsync(IReadOnlyList<CdcRecord> chunk, CancellationToken cancellationToken)
+    {
+        var records = chunk.Select((r, i) => new SourceRecord(i, "0", r.PartitionKey, r.ToJson(), r.CommitTimestamp)).ToArray();
+        var outcome = await _delivery.DeliverAsync(streamName, records, DateTimeOffset.UtcNow.AddSeconds(10), cancellationToken).ConfigureAwait(false);
+        return outcome.DurablePrefix;
+    }
+
     /// <summary>Writes the records in chunks; returns only once every record is acknowledged.</summary>
     public async Task ProduceAsync(IReadOnlyList<CdcRecord> records, int chunkSize, IProgress<int>? produced, CancellationToken cancellationToken)
     {

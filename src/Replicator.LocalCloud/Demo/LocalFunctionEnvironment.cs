@@ -1,5 +1,6 @@
 using Replicator.Aws;
 using Replicator.LocalCloud.Emulators;
+using Replicator.Failover;
 using Replicator.Monitoring;
 using Replicator.Relay;
 
@@ -8,11 +9,14 @@ namespace Replicator.LocalCloud.Demo;
 /// <summary>The environment a function would get from template.yaml, pointed at the local cloud.</summary>
 public static class LocalFunctionEnvironment
 {
+    /// <summary>The relays' gate cache TTL locally: short, so failovers need only a short fence.</summary>
+    public static readonly TimeSpan GateCacheTtl = TimeSpan.FromSeconds(1);
+
     public static Dictionary<string, string> Relay(TwoRegionCloud cloud, string sourceRegion, string targetRegion)
     {
         var environment = Common(cloud, sourceRegion);
         environment[RelayEnvironment.TargetRegion] = targetRegion;
-        environment[RelayEnvironment.GateCacheTtlSeconds] = "1";
+        environment[RelayEnvironment.GateCacheTtlSeconds] = GateCacheTtl.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment[RelayEnvironment.TargetKinesisEndpoint] = cloud.Region(targetRegion).KinesisEndpoint.ToString();
         return environment;
     }
@@ -22,6 +26,14 @@ public static class LocalFunctionEnvironment
         var environment = Common(cloud, region);
         environment[LagMonitorEnvironment.Streams] = string.Join(',', streams);
         environment[LagMonitorEnvironment.TargetRegions] = string.Join(',', targetRegions);
+        return environment;
+    }
+
+    /// <summary>The drain, verify and report functions of the failover state machine running in <paramref name="region"/>.</summary>
+    public static Dictionary<string, string> Failover(TwoRegionCloud cloud, string region)
+    {
+        var environment = Common(cloud, region);
+        environment[FailoverEnvironment.KinesisEndpoints] = string.Join(',', cloud.Regions.Select(r => $"{r}={cloud.Region(r).KinesisEndpoint}"));
         return environment;
     }
 

@@ -38,8 +38,8 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, T
 
         // Faults strike only A's relay, the one that writes; B's relay is gated off and writes nothing.
         var faults = options.Faults is { } plan ? new FaultInjection(plan) : null;
-        var relayA = Mapping(regionA, options.RegionA, options.RegionB, faults);
-        var relayB = Mapping(regionB, options.RegionB, options.RegionA, faults: null);
+        var relayA = LocalRelay.Create(cloud, options.StreamName, options.RegionA, options.RegionB, options.BatchSize, functionLog, faults);
+        var relayB = LocalRelay.Create(cloud, options.StreamName, options.RegionB, options.RegionA, options.BatchSize, functionLog);
         foreach (var relay in new[] { relayA, relayB })
         {
             relay.Invoked += result =>
@@ -93,26 +93,5 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, T
 
         void Report(IProgress<DemoProgress>? sink, string stage, int count, LocalEventSourceMapping? a, LocalEventSourceMapping? b) =>
             sink?.Report(new DemoProgress(stage, count, a?.RecordsAcknowledged ?? 0, b?.RecordsAcknowledged ?? 0, Interlocked.Read(ref failedInvocations)));
-    }
-
-    private LocalEventSourceMapping Mapping(KinesisClient source, string sourceRegion, string targetRegion, FaultInjection? faults)
-    {
-        var environment = LocalFunctionEnvironment.Relay(cloud, sourceRegion, targetRegion);
-        LambdaHandler relay = RelayFactory.Create(environment, faults is null ? null : faults.Decorate, functionLog).HandleAsync;
-        relay = faults is null ? relay : faults.Wrap(relay);
-        var functionName = $"kinesis-relay-{sourceRegion}-to-{targetRegion}";
-        return new LocalEventSourceMapping(
-            source,
-            options.StreamName,
-            relay,
-            (requestId, timeout) => Context(sourceRegion, functionName, requestId, timeout),
-            new EventSourceMappingOptions { BatchSize = options.BatchSize, FunctionName = functionName });
-    }
-
-    private ILambdaContext Context(string region, string functionName, string requestId, TimeSpan timeout)
-    {
-        var invocation = new Invocation(requestId, DateTimeOffset.UtcNow + timeout, $"arn:aws:lambda:{region}:123456789012:function:{functionName}", null, []);
-        var environment = new Dictionary<string, string> { ["AWS_LAMBDA_FUNCTION_NAME"] = functionName };
-        return new LambdaContext(invocation, environment, new JsonLinesLogger(functionLog, requestId, TimeProvider.System), TimeProvider.System);
     }
 }

@@ -1,3 +1,4 @@
+using Replicator.Failover;
 using Replicator.Monitoring;
 using Replicator.Relay;
 
@@ -14,6 +15,9 @@ public static class FunctionCatalog
         {
             ["relay"] = (environment, _) => Task.FromResult(RelayFactory.CreateHandler(environment)),
             ["lag-monitor"] = (environment, _) => Task.FromResult(LagMonitorFunction.CreateHandler(environment)),
+            ["failover-drain"] = (environment, _) => Task.FromResult(DrainFunction.CreateHandler(environment)),
+            ["failover-verify"] = (environment, _) => Task.FromResult(VerifyFunction.CreateHandler(environment)),
+            ["failover-report"] = (environment, _) => Task.FromResult(ReportFunction.CreateHandler(environment)),
         };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

@@ -18,10 +18,14 @@ public static class MetricNames
     public const string CheckpointLagSeconds = "CheckpointLagSeconds";
     public const string RecordsWithoutCommitTimestamp = "RecordsWithoutCommitTimestamp";
     public const string RecordsBehind = "RecordsBehind";
+    public const string Failovers = "Failovers";
+    public const string FailoverRtoSeconds = "FailoverRtoSeconds";
+    public const string FailoverRpoRecords = "FailoverRpoRecords";
 
     public static IReadOnlyList<string> All { get; } =
     [
         RecordsReplicated, BytesReplicated, ReplicationLatencyMs, PutRecordsRetries, ThrottledRecords,
         GatedRecords, BatchFailures, CheckpointLagSeconds, RecordsWithoutCommitTimestamp, RecordsBehind,
+        Failovers, FailoverRtoSeconds, FailoverRpoRecords,
     ];
 }

@@ -1,0 +1,27 @@
+using Replicator.Lambda;
+using Replicator.LocalCloud.Emulators;
+using Replicator.LocalCloud.EventSourceMapping;
+using Replicator.LocalCloud.Faults;
+using Replicator.Relay;
+
+namespace Replicator.LocalCloud.Demo;
+
+/// <summary>The relay of one region towards another as template.yaml deploys it: the function behind its event source mapping, on the local cloud.</summary>
+public static class LocalRelay
+{
+    /// <param name="faults">Injected into this relay's target calls and invocations, for the chaos drill.</param>
+    public static LocalEventSourceMapping Create(
+        TwoRegionCloud cloud, string streamName, string sourceRegion, string targetRegion, int batchSize, TextWriter functionLog, FaultInjection? faults = null, TimeSpan? functionTimeout = null)
+    {
+        var environment = LocalFunctionEnvironment.Relay(cloud, sourceRegion, targetRegion);
+        LambdaHandler relay = RelayFactory.Create(environment, faults is null ? null : faults.Decorate, functionLog).HandleAsync;
+        relay = faults is null ? relay : faults.Wrap(relay);
+        var functionName = $"kinesis-relay-{sourceRegion}-to-{targetRegion}";
+        return new LocalEventSourceMapping(
+            cloud.CreateKinesisClient(sourceRegion),
+            streamName,
+            relay,
+            (requestId, timeout) => LocalLambdaContext.Create(sourceRegion, functionName, requestId, timeout, functionLog),
+            new EventSourceMappingOptions { BatchSize = batchSize, FunctionName = functionName, FunctionTimeout = functionTimeout ?? TimeSpan.FromSeconds(60) });
+    }
+}

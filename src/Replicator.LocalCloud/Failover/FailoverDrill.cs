@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Replicator.Aws;
+using Replicator.Aws.Json;
+using Replicator.Aws.Route53;
+using Replicator.Failover;
+using Replicator.LocalCloud.Demo;
+using Replicator.LocalCloud.Emulators;
+using Replicator.LocalCloud.EventSourceMapping;
+using Replicator.LocalCloud.StandIns;
+using Replicator.LocalCloud.StepFunctions;
+using Replicator.LocalCloud.Verification;
+
+namespace Replicator.LocalCloud.Failover;
+
+/// <summary>
+/// The failover drills on the local cloud: a stream in both regions with a relay each way, producers
+/// following the stream's DNS record, and the failover state machine moving them. Each drill checks
+/// the regions record by record against the producer's log of acknowledged records.
+/// </summary>
+public sealed class FailoverDrill : IAsyncDisposable
+{
+    public const string Zone = "replicator.local";
+
+    /// <summary>Relays time out after this, so the fence (gate TTL plus timeout) stays short locally.</summary>
+    public static readonly TimeSpan RelayTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly TwoRegionCloud _cloud;
+    private readonly TextWriter _functionLog;
+    private readonly Route53StandIn _route53 = new(propagation: TimeSpan.FromSeconds(1));
+    private readonly string _zoneId;
+    private readonly List<(LocalEventSourceMapping Mapping, Task Running)> _relays = [];
+    private readonly CancellationTokenSource _stopRelays = new();
+
+    private FailoverDrill(TwoRegionCloud cloud, string streamName, TextWriter functionLog)
+    {
+        _cloud = cloud;
+        _functionLog = functionLog;
+        StreamName = streamName;
+        _zoneId = _route53.CreateHostedZone(Zone);
+        Route53 = new Route53Client(new AwsServiceOptions(cloud.Regions.First(), cloud.Credentials, AwsEnvironment.HttpClient) { EndpointOverride = _route53.Endpoint });
+        Failover = new LocalFailover(cloud, _route53, Topics, LocalFunctionEnvironment.GateCacheTtl + RelayTimeout, functionLog);
+    }
+
+    public string StreamName { get; }
+
+    public string RecordName => $"{StreamName}.{Zone}";
+
+    public LocalTopics Topics { get; } = new();
+
+    public LocalFailover Failover { get; }
+
+    public Route53Client Route53 { get; }
+
+    /// <summary>The DNS value that sends producers to a region's stream.</summary>
+    public static string ValueOf(string region) => $"{region}.kinesis.{Zone}";
+
+    public static string? RegionOf(string value) => value.EndsWith($".kinesis.{Zone}", StringComparison.Ordinal) ? value.Split('.')[0] : null;
+
+    /// <summary>Creates the stream in both regions, makes it active in <paramref name="activeRegion"/>, points DNS there and starts a relay each way.</summary>
+    public static async Task<FailoverDrill> StartAsync(TwoRegionCloud cloud, string streamName, string activeRegion, int shards, TextWriter functionLog, CancellationToken cancellationToken)
+    {
+        var drill = new FailoverDrill(cloud, streamName, functionLog);
+        using var dynamoDb = cloud.CreateDynamoDbClient(activeRegion);
+        await ReplicatorTables.CreateAsync(dynamoDb, cancellationToken).ConfigureAwait(false);
+        await ReplicatorTables.SetActiveRegionAsync(dynamoDb, streamName, activeRegion, cancellationToken).ConfigureAwait(false);
+        foreach (var region in cloud.Regions)
+        {
+            var kinesis = cloud.CreateKinesisClient(region);
+            await kinesis.CreateStreamAsync(streamName, shards, cancellationToken).ConfigureAwait(false);
+            await kinesis.WaitUntilActiveAsync(streamName, cancellationToken).ConfigureAwait(false);
+        }
+
+        await drill.Route53.ChangeResourceRecordSetsAsync(
+            drill._zoneId, "drill setup", [new RecordChange(RecordChange.Upsert, new ResourceRecordSet(drill.RecordName, "CNAME", 1, [ValueOf(activeRegion)]))], cancellationToken).ConfigureAwait(false);
+        foreach (var source in cloud.Regions)
+        {
+            foreach (var target in cloud.Regions.Where(r => r != source))
+            {
+                drill.StartRelay(source, target);
+            }
+        }
+
+        return drill;
+    }
+
+    public FailoverInput Input(string from, string to, bool force, TimeSpan drainTimeout) => new(
+        StreamName,
+        from,
+        to,
+        force,
+        drainTimeout.TotalSeconds,
+        // Producers may hold the old answer for the record's TTL: the drain must outlast it.
+        SettleSeconds: 2,
+        new DnsRecord(_zoneId, RecordName, "CNAME", 1, ValueOf(from), ValueOf(to), $"ingress-stopped.{Zone}"));
+
+    public DnsFollowingProducer Producer() => new(_cloud, Route53, _zoneId, RecordName, StreamName, RegionOf);
+
+    public async Task<string?> ResolveAsync(CancellationToken cancellationToken) =>
+        (await Route53.FindRecordSetAsync(_zoneId, RecordName, "CNAME", cancellationToken).ConfigureAwait(false))?.Values.FirstOrDefault();
+
+    /// <summary>Every record in a region's stream, parsed, in shard order.</summary>
+    public async Task<IReadOnlyList<CdcRecord>> ContentsAsync(string region, CancellationToken cancellationToken) =>
+        (await StreamContents.ReadAsync(_cloud.CreateKinesisClient(region), StreamName, cancellationToken).ConfigureAwait(false))
+            .SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data)).ToList();
+
+    /// <summary>Records found more than once in the region they were produced into: copies relayed back into their origin.</summary>
+    public static int Looped(IEnumerable<(CdcRecord Record, string Region)> acknowledged, string region, IReadOnlyList<CdcRecord> contents)
+    {
+        var counts = contents.GroupBy(r => (r.Key, r.N)).ToDictionary(g => g.Key, g => g.Count());
+        return acknowledged.Where(a => a.Region == region).Count(a => counts.GetValueOrDefault((a.Record.Key, a.Record.N)) > 1);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopRelays.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_relays.Select(r => r.Running)).ConfigureAwait(false);
+        _stopRelays.Dispose();
+        await _route53.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void StartRelay(string source, string target)
+    {
+        var mapping = LocalRelay.Create(_cloud, StreamName, source, target, batchSize: 100, _functionLog, functionTimeout: RelayTimeout);
+        mapping.Invoked += result =>
+        {
+            if (result.Error is { } error)
+            {
+                _functionLog.WriteLine($"relay {source}→{target} invocation on {result.ShardId} failed and will be retried: {error.GetType().Name}: {error.Message}");
+            }
+        };
+        _relays.Add((mapping, mapping.RunAsync(_stopRelays.Token)));
+    }
+}

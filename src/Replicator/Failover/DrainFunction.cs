@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Replicator.Aws;
+using Replicator.Aws.Json;
+using Replicator.Aws.Kinesis;
+using Replicator.Lambda;
+using Replicator.Monitoring;
+using Replicator.Relay;
+
+namespace Replicator.Failover;
+
+/// <summary>
+/// One poll of a failover's drain (handler <c>failover-drain</c>): measures, from the source stream's
+/// shard tails, what the relay has not yet replicated to the target. A source that cannot be read is
+/// reported, not thrown, so a forced failover can wait out its timeout and still know the last
+/// measurement, which, once ingress is stopped, is exactly what it will lose.
+/// </summary>
+public sealed class DrainFunction(CheckpointStore checkpoints, Func<string, KinesisClient> kinesisFor, TimeProvider time)
+{
+    /// <summary>A source that answers nothing within this is unreachable for this poll.</summary>
+    public static readonly TimeSpan MeasurementTimeout = TimeSpan.FromSeconds(10);
+
+    public static LambdaHandler CreateHandler(IReadOnlyDictionary<string, string> environment) => Create(environment).HandleAsync;
+
+    public static DrainFunction Create(IReadOnlyDictionary<string, string> environment)
+    {
+        var settings = FailoverSettings.From(environment);
+        var credentials = AwsEnvironment.Credentials(environment);
+        var clients = new ConcurrentDictionary<string, KinesisClient>(StringComparer.Ordinal);
+        return new DrainFunction(
+            new CheckpointStore(DynamoDbClients.Create(settings.Region, credentials, settings.DynamoDbEndpoint), settings.CheckpointTable, TimeProvider.System),
+            region => clients.GetOrAdd(region, r => new KinesisClient(new AwsServiceOptions(r, credentials, AwsEnvironment.HttpClient)
+            {
+                EndpointOverride = settings.KinesisEndpoints.GetValueOrDefault(r),
+                Retry = RetrySettings.None,
+            })),
+            TimeProvider.System);
+    }
+
+    public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
+    {
+        var request = FailoverPayloads.Read(payload, FailoverJsonContext.Default.DrainRequest, "failover-drain");
+        var status = await PollAsync(request, cancellationToken).ConfigureAwait(false);
+        context.Logger.LogInformation(
+            $"Drain of {request.StreamName} {request.SourceRegion}→{request.TargetRegion}: drained {status.Drained}, settled {status.Settled}, timed out {status.TimedOut}, " +
+            $"records behind {status.Measurement?.RecordsBehind.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}{(status.Error is null ? "" : "; source unreachable: " + status.Error)}");
+        return JsonSerializer.SerializeToUtf8Bytes(status, FailoverJsonContext.Default.DrainStatus);
+    }
+
+    public async Task<DrainStatus> PollAsync(DrainRequest request, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        DrainMeasurement? measurement;
+        string? error = null;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(MeasurementTimeout);
+            var meter = new LagMeter(kinesisFor(request.SourceRegion), checkpoints, time);
+            var lag = await meter.MeasureAsync(request.StreamName, request.TargetRegion, request.SourceRegion, timeout.Token).ConfigureAwait(false);
+            measurement = new DrainMeasurement(
+                now,
+                lag.RecordsBehind,
+                lag.AtLeast,
+                lag.SecondsBehind,
+                lag.Shards.Select(s => new ShardDrain(s.ShardId, s.Checkpoint?.SequenceNumber, s.RecordsBehind)).ToList());
+        }
+        catch (Exception e) when (IsUnreachable(e, cancellationToken))
+        {
+            measurement = request.Previous?.Measurement;
+            error = $"{e.GetType().Name}: {e.Message}";
+        }
+
+        var drained = error is null && measurement!.RecordsBehind == 0;
+        var drainedSince = drained ? request.Previous?.DrainedSince ?? now : (DateTimeOffset?)null;
+        var settled = drained && now - drainedSince >= TimeSpan.FromSeconds(request.SettleSeconds);
+        var timedOut = !settled && now - request.StartedAt >= TimeSpan.FromSeconds(request.DrainTimeoutSeconds);
+        return new DrainStatus(drained, settled, timedOut, error is null, drainedSince, measurement, error);
+    }
+
+    /// <summary>The source region does not answer (connection refused, timeout, 5xx): expected in a regional outage.</summary>
+    private static bool IsUnreachable(Exception e, CancellationToken invocation) => e switch
+    {
+        HttpRequestException => true,
+        OperationCanceledException => !invocation.IsCancellationRequested,
+        AwsServiceException service => service.IsTransient,
+        _ => false,
+    };
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Replicator.Lambda;
+using Replicator.Telemetry;
+
+namespace Replicator.Failover;
+
+/// <summary>
+/// The failover's last step (handler <c>failover-report</c>): computes RTO and RPO, the figures the
+/// operators are told and the dashboard shows, and writes them as EMF metrics.
+/// </summary>
+public sealed class ReportFunction(EmbeddedMetrics metrics, TimeProvider time)
+{
+    public const string FailedOver = "failed-over";
+
+    public static LambdaHandler CreateHandler(IReadOnlyDictionary<string, string> environment, TextWriter? metricsOutput = null) =>
+        new ReportFunction(new EmbeddedMetrics(metricsOutput ?? Console.Out, TimeProvider.System), TimeProvider.System).HandleAsync;
+
+    public Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
+    {
+        var request = FailoverPayloads.Read(payload, FailoverJsonContext.Default.ReportRequest, "failover-report");
+        var now = time.GetUtcNow();
+        var verify = request.Verify;
+        var report = new FailoverReport(
+            FailedOver,
+            request.StreamName,
+            request.SourceRegion,
+            request.TargetRegion,
+            verify.Forced,
+            Math.Round((now - request.StartedAt).TotalSeconds, 3),
+            verify.RpoRecords,
+            verify.RpoRecordsAtLeast,
+            verify.RpoSeconds,
+            verify.RecoveryPoint,
+            now);
+        var figures = new List<Metric>
+        {
+            new(MetricNames.Failovers, Metric.Count, 1),
+            new(MetricNames.FailoverRtoSeconds, Metric.Seconds, report.RtoSeconds),
+        };
+        if (report.RpoRecords is { } records)
+        {
+            figures.Add(new Metric(MetricNames.FailoverRpoRecords, Metric.Count, records));
+        }
+
+        metrics.Write([(MetricDimensions.StreamName, request.StreamName)], figures, context.AwsRequestId);
+        return Task.FromResult(JsonSerializer.SerializeToUtf8Bytes(report, FailoverJsonContext.Default.FailoverReport));
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Replicator.Aws;
+using Replicator.Lambda;
+using Replicator.Relay;
+
+namespace Replicator.Failover;
+
+/// <summary>
+/// Verifies the checkpoints as the target region sees them (handler <c>failover-verify</c>), once
+/// the stream is fenced: every shard's checkpoint in this region's replica of the table must have
+/// reached what the drain measured, and the recovery point is computed from them.
+/// </summary>
+public sealed class VerifyFunction(CheckpointStore checkpoints, TimeProvider time)
+{
+    public static LambdaHandler CreateHandler(IReadOnlyDictionary<string, string> environment)
+    {
+        var settings = FailoverSettings.From(environment);
+        var dynamoDb = DynamoDbClients.Create(settings.Region, AwsEnvironment.Credentials(environment), settings.DynamoDbEndpoint);
+        return new VerifyFunction(new CheckpointStore(dynamoDb, settings.CheckpointTable, TimeProvider.System), TimeProvider.System).HandleAsync;
+    }
+
+    public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
+    {
+        var request = FailoverPayloads.Read(payload, FailoverJsonContext.Default.VerifyRequest, "failover-verify");
+        var result = await VerifyAsync(request, cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.SerializeToUtf8Bytes(result, FailoverJsonContext.Default.VerifyResult);
+    }
+
+    /// <exception cref="CheckpointNotReplicatedException">The target's replica of the table has not caught up with the drain yet (retried by the state machine).</exception>
+    public async Task<VerifyResult> VerifyAsync(VerifyRequest request, CancellationToken cancellationToken)
+    {
+        var drain = request.Drain;
+        if (!drain.Settled && !request.Force)
+        {
+            throw new InvalidFailoverInputException(
+                $"failover-verify: the drain of {request.StreamName} has not settled and force is false; a planned failover verifies only a drained stream.");
+        }
+
+        var stored = await checkpoints.ReadAsync(request.StreamName, cancellationToken).ConfigureAwait(false);
+        var targetView = stored.Shards.Where(s => s.TargetRegion == request.TargetRegion).ToDictionary(s => s.ShardId, StringComparer.Ordinal);
+        var shardIds = drain.Measurement?.Shards.Select(s => s.ShardId).ToList() ?? targetView.Keys.ToList();
+        foreach (var shard in drain.Measurement?.Shards ?? [])
+        {
+            if (shard.SequenceNumber is { } drained &&
+                (!targetView.TryGetValue(shard.ShardId, out var seen) || string.CompareOrdinal(SequenceNumbers.Pad(seen.SequenceNumber), SequenceNumbers.Pad(drained)) < 0))
+            {
+                throw new CheckpointNotReplicatedException(
+                    $"{request.StreamName}/{shard.ShardId}: {request.TargetRegion}'s table has checkpoint {seen?.SequenceNumber ?? "(none)"}, the drain measured {drained}; the global table has not replicated it yet.");
+            }
+        }
+
+        var now = time.GetUtcNow();
+        var recoveryPoint = new StreamCheckpoints(targetView.Values.ToList(), null).WatermarkOver(shardIds);
+        if (drain.Settled)
+        {
+            return new VerifyResult(now, recoveryPoint, 0, false, 0, request.Force);
+        }
+
+        var measured = drain.Measurement;
+        var seconds = measured?.SecondsBehind ?? (recoveryPoint is { } point ? Math.Round((now - point).TotalSeconds, 3) : null);
+        return new VerifyResult(now, recoveryPoint, measured?.RecordsBehind, measured?.AtLeast ?? false, seconds, request.Force);
+    }
+}
+
+/// <summary>The target region's view of the checkpoints is behind the drain's; worth retrying while the global table replicates.</summary>
+public sealed class CheckpointNotReplicatedException(string message) : Exception(message);

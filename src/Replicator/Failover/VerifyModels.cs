@@ -1,0 +1,15 @@
+namespace Replicator.Failover;
+
+public sealed record VerifyRequest(string StreamName, string SourceRegion, string TargetRegion, bool Force, DrainStatus Drain);
+
+/// <param name="VerifiedAt">When the target's view was read, after the fence: the new active region relays only records that arrive later.</param>
+/// <param name="RecoveryPoint">The latest commit timestamp replicated on every shard, as the target region's table sees it.</param>
+/// <param name="RpoRecords">Records not replicated: 0 when drained; the last measurement when forced; null when the source was never readable.</param>
+/// <param name="RpoSeconds">Age of the oldest record not replicated when last measured; without a measurement, time since the recovery point.</param>
+public sealed record VerifyResult(
+    DateTimeOffset VerifiedAt,
+    DateTimeOffset? RecoveryPoint,
+    long? RpoRecords,
+    bool RpoRecordsAtLeast,
+    double? RpoSeconds,
+    bool Forced);
