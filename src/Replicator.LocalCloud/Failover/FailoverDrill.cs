@@ -57,8 +57,13 @@ public sealed class FailoverDrill : IAsyncDisposable
 
     public static string? RegionOf(string value) => value.EndsWith($".kinesis.{Zone}", StringComparison.Ordinal) ? value.Split('.')[0] : null;
 
-    /// <summary>Creates the stream in both regions, makes it active in <paramref name="activeRegion"/>, points DNS there and starts a relay each way.</summary>
-    public static async Task<FailoverDrill> StartAsync(TwoRegionCloud cloud, string streamName, string activeRegion, int shards, TextWriter functionLog, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the stream in both regions, makes it active in <paramref name="activeRegion"/>, points DNS
+    /// there and starts the active region's relay (unless <paramref name="startRelay"/> is false: a stuck relay). The other relay is started by the drill when it
+    /// chooses: started late, it meets every replica at once, as a lagging event source mapping would.
+    /// </summary>
+    public static async Task<FailoverDrill> StartAsync(
+        TwoRegionCloud cloud, string streamName, string activeRegion, int shards, TextWriter functionLog, CancellationToken cancellationToken, bool startRelay = true)
     {
         var drill = new FailoverDrill(cloud, streamName, functionLog);
         using var dynamoDb = cloud.CreateDynamoDbClient(activeRegion);
@@ -73,12 +78,9 @@ public sealed class FailoverDrill : IAsyncDisposable
 
         await drill.Route53.ChangeResourceRecordSetsAsync(
             drill._zoneId, "drill setup", [new RecordChange(RecordChange.Upsert, new ResourceRecordSet(drill.RecordName, "CNAME", 1, [ValueOf(activeRegion)]))], cancellationToken).ConfigureAwait(false);
-        foreach (var source in cloud.Regions)
+        foreach (var target in cloud.Regions.Where(r => startRelay && r != activeRegion))
         {
-            foreach (var target in cloud.Regions.Where(r => r != source))
-            {
-                drill.StartRelay(source, target);
-            }
+            drill.StartRelay(activeRegion, target);
         }
 
         return drill;
@@ -119,7 +121,7 @@ public sealed class FailoverDrill : IAsyncDisposable
         await _route53.DisposeAsync().ConfigureAwait(false);
     }
 
-    private void StartRelay(string source, string target)
+    public void StartRelay(string source, string target)
     {
         var mapping = LocalRelay.Create(_cloud, StreamName, source, target, batchSize: 100, _functionLog, functionTimeout: RelayTimeout);
         mapping.Invoked += result =>

@@ -28,6 +28,10 @@ public static class PlannedFailoverDrill
         var failover = await drill.Failover.RunAsync(drill.Input(a, b, force: false, TimeSpan.FromSeconds(60)), e => onEvent?.Invoke("failover", e), cancellationToken).ConfigureAwait(false);
         var afterFailover = await CheckAsync(drill, producer, b, failover, cancellationToken).ConfigureAwait(false);
 
+        // B's relay starts only now, from the start of its stream: every record A replicated into B is
+        // waiting for it, and none may be copied back into A.
+        drill.StartRelay(b, a);
+
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
         var failback = await drill.Failover.RunAsync(drill.Input(b, a, force: false, TimeSpan.FromSeconds(60)), e => onEvent?.Invoke("failback", e), cancellationToken).ConfigureAwait(false);
         var afterFailback = await CheckAsync(drill, producer, a, failback, cancellationToken).ConfigureAwait(false);

@@ -29,4 +29,76 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
         Assert.True(result.Failover.Figure("rtoSeconds") > 0);
         Assert.Equal(2, result.Notifications);
     }
+
+    [Fact]
+    public async Task Failover_to_the_region_already_active_is_a_no_op_that_writes_nothing()
+    {
+        await using var drill = await StartDrillAsync("noop", startRelay: true);
+        var before = await ConfigAsync(drill.StreamName);
+
+        var result = await drill.Failover.RunAsync(drill.Input(fixture.RegionB, fixture.RegionA, force: false, TimeSpan.FromSeconds(30)), null, CancellationToken.None);
+
+        Assert.True(result.IsSuccess, result.Cause);
+        Assert.Equal("already-active", (string?)result.Output!["outcome"]);
+        Assert.DoesNotContain(result.StatesEntered, s => s.StartsWith("MarkDraining", StringComparison.Ordinal) || s == "StopIngress");
+        Assert.Equal(before, await ConfigAsync(drill.StreamName));
+        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), await drill.ResolveAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Of_two_concurrent_failovers_exactly_one_wins_and_the_other_names_the_version_conflict()
+    {
+        await using var drill = await StartDrillAsync("race", startRelay: true);
+        var input = drill.Input(fixture.RegionA, fixture.RegionB, force: false, TimeSpan.FromSeconds(30));
+
+        var results = await Task.WhenAll(
+            drill.Failover.RunAsync(input, null, CancellationToken.None),
+            drill.Failover.RunAsync(input, null, CancellationToken.None));
+
+        var winner = Assert.Single(results, r => r.IsSuccess);
+        var loser = Assert.Single(results, r => !r.IsSuccess);
+        Assert.Equal("failed-over", (string?)winner.Output!["outcome"]);
+        Assert.Equal("FailoverConflict", loser.Error);
+        Assert.Contains("version", loser.Cause, StringComparison.Ordinal);
+        var config = await ConfigAsync(drill.StreamName);
+        // Versions: draining 1, fenced 2, active in B 3: the loser wrote none.
+        Assert.Equal((fixture.RegionB, "active", "3"), (config["activeRegion"], config["state"], config["version"]));
+        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionB), await drill.ResolveAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_drain_that_cannot_finish_fails_cleanly_restoring_ingress_and_config()
+    {
+        // No relay runs: the backlog in A can never drain.
+        await using var drill = await StartDrillAsync("stuck", startRelay: false);
+        var backlog = Replicator.LocalCloud.Demo.CdcProducer.Generate(50, keys: 5, DateTimeOffset.UtcNow);
+        await new Replicator.LocalCloud.Demo.CdcProducer(fixture.Cloud.CreateKinesisClient(fixture.RegionA), drill.StreamName).ProduceAsync(backlog, 50, null, CancellationToken.None);
+
+        var result = await drill.Failover.RunAsync(drill.Input(fixture.RegionA, fixture.RegionB, force: false, TimeSpan.FromSeconds(3)), null, CancellationToken.None);
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal("DrainTimedOut", result.Error);
+        Assert.Contains("\"recordsBehind\":50", result.Cause, StringComparison.Ordinal);
+        var config = await ConfigAsync(drill.StreamName);
+        Assert.Equal((fixture.RegionA, "active"), (config["activeRegion"], config["state"]));
+        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), await drill.ResolveAsync(CancellationToken.None));
+        var notice = Assert.Single(drill.Topics.Published);
+        Assert.StartsWith("DrainTimedOut: ", notice.Message, StringComparison.Ordinal);
+        Assert.Empty(await drill.ContentsAsync(fixture.RegionB, CancellationToken.None));
+    }
+
+    private Task<FailoverDrill> StartDrillAsync(string purpose, bool startRelay) =>
+        FailoverDrill.StartAsync(fixture.Cloud, LocalCloudFixture.UniqueStreamName(purpose), fixture.RegionA, shards: 1, TextWriter.Null, CancellationToken.None, startRelay);
+
+    /// <summary>The config item's attributes as strings (S or N), to compare whole.</summary>
+    private async Task<Dictionary<string, string>> ConfigAsync(string stream)
+    {
+        var item = (await fixture.DynamoDb.GetItemAsync(new Amazon.DynamoDBv2.Model.GetItemRequest
+        {
+            TableName = Replicator.LocalCloud.Demo.ReplicatorTables.Config,
+            Key = new() { ["streamName"] = new() { S = stream } },
+            ConsistentRead = true,
+        })).Item;
+        return item.Where(a => a.Key != "failoverExecution").ToDictionary(a => a.Key, a => a.Value.S ?? a.Value.N);
+    }
 }
