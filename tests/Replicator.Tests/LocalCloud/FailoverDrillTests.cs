@@ -36,8 +36,14 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
         await using var drill = await StartDrillAsync("noop", startRelay: true);
         var before = await ConfigAsync(drill.StreamName);
 
-        var result = await drill.Failover.RunAsync(drill.Input(fixture.RegionB, fixture.RegionA, force: false, TimeSpan.FromSeconds(30)), null, CancellationToken.None);
+        // The sample event, failing back to where the stream already is.
+        var sample = System.Text.Json.JsonSerializer.Deserialize(
+            File.ReadAllBytes(Path.Combine(Replicator.LocalCloud.RepositoryLayout.Root(), "events", "failover.json")), Replicator.Failover.FailoverJsonContext.Default.FailoverInput)!;
+        var input = sample.Swapped() with { StreamName = drill.StreamName, Dns = sample.Dns with { HostedZoneId = drill.Input(fixture.RegionA, fixture.RegionB, false, TimeSpan.Zero).Dns.HostedZoneId } };
 
+        var result = await drill.Failover.RunAsync(input, null, CancellationToken.None);
+
+        Assert.Equal((fixture.RegionB, fixture.RegionA), (input.FromRegion, input.ToRegion));
         Assert.True(result.IsSuccess, result.Cause);
         Assert.Equal("already-active", (string?)result.Output!["outcome"]);
         Assert.DoesNotContain(result.StatesEntered, s => s.StartsWith("MarkDraining", StringComparison.Ordinal) || s == "StopIngress");

@@ -32,6 +32,9 @@ public static partial class TemplateRules
     {
         ["relay"] = DeployedSettings(typeof(RelayEnvironment)),
         ["lag-monitor"] = DeployedSettings(typeof(LagMonitorEnvironment)),
+        ["failover-drain"] = DeployedSettings(typeof(Replicator.Failover.FailoverEnvironment)),
+        ["failover-verify"] = DeployedSettings(typeof(Replicator.Failover.FailoverEnvironment)),
+        ["failover-report"] = [],
     };
 
     /// <summary>CloudWatch metrics of AWS namespaces the template may alarm on (from each service's metrics documentation).</summary>
