@@ -11,6 +11,7 @@ public static class DrillCommand
     public static Command Create() => new("drill", "Prove a property end to end on the local two-region cloud.")
     {
         Chaos(),
+        FailoverDrillCommand.Create(),
     };
 
     private static Command Chaos()

@@ -12,8 +12,8 @@ public sealed class ReportFunction(EmbeddedMetrics metrics, TimeProvider time)
 {
     public const string FailedOver = "failed-over";
 
-    public static LambdaHandler CreateHandler(IReadOnlyDictionary<string, string> environment, TextWriter? metricsOutput = null) =>
-        new ReportFunction(new EmbeddedMetrics(metricsOutput ?? Console.Out, TimeProvider.System), TimeProvider.System).HandleAsync;
+    public static LambdaHandler CreateHandler(TextWriter metricsOutput) =>
+        new ReportFunction(new EmbeddedMetrics(metricsOutput, TimeProvider.System), TimeProvider.System).HandleAsync;
 
     public Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
     {

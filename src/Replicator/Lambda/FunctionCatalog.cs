@@ -10,21 +10,22 @@ namespace Replicator.Lambda;
 /// </summary>
 public static class FunctionCatalog
 {
-    private static readonly Dictionary<string, Func<IReadOnlyDictionary<string, string>, CancellationToken, Task<LambdaHandler>>> Factories =
+    /// <summary>Each factory gets the environment and where EMF metric lines go (stdout in Lambda; the function log locally).</summary>
+    private static readonly Dictionary<string, Func<IReadOnlyDictionary<string, string>, TextWriter, CancellationToken, Task<LambdaHandler>>> Factories =
         new(StringComparer.Ordinal)
         {
-            ["relay"] = (environment, _) => Task.FromResult(RelayFactory.CreateHandler(environment)),
-            ["lag-monitor"] = (environment, _) => Task.FromResult(LagMonitorFunction.CreateHandler(environment)),
-            ["failover-drain"] = (environment, _) => Task.FromResult(DrainFunction.CreateHandler(environment)),
-            ["failover-verify"] = (environment, _) => Task.FromResult(VerifyFunction.CreateHandler(environment)),
-            ["failover-report"] = (environment, _) => Task.FromResult(ReportFunction.CreateHandler(environment)),
+            ["relay"] = (environment, metrics, _) => Task.FromResult<LambdaHandler>(RelayFactory.Create(environment, metricsOutput: metrics).HandleAsync),
+            ["lag-monitor"] = (environment, metrics, _) => Task.FromResult<LambdaHandler>(LagMonitorFunction.Create(environment, metrics).HandleAsync),
+            ["failover-drain"] = (environment, _, _) => Task.FromResult(DrainFunction.CreateHandler(environment)),
+            ["failover-verify"] = (environment, _, _) => Task.FromResult(VerifyFunction.CreateHandler(environment)),
+            ["failover-report"] = (environment, metrics, _) => Task.FromResult(ReportFunction.CreateHandler(metrics)),
         };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;
 
     /// <exception cref="UnknownHandlerException">No function has that name.</exception>
-    public static Task<LambdaHandler> CreateAsync(string name, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
+    public static Task<LambdaHandler> CreateAsync(string name, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, TextWriter? metricsOutput = null) =>
         Factories.TryGetValue(name, out var factory)
-            ? factory(environment, cancellationToken)
+            ? factory(environment, metricsOutput ?? Console.Out, cancellationToken)
             : throw new UnknownHandlerException(name, Names);
 }

@@ -15,8 +15,6 @@ namespace Replicator.Monitoring;
 /// </summary>
 public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegionGate gate, LagMeter meter, EmbeddedMetrics metrics)
 {
-    public static LambdaHandler CreateHandler(IReadOnlyDictionary<string, string> environment) => Create(environment).HandleAsync;
-
     public static LagMonitorFunction Create(IReadOnlyDictionary<string, string> environment, TextWriter? metricsOutput = null)
     {
         var settings = LagMonitorSettings.From(environment);

@@ -9,8 +9,6 @@ namespace Replicator.Relay;
 /// <summary>The relay's one-time init: settings checked, clients built. No network calls, so a cold start stays short.</summary>
 public static class RelayFactory
 {
-    public static LambdaHandler CreateHandler(IReadOnlyDictionary<string, string> environment) => Create(environment).HandleAsync;
-
     /// <param name="decorateTarget">Wraps the target stream, e.g. in the local cloud's fault injection; null in production.</param>
     /// <param name="metricsOutput">Where EMF lines go: the function's standard output (CloudWatch Logs) unless a test says otherwise.</param>
     public static RelayFunction Create(

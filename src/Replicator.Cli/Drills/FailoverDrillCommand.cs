@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Replicator.LocalCloud.Emulators;
+using Replicator.LocalCloud.Failover;
+using Spectre.Console;
+
+namespace Replicator.Cli.Drills;
+
+/// <summary><c>replicator drill failover</c>: planned failover and failback under load, each state shown as the machine enters it.</summary>
+public static class FailoverDrillCommand
+{
+    public static Command Create()
+    {
+        var command = new Command(
+            "failover",
+            "Fail a stream over from region A to B and back with the failover state machine while producers keep writing through its DNS record; check every acknowledged record.");
+        command.SetAction((_, cancellationToken) => RunAsync(cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        AnsiConsole.MarkupLine("[bold]Starting the local two-region cloud[/]");
+        await using var cloud = await TwoRegionCloud.StartAsync(cancellationToken: cancellationToken);
+        AnsiConsole.MarkupLine($"Emulator and function logs: [grey]{Markup.Escape(cloud.RunDirectory)}[/]");
+        await using var functionLog = new StreamWriter(Path.Combine(cloud.RunDirectory, "failover-functions.log")) { AutoFlush = true };
+
+        var result = await PlannedFailoverDrill.RunAsync(cloud, TextWriter.Synchronized(functionLog), ShowState, cancellationToken);
+
+        var table = new Table().AddColumns("move", "outcome", "acknowledged then", "lost", "order violations", "DNS after", "RTO s", "RPO records");
+        foreach (var (name, move) in new[] { ("failover", result.Failover), ("failback", result.Failback) })
+        {
+            table.AddRow(
+                name,
+                move.Execution.IsSuccess ? "[green]succeeded[/]" : $"[red]{Markup.Escape($"{move.Execution.Error}: {move.Execution.Cause}")}[/]",
+                move.Acknowledged.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                move.Lost.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                move.OrderViolations.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Markup.Escape(move.Dns ?? "(none)"),
+                move.Figure("rtoSeconds")?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                move.Figure("rpoRecords")?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-");
+        }
+
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"Records copied back into their origin region: {result.Looped}; notifications published: {result.Notifications}");
+        Console.Out.WriteLine(result.FiguresJson());
+        return result.Passed ? 0 : 1;
+    }
+
+    private static void ShowState(string move, JsonObject executionEvent)
+    {
+        if ((string?)executionEvent["type"] is "StateEntered" && executionEvent["state"]?["name"] is { } state)
+        {
+            AnsiConsole.MarkupLine($"[grey]{DateTimeOffset.UtcNow:HH:mm:ss.fff}[/] {move}: {Markup.Escape(state.ToString())}");
+        }
+    }
+}
