@@ -55,7 +55,7 @@ public sealed class LocalIntegrations(
             throw new TaskFailedException("Lambda.ResourceNotFoundException", $"Function not found: {name} (the local functions are {string.Join(", ", functionEnvironments.Keys)}).");
         }
 
-        var handler = await _functions.GetOrAdd(name, _ => new Lazy<Task<LambdaHandler>>(() => FunctionCatalog.CreateAsync(name, environment, cancellationToken, functionLog))).Value.ConfigureAwait(false);
+        var handler = await _functions.GetOrAdd(name, _ => new Lazy<Task<LambdaHandler>>(() => FunctionCatalog.CreateAsync(name, environment, functionLog, cancellationToken))).Value.ConfigureAwait(false);
         var payload = System.Text.Encoding.UTF8.GetBytes(call.Input?["Payload"]?.ToJsonString() ?? "{}");
         var context = LocalLambdaContext.Create(region, name, Guid.NewGuid().ToString(), FunctionTimeout, functionLog);
         byte[] result;

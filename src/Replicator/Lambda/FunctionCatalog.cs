@@ -23,9 +23,14 @@ public static class FunctionCatalog
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;
 
+    /// <summary>The function as Lambda runs it, writing metrics to standard output.</summary>
     /// <exception cref="UnknownHandlerException">No function has that name.</exception>
-    public static Task<LambdaHandler> CreateAsync(string name, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, TextWriter? metricsOutput = null) =>
+    public static Task<LambdaHandler> CreateAsync(string name, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
+        CreateAsync(name, environment, Console.Out, cancellationToken);
+
+    /// <exception cref="UnknownHandlerException">No function has that name.</exception>
+    public static Task<LambdaHandler> CreateAsync(string name, IReadOnlyDictionary<string, string> environment, TextWriter metricsOutput, CancellationToken cancellationToken) =>
         Factories.TryGetValue(name, out var factory)
-            ? factory(environment, metricsOutput ?? Console.Out, cancellationToken)
+            ? factory(environment, metricsOutput, cancellationToken)
             : throw new UnknownHandlerException(name, Names);
 }
