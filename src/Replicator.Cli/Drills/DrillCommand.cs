@@ -11,7 +11,8 @@ public static class DrillCommand
     public static Command Create() => new("drill", "Prove a property end to end on the local two-region cloud.")
     {
         Chaos(),
-        FailoverDrillCommand.Create(),
+        FailoverDrillCommand.Planned(),
+        FailoverDrillCommand.Forced(),
     };
 
     private static Command Chaos()

@@ -6,26 +6,53 @@ using Spectre.Console;
 
 namespace Replicator.Cli.Drills;
 
-/// <summary><c>replicator drill failover</c>: planned failover and failback under load, each state shown as the machine enters it.</summary>
+/// <summary>
+/// <c>replicator drill failover</c> and <c>drill forced-failover</c>: the failover state machine on the
+/// local cloud under load, each state shown as the machine enters it.
+/// </summary>
 public static class FailoverDrillCommand
 {
-    public static Command Create()
+    public static Command Planned()
     {
         var command = new Command(
             "failover",
             "Fail a stream over from region A to B and back with the failover state machine while producers keep writing through its DNS record; check every acknowledged record.");
-        command.SetAction((_, cancellationToken) => RunAsync(cancellationToken));
+        command.SetAction((_, cancellationToken) => RunAsync(PlannedAsync, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(CancellationToken cancellationToken)
+    public static Command Forced()
+    {
+        var command = new Command(
+            "forced-failover",
+            "Let replication fall behind, stop region A's emulators in the middle of the drain, force the failover to B, and compare the RPO it reports with the records actually missing in B.");
+        command.SetAction((_, cancellationToken) => RunAsync(ForcedAsync, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Func<TwoRegionCloud, TextWriter, CancellationToken, Task<int>> drill, CancellationToken cancellationToken)
     {
         AnsiConsole.MarkupLine("[bold]Starting the local two-region cloud[/]");
         await using var cloud = await TwoRegionCloud.StartAsync(cancellationToken: cancellationToken);
         AnsiConsole.MarkupLine($"Emulator and function logs: [grey]{Markup.Escape(cloud.RunDirectory)}[/]");
         await using var functionLog = new StreamWriter(Path.Combine(cloud.RunDirectory, "failover-functions.log")) { AutoFlush = true };
+        return await drill(cloud, TextWriter.Synchronized(functionLog), cancellationToken);
+    }
 
-        var result = await PlannedFailoverDrill.RunAsync(cloud, TextWriter.Synchronized(functionLog), ShowState, cancellationToken);
+    private static async Task<int> ForcedAsync(TwoRegionCloud cloud, TextWriter functionLog, CancellationToken cancellationToken)
+    {
+        var result = await ForcedFailoverDrill.RunAsync(cloud, functionLog, ShowState, cancellationToken);
+        var execution = result.Execution;
+        AnsiConsole.MarkupLine(execution.IsSuccess
+            ? $"Forced failover [green]succeeded[/]: DNS now {Markup.Escape(result.Dns ?? "(none)")}; RPO reported {result.ReportedRpoRecords} records ({execution.Output?["rpoSeconds"]} s), actually missing in B {result.ActualMissing}; {result.WrittenToTarget} records written into B since"
+            : $"Forced failover [red]failed[/]: {Markup.Escape($"{execution.Error}: {execution.Cause}")}");
+        Console.Out.WriteLine(result.FiguresJson());
+        return result.Passed ? 0 : 1;
+    }
+
+    private static async Task<int> PlannedAsync(TwoRegionCloud cloud, TextWriter functionLog, CancellationToken cancellationToken)
+    {
+        var result = await PlannedFailoverDrill.RunAsync(cloud, functionLog, ShowState, cancellationToken);
 
         var table = new Table().AddColumns("move", "outcome", "acknowledged then", "lost", "order violations", "DNS after", "RTO s", "RPO records");
         foreach (var (name, move) in new[] { ("failover", result.Failover), ("failback", result.Failback) })

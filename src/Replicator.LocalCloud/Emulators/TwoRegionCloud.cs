@@ -131,6 +131,21 @@ public sealed class TwoRegionCloud : IAsyncDisposable
             ForcePathStyle = true,
         });
 
+    /// <summary>
+    /// A regional outage: stops the region's Kinesis and S3 emulators, so every call to them is refused.
+    /// The DynamoDB emulator stands for the global tables' replicas and stays up for the other region.
+    /// </summary>
+    public async Task StopRegionAsync(string region)
+    {
+        Region(region);
+        var regional = _processes.Where(p => p.Name == $"kinesis-{region}" || p.Name == $"s3-{region}").ToList();
+        foreach (var process in regional)
+        {
+            _processes.Remove(process);
+            await process.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var process in _processes)

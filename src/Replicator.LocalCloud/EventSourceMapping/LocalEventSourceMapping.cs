@@ -107,8 +107,9 @@ public sealed class LocalEventSourceMapping(
         var context = createContext(Guid.NewGuid().ToString(), options.FunctionTimeout);
         Interlocked.Increment(ref _invocations);
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.FunctionTimeout);
+        // Like Lambda, stopping the mapping does not abort an invocation under way: it runs to its
+        // end or its timeout, so a stopped relay has checkpointed everything it wrote.
+        using var deadline = new CancellationTokenSource(options.FunctionTimeout);
         int acknowledged;
         string? failedItem = null;
         Exception? error = null;

@@ -6,7 +6,6 @@ using Replicator.Aws.Route53;
 using Replicator.Failover;
 using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.Emulators;
-using Replicator.LocalCloud.EventSourceMapping;
 using Replicator.LocalCloud.StandIns;
 using Replicator.LocalCloud.StepFunctions;
 using Replicator.LocalCloud.Verification;
@@ -29,8 +28,7 @@ public sealed class FailoverDrill : IAsyncDisposable
     private readonly TextWriter _functionLog;
     private readonly Route53StandIn _route53 = new(propagation: TimeSpan.FromSeconds(1));
     private readonly string _zoneId;
-    private readonly List<(LocalEventSourceMapping Mapping, Task Running)> _relays = [];
-    private readonly CancellationTokenSource _stopRelays = new();
+    private readonly Dictionary<string, (CancellationTokenSource Stop, Task Running)> _relays = new(StringComparer.Ordinal);
 
     private FailoverDrill(TwoRegionCloud cloud, string streamName, TextWriter functionLog)
     {
@@ -115,9 +113,11 @@ public sealed class FailoverDrill : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stopRelays.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_relays.Select(r => r.Running)).ConfigureAwait(false);
-        _stopRelays.Dispose();
+        foreach (var source in _relays.Keys.ToList())
+        {
+            await StopRelayAsync(source).ConfigureAwait(false);
+        }
+
         await _route53.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -131,6 +131,18 @@ public sealed class FailoverDrill : IAsyncDisposable
                 _functionLog.WriteLine($"relay {source}→{target} invocation on {result.ShardId} failed and will be retried: {error.GetType().Name}: {error.Message}");
             }
         };
-        _relays.Add((mapping, mapping.RunAsync(_stopRelays.Token)));
+        var stop = new CancellationTokenSource();
+        _relays.Add(source, (stop, mapping.RunAsync(stop.Token)));
+    }
+
+    /// <summary>Stops the relay reading <paramref name="source"/>'s stream: replication falls behind from here.</summary>
+    public async Task StopRelayAsync(string source)
+    {
+        if (_relays.Remove(source, out var relay))
+        {
+            await relay.Stop.CancelAsync().ConfigureAwait(false);
+            await relay.Running.ConfigureAwait(false);
+            relay.Stop.Dispose();
+        }
     }
 }
