@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Replicator.Cli.Demo;
 using Replicator.Cli.Drills;
+using Replicator.Cli.Failover;
 using Replicator.Cli.Status;
 
 if (Console.IsOutputRedirected)
@@ -13,6 +14,8 @@ var root = new RootCommand("replicator: cross-region replication for Kinesis Dat
 {
     DemoCommand.Create(),
     DrillCommand.Create(),
+    FailoverCommand.Create(failback: false),
+    FailoverCommand.Create(failback: true),
     StatusCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -29,9 +29,16 @@ public sealed class LocalFailover(TwoRegionCloud cloud, Route53StandIn route53, 
 
     public static string TopicArn(string region) => $"arn:aws:sns:{region}:000000000000:kinesis-replicator-management";
 
-    public Task<ExecutionResult> RunAsync(FailoverInput input, Action<JsonObject>? onEvent, CancellationToken cancellationToken)
+    public Task<ExecutionResult> RunAsync(FailoverInput input, Action<JsonObject>? onEvent, CancellationToken cancellationToken) =>
+        RunAsync(input.ToRegion, JsonSerializer.SerializeToNode(input, FailoverJsonContext.Default.FailoverInput)!, onEvent, cancellationToken);
+
+    /// <summary>Makes the machine of <paramref name="region"/> startable through the Step Functions stand-in, and returns its ARN.</summary>
+    public string RegisterWith(StepFunctionsStandIn stepFunctions, string region) =>
+        stepFunctions.Register($"kinesis-replicator-failover-{region}", (input, onEvent, cancellationToken) => RunAsync(region, input, onEvent, cancellationToken));
+
+    /// <param name="region">Where the machine runs: its functions and tables are that region's.</param>
+    private Task<ExecutionResult> RunAsync(string region, JsonNode input, Action<JsonObject>? onEvent, CancellationToken cancellationToken)
     {
-        var region = input.ToRegion;
         var substitutions = new Dictionary<string, string>(FunctionNames)
         {
             ["ConfigTableName"] = ReplicatorTables.Config,
@@ -47,6 +54,6 @@ public sealed class LocalFailover(TwoRegionCloud cloud, Route53StandIn route53, 
             FunctionNames.Values.ToDictionary(name => name, IReadOnlyDictionary<string, string> (_) => environment),
             functionLog);
         var machine = new LocalStateMachine(DefinitionPath, substitutions);
-        return machine.RunAsync(JsonSerializer.SerializeToNode(input, FailoverJsonContext.Default.FailoverInput)!, integrations.InvokeAsync, onEvent, cancellationToken);
+        return machine.RunAsync(input, integrations.InvokeAsync, onEvent, cancellationToken);
     }
 }
