@@ -112,6 +112,37 @@ public sealed class TemplateTests
     }
 
     [Fact]
+    public void Dashboard_body_is_json_and_charts_only_metrics_the_functions_write()
+    {
+        var dashboard = Assert.Single(CloudFormationTemplate.Load("template.yaml").ResourcesOfType("AWS::CloudWatch::Dashboard"));
+        var body = System.Text.RegularExpressions.Regex.Replace((string)dashboard.Properties["DashboardBody"]!["Fn::Sub"]!, @"\$\{[^}]+\}", "x");
+        var widgets = System.Text.Json.Nodes.JsonNode.Parse(body)!["widgets"]!.AsArray();
+
+        var charted = new List<string>();
+        foreach (var metrics in widgets.Select(w => w!["properties"]!["metrics"]!.AsArray()))
+        {
+            string? ns = null, name = null;
+            foreach (var line in metrics.Select(m => m!.AsArray()))
+            {
+                if ((string?)line[0] == "...")
+                {
+                    continue;
+                }
+
+                ns = (string?)line[0] == "." ? ns : (string?)line[0];
+                name = (string?)line[1] == "." ? name : (string?)line[1];
+                if (ns == Replicator.Telemetry.MetricNames.Namespace)
+                {
+                    charted.Add(name!);
+                }
+            }
+        }
+
+        Assert.Empty(charted.Except(Replicator.Telemetry.MetricNames.All));
+        Assert.Contains(Replicator.Telemetry.MetricNames.FailoverRtoSeconds, charted);
+    }
+
+    [Fact]
     public void Every_sample_event_is_used_by_a_test()
     {
         var root = RepositoryLayout.Root();
