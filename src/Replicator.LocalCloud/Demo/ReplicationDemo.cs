@@ -1,8 +1,5 @@
 using Replicator.LocalCloud.Emulators;
 using System.Diagnostics;
-using Replicator.Aws.Kinesis;
-using Replicator.Lambda;
-using Replicator.Lambda.Runtime;
 using Replicator.LocalCloud.EventSourceMapping;
 using Replicator.LocalCloud.Faults;
 using Replicator.LocalCloud.Verification;

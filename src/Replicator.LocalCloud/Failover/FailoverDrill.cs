@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Replicator.Aws;
 using Replicator.Aws.Json;
 using Replicator.Aws.Route53;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.Emulators;

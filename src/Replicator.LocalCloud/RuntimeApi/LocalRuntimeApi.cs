@@ -16,23 +16,20 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
 {
     public const string FunctionArn = "arn:aws:lambda:us-east-1:123456789012:function:kinesis-relay";
 
-    private readonly HttpListener _listener;
+    private readonly LoopbackHttpServer _server;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<InvocationOutcome>> _inFlight = new();
     private readonly TaskCompletionSource<InvocationOutcome> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<long> _firstNext = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _serving;
 
-    private LocalRuntimeApi(HttpListener listener, string address)
+    private LocalRuntimeApi()
     {
-        _listener = listener;
-        Address = address;
-        _serving = ServeAsync();
+        _server = new LoopbackHttpServer(HandleAsync);
     }
 
     /// <summary>host:port, the value of <c>AWS_LAMBDA_RUNTIME_API</c>.</summary>
-    public string Address { get; }
+    public string Address => _server.Endpoint.Authority;
 
     /// <summary>Completes with the error document when the function reports an init error.</summary>
     public Task<InvocationOutcome> InitError => _initError.Task;
@@ -40,11 +37,7 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
     /// <summary>Completes with the <see cref="Stopwatch"/> timestamp of the first <c>/invocation/next</c> request.</summary>
     public Task<long> FirstNextRequest => _firstNext.Task;
 
-    public static LocalRuntimeApi Start()
-    {
-        var (listener, endpoint) = Loopback.StartHttpListener();
-        return new LocalRuntimeApi(listener, endpoint.Authority);
-    }
+    public static LocalRuntimeApi Start() => new();
 
     /// <summary>Queues one event; completes when the function posts its response or error.</summary>
     public Task<InvocationOutcome> InvokeAsync(byte[] payload, TimeSpan timeout, string? traceId = null)
@@ -59,30 +52,8 @@ public sealed class LocalRuntimeApi : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener.Close();
-        try
-        {
-            await _serving.ConfigureAwait(false);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The listener was closed under GetContextAsync: that is how serving stops.
-        }
-        catch (HttpListenerException)
-        {
-            // Same, as Linux reports it.
-        }
-
+        await _server.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
-    }
-
-    private async Task ServeAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            var context = await _listener.GetContextAsync().ConfigureAwait(false);
-            _ = Task.Run(() => HandleAsync(context));
-        }
     }
 
     private async Task HandleAsync(HttpListenerContext context)

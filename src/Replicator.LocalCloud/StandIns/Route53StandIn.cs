@@ -18,23 +18,21 @@ public sealed class Route53StandIn : IAsyncDisposable
 {
     private const int DefaultMaxItems = 300;
 
-    private readonly HttpListener _listener;
+    private readonly LoopbackHttpServer _server;
     private readonly TimeSpan _propagation;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, HostedZone> _zones = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ChangeInfo> _changes = new(StringComparer.Ordinal);
-    private readonly Task _serving;
     private int _ids;
 
     public Route53StandIn(TimeSpan propagation, TimeProvider? time = null)
     {
         _propagation = propagation;
         _time = time ?? TimeProvider.System;
-        (_listener, Endpoint) = Loopback.StartHttpListener();
-        _serving = ServeAsync();
+        _server = new LoopbackHttpServer(HandleAsync);
     }
 
-    public Uri Endpoint { get; }
+    public Uri Endpoint => _server.Endpoint;
 
     /// <summary>Makes an empty hosted zone and returns its id (<c>Z…</c>).</summary>
     public string CreateHostedZone(string name)
@@ -46,27 +44,10 @@ public sealed class Route53StandIn : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Close();
-        try
-        {
-            await _serving.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ObjectDisposedException or HttpListenerException)
-        {
-            // Closing the listener is how serving stops.
-        }
+        await _server.DisposeAsync().ConfigureAwait(false);
     }
 
     private string NextId() => Interlocked.Increment(ref _ids).ToString("D13", CultureInfo.InvariantCulture);
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            var context = await _listener.GetContextAsync().ConfigureAwait(false);
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
 
     private async Task HandleAsync(HttpListenerContext context)
     {

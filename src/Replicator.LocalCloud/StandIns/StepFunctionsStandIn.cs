@@ -18,8 +18,7 @@ public sealed class StepFunctionsStandIn : IAsyncDisposable
     private const string ErrorNamespace = "com.amazonaws.swf.service.v2.model#";
 
     private readonly string _region;
-    private readonly HttpListener _listener;
-    private readonly Task _serving;
+    private readonly LoopbackHttpServer _server;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<string, Func<JsonNode, Action<JsonObject>, CancellationToken, Task<ExecutionResult>>> _machines = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Execution> _executions = new(StringComparer.Ordinal);
@@ -27,11 +26,10 @@ public sealed class StepFunctionsStandIn : IAsyncDisposable
     public StepFunctionsStandIn(string region)
     {
         _region = region;
-        (_listener, Endpoint) = Loopback.StartHttpListener();
-        _serving = ServeAsync();
+        _server = new LoopbackHttpServer(HandleAsync);
     }
 
-    public Uri Endpoint { get; }
+    public Uri Endpoint => _server.Endpoint;
 
     /// <summary>Makes a state machine startable by the ARN this returns.</summary>
     public string Register(string name, Func<JsonNode, Action<JsonObject>, CancellationToken, Task<ExecutionResult>> run)
@@ -44,27 +42,9 @@ public sealed class StepFunctionsStandIn : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener.Close();
-        try
-        {
-            await _serving.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ObjectDisposedException or HttpListenerException)
-        {
-            // Closing the listener is how serving stops.
-        }
-
+        await _server.DisposeAsync().ConfigureAwait(false);
         await Task.WhenAll(_executions.Values.Select(e => e.Running)).ConfigureAwait(false);
         _stopping.Dispose();
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            var context = await _listener.GetContextAsync().ConfigureAwait(false);
-            _ = Task.Run(() => HandleAsync(context));
-        }
     }
 
     private async Task HandleAsync(HttpListenerContext context)

@@ -15,7 +15,7 @@ namespace Replicator.LocalCloud.StandIns;
 /// </summary>
 public sealed partial class TargetAccountStandIn : IAsyncDisposable
 {
-    private readonly HttpListener _listener;
+    private readonly LoopbackHttpServer _server;
     private readonly HttpClient _upstreamClient = new();
     private readonly Uri _kinesis;
     private readonly string _roleArn;
@@ -23,7 +23,6 @@ public sealed partial class TargetAccountStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Expiration)> _issued = new();
     private readonly ConcurrentQueue<AssumeRoleCall> _assumeRoleCalls = new();
     private readonly ConcurrentQueue<string> _kinesisCallers = new();
-    private readonly Task _serving;
     private int _issuedCount;
 
     /// <param name="credentialLifetime">How long issued credentials last; short ones make refresh observable in a test.</param>
@@ -32,12 +31,11 @@ public sealed partial class TargetAccountStandIn : IAsyncDisposable
         _kinesis = kinesis;
         _roleArn = roleArn;
         _credentialLifetime = credentialLifetime;
-        (_listener, Endpoint) = Loopback.StartHttpListener();
-        _serving = ServeAsync();
+        _server = new LoopbackHttpServer(HandleAsync);
     }
 
     /// <summary>Serves both STS and Kinesis of the target account.</summary>
-    public Uri Endpoint { get; }
+    public Uri Endpoint => _server.Endpoint;
 
     public IReadOnlyCollection<AssumeRoleCall> AssumeRoleCalls => _assumeRoleCalls;
 
@@ -46,26 +44,8 @@ public sealed partial class TargetAccountStandIn : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Close();
-        try
-        {
-            await _serving.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ObjectDisposedException or HttpListenerException)
-        {
-            // Closing the listener is how serving stops.
-        }
-
+        await _server.DisposeAsync().ConfigureAwait(false);
         _upstreamClient.Dispose();
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            var context = await _listener.GetContextAsync().ConfigureAwait(false);
-            _ = Task.Run(() => HandleAsync(context));
-        }
     }
 
     private async Task HandleAsync(HttpListenerContext context)

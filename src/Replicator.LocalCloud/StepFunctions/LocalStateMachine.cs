@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Replicator.LocalCloud.Emulators;
@@ -45,9 +44,7 @@ public sealed partial class LocalStateMachine
     {
         var localDirectory = NodeTooling.LocalDirectory();
         await NodeTooling.EnsureEmulatorsInstalledAsync(localDirectory, cancellationToken).ConfigureAwait(false);
-        var (listener, taskHost) = Loopback.StartHttpListener();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var serving = ServeTasksAsync(listener, tasks, stop.Token);
+        await using var taskHost = new LoopbackHttpServer(context => AnswerAsync(context, tasks, cancellationToken));
         var requestPath = Path.Combine(Path.GetTempPath(), $"state-machine-{Guid.NewGuid():N}.json");
         try
         {
@@ -55,7 +52,7 @@ public sealed partial class LocalStateMachine
             {
                 ["definition"] = JsonNode.Parse(_definition),
                 ["input"] = input.DeepClone(),
-                ["taskHost"] = taskHost.ToString(),
+                ["taskHost"] = taskHost.Endpoint.ToString(),
                 ["stateMachineName"] = _name,
                 ["executionName"] = Guid.NewGuid().ToString(),
             };
@@ -64,9 +61,6 @@ public sealed partial class LocalStateMachine
         }
         finally
         {
-            await stop.CancelAsync().ConfigureAwait(false);
-            listener.Close();
-            await serving.ConfigureAwait(false);
             File.Delete(requestPath);
         }
     }
@@ -108,28 +102,7 @@ public sealed partial class LocalStateMachine
         };
     }
 
-    /// <summary>Answers the harness's task calls: 200 with the output, or 400 with the error name and cause Step Functions would report.</summary>
-    private static async Task ServeTasksAsync(HttpListener listener, Func<TaskCall, CancellationToken, Task<JsonNode?>> tasks, CancellationToken cancellationToken)
-    {
-        var running = new List<Task>();
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or HttpListenerException)
-            {
-                break;
-            }
-
-            running.Add(AnswerAsync(context, tasks, cancellationToken));
-        }
-
-        await Task.WhenAll(running).ConfigureAwait(false);
-    }
-
+    /// <summary>Answers one of the harness's task calls: 200 with the output, or 400 with the error name and cause Step Functions would report.</summary>
     private static async Task AnswerAsync(HttpListenerContext context, Func<TaskCall, CancellationToken, Task<JsonNode?>> tasks, CancellationToken cancellationToken)
     {
         JsonObject answer;
