@@ -75,6 +75,23 @@ public sealed class NativeBootstrapTests(LocalCloudFixture cloud, PublishedBoots
         Assert.Equal(7, measured.GetProperty("recordsBehind").GetInt64());
     }
 
+    [Fact]
+    public async Task Failover_drain_measures_what_is_left_to_replicate()
+    {
+        var stream = await cloud.CreateStreamAsync("aotdrain", cloud.RegionA);
+        await new CdcProducer(cloud.Cloud.CreateKinesisClient(cloud.RegionA), stream)
+            .ProduceAsync(CdcProducer.Generate(5, keys: 2, DateTimeOffset.UtcNow), 5, null, CancellationToken.None);
+        var request = new Replicator.Failover.DrainRequest(stream, cloud.RegionA, cloud.RegionB, DateTimeOffset.UtcNow, 60, 2, null);
+
+        var (outcome, _) = await InvokeOnceAsync(
+            "failover-drain",
+            LocalFunctionEnvironment.Failover(cloud.Cloud, cloud.RegionB),
+            JsonSerializer.SerializeToUtf8Bytes(request, Replicator.Failover.FailoverJsonContext.Default.DrainRequest));
+
+        var status = JsonSerializer.Deserialize(outcome.Response!, Replicator.Failover.FailoverJsonContext.Default.DrainStatus)!;
+        Assert.Equal((false, true, 5L), (status.Drained, status.SourceReachable, status.Measurement!.RecordsBehind));
+    }
+
     /// <summary>Starts the published bootstrap as <paramref name="handler"/>, sends it one event, and stops it: its answer and everything it logged.</summary>
     private async Task<(InvocationOutcome Outcome, string Output)> InvokeOnceAsync(string handler, Dictionary<string, string> environment, byte[] payload)
     {
