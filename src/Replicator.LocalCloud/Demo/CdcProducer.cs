@@ -56,8 +56,7 @@ public sealed class CdcProducer(KinesisClient client, string streamName)
     /// <summary>Writes one chunk, a key's records in order; returns how many leading records are acknowledged.</summary>
     public async Task<int> ProduceChunkAsync(IReadOnlyList<CdcRecord> chunk, CancellationToken cancellationToken)
     {
-        var records = chunk.Select((r, i) => new SourceRecord(i, "0", r.PartitionKey, r.ToJson(), r.CommitTimestamp)).ToArray();
-        var outcome = await _delivery.DeliverAsync(streamName, records, DateTimeOffset.UtcNow.AddSeconds(10), cancellationToken).ConfigureAwait(false);
+        var outcome = await _delivery.DeliverAsync(streamName, ToSourceRecords(chunk), DateTimeOffset.UtcNow.AddSeconds(10), cancellationToken).ConfigureAwait(false);
         return outcome.DurablePrefix;
     }
 
@@ -66,9 +65,7 @@ public sealed class CdcProducer(KinesisClient client, string streamName)
     {
         for (var offset = 0; offset < records.Count; offset += chunkSize)
         {
-            var chunk = records.Skip(offset).Take(chunkSize)
-                .Select((r, i) => new SourceRecord(i, "0", r.PartitionKey, r.ToJson(), r.CommitTimestamp))
-                .ToArray();
+            var chunk = ToSourceRecords(records.Skip(offset).Take(chunkSize));
             var outcome = await _delivery.DeliverAsync(streamName, chunk, DateTimeOffset.UtcNow.AddMinutes(1), cancellationToken).ConfigureAwait(false);
             if (outcome.Error is { } error)
             {
@@ -83,4 +80,8 @@ public sealed class CdcProducer(KinesisClient client, string streamName)
             produced?.Report(offset + chunk.Length);
         }
     }
+
+    /// <summary>The records as the relay's delivery takes them: in order, a key's records oldest first.</summary>
+    private static SourceRecord[] ToSourceRecords(IEnumerable<CdcRecord> records) =>
+        records.Select((r, i) => new SourceRecord(i, "0", r.PartitionKey, Base64Data.FromBytes(r.ToJson()), r.CommitTimestamp)).ToArray();
 }

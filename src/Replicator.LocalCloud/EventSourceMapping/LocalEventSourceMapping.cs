@@ -159,7 +159,7 @@ public sealed class LocalEventSourceMapping(
                 KinesisSchemaVersion = "1.0",
                 PartitionKey = r.PartitionKey,
                 SequenceNumber = r.SequenceNumber,
-                Data = r.Data,
+                Data = Base64Data.FromBytes(r.Data),
                 ApproximateArrivalTimestamp = r.ApproximateArrivalTimestamp,
             },
         }).ToArray());

@@ -1,3 +1,4 @@
+using Replicator.Aws.Kinesis;
 using System.Text.Json.Serialization;
 
 namespace Replicator.Lambda;
@@ -37,7 +38,7 @@ public sealed record KinesisRecordData
     [JsonPropertyName("sequenceNumber")] public string? SequenceNumber { get; init; }
 
     /// <summary>The record's bytes (base64 on the wire), opaque to the relay.</summary>
-    [JsonPropertyName("data")] public byte[]? Data { get; init; }
+    [JsonPropertyName("data")] public Base64Data? Data { get; init; }
 
     /// <summary>Seconds since the epoch, with a fraction.</summary>
     [JsonPropertyName("approximateArrivalTimestamp")] public double ApproximateArrivalTimestamp { get; init; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Replicator.Aws.Kinesis;
 
 namespace Replicator.Relay;
 
@@ -11,6 +12,21 @@ namespace Replicator.Relay;
 public static class CommitTimestamps
 {
     private static ReadOnlySpan<byte> PropertyName => "commitTimestamp"u8;
+
+    /// <summary>Decodes the record's data (into a pooled buffer) to look for its commit timestamp.</summary>
+    public static DateTimeOffset? TryRead(Base64Data data)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(data.Length);
+        try
+        {
+            data.Decode(buffer);
+            return TryRead(buffer.AsSpan(0, data.Length));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     public static DateTimeOffset? TryRead(ReadOnlySpan<byte> payload)
     {

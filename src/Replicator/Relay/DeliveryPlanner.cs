@@ -10,25 +10,32 @@ public sealed class DeliveryPlanner
 {
     private readonly IReadOnlyList<SourceRecord> _records;
     private readonly PutRecordsLimits _limits;
-    private readonly Dictionary<string, Queue<int>> _pendingByKey = new(StringComparer.Ordinal);
 
-    // Keys whose oldest pending record may be sent now, ordered by that record's shard position.
-    private readonly PriorityQueue<string, int> _ready = new();
+    // Each key's records as a chain through the batch: the index of the same key's next record, or -1.
+    private readonly int[] _nextOfKey;
+
+    // Records that may be sent now (each the oldest pending of its key), by shard position.
+    private readonly PriorityQueue<int, int> _ready = new();
 
     public DeliveryPlanner(IReadOnlyList<SourceRecord> records, PutRecordsLimits limits)
     {
         _records = records;
         _limits = limits;
+        _nextOfKey = new int[records.Count];
+        var lastOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var record in records)
         {
-            if (!_pendingByKey.TryGetValue(record.PartitionKey, out var queue))
+            _nextOfKey[record.Index] = -1;
+            if (lastOfKey.TryGetValue(record.PartitionKey, out var previous))
             {
-                queue = new Queue<int>();
-                _pendingByKey.Add(record.PartitionKey, queue);
-                _ready.Enqueue(record.PartitionKey, record.Index);
+                _nextOfKey[previous] = record.Index;
+            }
+            else
+            {
+                _ready.Enqueue(record.Index, record.Index);
             }
 
-            queue.Enqueue(record.Index);
+            lastOfKey[record.PartitionKey] = record.Index;
         }
 
         Pending = records.Count;
@@ -40,9 +47,9 @@ public sealed class DeliveryPlanner
     /// <summary>The next request's records (their keys are then in flight); empty when nothing is ready.</summary>
     public IReadOnlyList<SourceRecord> TakeNextRequest()
     {
-        var taken = new List<SourceRecord>();
+        var taken = new List<SourceRecord>(Math.Min(_ready.Count, _limits.MaxRecords));
         var bytes = 0;
-        while (taken.Count < _limits.MaxRecords && _ready.TryPeek(out var key, out var index))
+        while (taken.Count < _limits.MaxRecords && _ready.TryPeek(out var index, out _))
         {
             var record = _records[index];
             // A record always fits an empty request (1 MiB is Kinesis' per-record limit), so none is ever split or starved.
@@ -62,15 +69,13 @@ public sealed class DeliveryPlanner
     /// <summary>The record landed: its key's next record becomes ready.</summary>
     public void Delivered(SourceRecord record)
     {
-        var queue = _pendingByKey[record.PartitionKey];
-        queue.Dequeue();
         Pending--;
-        if (queue.TryPeek(out var next))
+        if (_nextOfKey[record.Index] is var next and >= 0)
         {
-            _ready.Enqueue(record.PartitionKey, next);
+            _ready.Enqueue(next, next);
         }
     }
 
     /// <summary>The record did not land: it stays first in line for its key.</summary>
-    public void Failed(SourceRecord record) => _ready.Enqueue(record.PartitionKey, record.Index);
+    public void Failed(SourceRecord record) => _ready.Enqueue(record.Index, record.Index);
 }

@@ -23,7 +23,7 @@ public sealed class RelayFunction(
 
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
     {
-        var batch = SourceBatch.From(Deserialize(payload));
+        var batch = SourceBatch.Read(payload);
         StreamsEventResponse response;
         BatchReport report;
         try
@@ -108,19 +108,6 @@ public sealed class RelayFunction(
             ? StreamsEventResponse.Success
             : new StreamsEventResponse([new BatchItemFailure(records[outcome.DurablePrefix].SequenceNumber)]);
         return (response, report);
-    }
-
-    private static KinesisEvent Deserialize(ReadOnlyMemory<byte> payload)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(payload.Span, LambdaEventsJsonContext.Default.KinesisEvent)
-                ?? throw new MalformedEventException("The event is JSON null, not a Kinesis event.");
-        }
-        catch (JsonException e)
-        {
-            throw new MalformedEventException($"The event is not a Kinesis event: {e.Message}");
-        }
     }
 
     /// <summary>

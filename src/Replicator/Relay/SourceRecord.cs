@@ -1,8 +1,10 @@
+using Replicator.Aws.Kinesis;
+
 namespace Replicator.Relay;
 
 /// <summary>One record of a source batch, in shard order (<see cref="Index"/>).</summary>
-public sealed record SourceRecord(int Index, string SequenceNumber, string PartitionKey, byte[] Data, DateTimeOffset ArrivalTime)
+public sealed record SourceRecord(int Index, string SequenceNumber, string PartitionKey, Base64Data Data, DateTimeOffset ArrivalTime)
 {
     /// <summary>The bytes a PutRecords request spends on this record: data plus partition key (the 5 MiB limit counts both).</summary>
-    public int RequestBytes => Data.Length + System.Text.Encoding.UTF8.GetByteCount(PartitionKey);
+    public int RequestBytes { get; } = Data.Length + System.Text.Encoding.UTF8.GetByteCount(PartitionKey);
 }

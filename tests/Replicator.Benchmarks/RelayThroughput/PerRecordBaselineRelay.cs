@@ -20,7 +20,7 @@ public sealed class PerRecordBaselineRelay(IPutRecordsTarget target, IAmazonDyna
 
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
     {
-        var batch = SourceBatch.From(JsonSerializer.Deserialize(payload.Span, LambdaEventsJsonContext.Default.KinesisEvent)!);
+        var batch = SourceBatch.Read(payload);
         foreach (var record in batch.Records)
         {
             var response = await target.PutRecordsAsync(

@@ -44,7 +44,7 @@ internal sealed class RecordingTarget : IPutRecordsTarget
                     continue;
                 }
 
-                Landed.Add((entry.PartitionKey, entry.Data));
+                Landed.Add((entry.PartitionKey, entry.Data.ToArray()));
                 results.Add(new PutRecordsResultEntry((++_sequence).ToString(System.Globalization.CultureInfo.InvariantCulture), "shardId-000000000000", null, null));
             }
 

@@ -1,3 +1,4 @@
+using Replicator.Aws.Kinesis;
 using System.Text;
 using Replicator.Relay;
 
@@ -14,7 +15,7 @@ internal static class TestRecords
             var key = (i % keys).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var commit = t0.AddSeconds(i).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
             var data = Encoding.UTF8.GetBytes($"{{\"key\":{key},\"seq\":{i},\"commitTimestamp\":\"{commit}\"}}");
-            return new SourceRecord(i, (1000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), key, data, t0.AddSeconds(i));
+            return new SourceRecord(i, (1000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), key, Base64Data.FromBytes(data), t0.AddSeconds(i));
         }).ToArray();
     }
 

@@ -17,7 +17,7 @@ public sealed class LocalEventSourceMappingTests(LocalCloudFixture fixture)
         var stream = await fixture.CreateStreamAsync("esm", fixture.RegionA);
         var kinesis = fixture.Cloud.CreateKinesisClient(fixture.RegionA);
         var put = await kinesis.PutRecordsAsync(
-            new PutRecordsRequest(stream, Enumerable.Range(0, 10).Select(i => new PutRecordsRequestEntry(Encoding.UTF8.GetBytes($"r{i}"), "k")).ToArray()),
+            new PutRecordsRequest(stream, Enumerable.Range(0, 10).Select(i => new PutRecordsRequestEntry(Base64Data.FromBytes(Encoding.UTF8.GetBytes($"r{i}")), "k")).ToArray()),
             CancellationToken.None);
         Assert.Equal(0, put.FailedRecordCount);
 
@@ -47,7 +47,7 @@ public sealed class LocalEventSourceMappingTests(LocalCloudFixture fixture)
         await running;
 
         Assert.Equal(10, mapping.RecordsAcknowledged);
-        var sent = events.Select(e => JsonSerializer.Deserialize(e, LambdaEventsJsonContext.Default.KinesisEvent)!.Records!.Select(r => Encoding.UTF8.GetString(r.Kinesis!.Data!)).ToArray()).ToArray();
+        var sent = events.Select(e => JsonSerializer.Deserialize(e, LambdaEventsJsonContext.Default.KinesisEvent)!.Records!.Select(r => Encoding.UTF8.GetString(r.Kinesis!.Data!.Value.ToArray())).ToArray()).ToArray();
         Assert.Equal(["r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9"], sent[0]);
         Assert.Equal(["r4", "r5", "r6", "r7", "r8", "r9"], sent[1]);
 

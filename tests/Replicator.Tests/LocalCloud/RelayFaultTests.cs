@@ -106,7 +106,7 @@ public sealed class RelayFaultTests(LocalCloudFixture fixture)
         foreach (var payload in payloads)
         {
             // One at a time, so the source order is exactly this array's.
-            var put = await source.PutRecordsAsync(new PutRecordsRequest(stream, [new PutRecordsRequestEntry(payload, key)]), CancellationToken.None);
+            var put = await source.PutRecordsAsync(new PutRecordsRequest(stream, [new PutRecordsRequestEntry(Base64Data.FromBytes(payload), key)]), CancellationToken.None);
             Assert.Equal(0, put.FailedRecordCount);
         }
 

@@ -1,3 +1,4 @@
+using Replicator.Aws.Kinesis;
 using Replicator.Relay;
 using Replicator.Tests.Fakes;
 
@@ -20,7 +21,7 @@ public sealed class DeliveryPlannerTests
     public void TakeNextRequest_OneMiBRecords_StaysUnder5MiBWithKeysCounted()
     {
         var records = Enumerable.Range(0, 12)
-            .Select(i => new SourceRecord(i, $"{i + 1}", $"key-{i}", new byte[1024 * 1024], DateTimeOffset.UnixEpoch))
+            .Select(i => new SourceRecord(i, $"{i + 1}", $"key-{i}", Base64Data.FromBytes(new byte[1024 * 1024]), DateTimeOffset.UnixEpoch))
             .ToArray();
         var planner = new DeliveryPlanner(records, PutRecordsLimits.Kinesis);
 
@@ -44,8 +45,8 @@ public sealed class DeliveryPlannerTests
     {
         var records = new[]
         {
-            new SourceRecord(0, "1", "a", new byte[100], DateTimeOffset.UnixEpoch),
-            new SourceRecord(1, "2", "b", new byte[300], DateTimeOffset.UnixEpoch),
+            new SourceRecord(0, "1", "a", Base64Data.FromBytes(new byte[100]), DateTimeOffset.UnixEpoch),
+            new SourceRecord(1, "2", "b", Base64Data.FromBytes(new byte[300]), DateTimeOffset.UnixEpoch),
         };
         var planner = new DeliveryPlanner(records, new PutRecordsLimits(500, MaxBytes: 200));
 

@@ -24,7 +24,7 @@ public sealed class DeliveryProperties
             index,
             (1000 + index).ToString(System.Globalization.CultureInfo.InvariantCulture),
             $"k{shape.Key % 9}",
-            BitConverter.GetBytes(index).Concat(new byte[shape.Padding % 120]).ToArray(),
+            Base64Data.FromBytes(BitConverter.GetBytes(index).Concat(new byte[shape.Padding % 120]).ToArray()),
             DateTimeOffset.UnixEpoch)).ToArray();
         var target = new CheckingTarget(records, new Random(failureSeed), (failurePercent % 90) / 100.0);
 
@@ -47,7 +47,7 @@ public sealed class DeliveryProperties
 
         public Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken)
         {
-            var sent = request.Records.Select(entry => records[BitConverter.ToInt32(entry.Data, 0)]).ToArray();
+            var sent = request.Records.Select(entry => records[BitConverter.ToInt32(entry.Data.ToArray(), 0)]).ToArray();
             Check(sent);
             if (random.NextDouble() < failureRate / 3)
             {

@@ -8,7 +8,7 @@ namespace Replicator.Aws.Kinesis;
 /// </summary>
 public sealed class KinesisClient(AwsServiceOptions options)
 {
-    private static readonly KinesisJsonContext Json = KinesisJsonContext.Default;
+    private static readonly KinesisJsonContext Json = KinesisJsonContext.Wire;
 
     private readonly AwsJsonClient _client = new(options, signingName: "kinesis", targetPrefix: "Kinesis_20131202");
 
@@ -16,8 +16,12 @@ public sealed class KinesisClient(AwsServiceOptions options)
 
     public Uri Endpoint => _client.Endpoint;
 
-    public Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken) =>
-        _client.SendAsync("PutRecords", request, Json.PutRecordsRequest, Json.PutRecordsResponse, cancellationToken);
+    public async Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken)
+    {
+        var response = await _client.SendRawAsync("PutRecords", PutRecordsBody.Serialize(request), cancellationToken).ConfigureAwait(false);
+        return System.Text.Json.JsonSerializer.Deserialize(response, Json.PutRecordsResponse)
+            ?? throw new AwsServiceException("kinesis", "InvalidResponse", "PutRecords answered JSON null", System.Net.HttpStatusCode.OK);
+    }
 
     public Task<GetShardIteratorResponse> GetShardIteratorAsync(GetShardIteratorRequest request, CancellationToken cancellationToken) =>
         _client.SendAsync("GetShardIterator", request, Json.GetShardIteratorRequest, Json.GetShardIteratorResponse, cancellationToken);

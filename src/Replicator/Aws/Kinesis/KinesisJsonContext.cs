@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Replicator.Aws.Kinesis;
@@ -16,4 +18,15 @@ namespace Replicator.Aws.Kinesis;
 [JsonSerializable(typeof(CreateStreamRequest))]
 [JsonSerializable(typeof(DeleteStreamRequest))]
 [JsonSerializable(typeof(EmptyResponse))]
-internal sealed partial class KinesisJsonContext : JsonSerializerContext;
+internal sealed partial class KinesisJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// What the client sends: the relaxed encoder writes base64 record data as it is, where the default
+    /// (HTML-safe) one would escape every '+'. Nothing sent is ever embedded in HTML.
+    /// </summary>
+    public static KinesisJsonContext Wire { get; } = new(new JsonSerializerOptions
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

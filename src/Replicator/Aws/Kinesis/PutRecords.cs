@@ -5,7 +5,7 @@ public sealed record PutRecordsRequest(string StreamName, IReadOnlyList<PutRecor
     public string? StreamARN { get; init; }
 }
 
-public sealed record PutRecordsRequestEntry(byte[] Data, string PartitionKey)
+public sealed record PutRecordsRequestEntry(Base64Data Data, string PartitionKey)
 {
     public string? ExplicitHashKey { get; init; }
 }
