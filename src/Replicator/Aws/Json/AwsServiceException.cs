@@ -18,5 +18,6 @@ public class AwsServiceException(string service, string errorCode, string messag
         or "Throttling" or "PriorRequestNotComplete";
 
     /// <summary>Worth retrying as-is: throttling and server-side failures.</summary>
-    public bool IsTransient => IsThrottling || (int)StatusCode >= 500 || ErrorCode is "InternalFailure" or "ServiceUnavailable";
+    public bool IsTransient => IsThrottling || (int)StatusCode >= 500
+        || ErrorCode is "InternalFailure" or "ServiceUnavailable" or "ConcurrentModificationException" or "InternalServiceException";
 }

@@ -12,6 +12,10 @@ internal static class KnownErrors
         "ResourceNotFoundException" => new ResourceNotFoundException(service, message, status),
         "ExpiredIteratorException" => new ExpiredIteratorException(service, message, status),
         "AccessDeniedException" => new AccessDeniedException(service, message, status),
+        "EntityNotFoundException" => new Glue.EntityNotFoundException(message, status),
+        "AlreadyExistsException" => new Glue.AlreadyExistsException(message, status),
+        "ConcurrentModificationException" => new Glue.ConcurrentModificationException(message, status),
+        "ResourceNumberLimitExceededException" => new Glue.ResourceNumberLimitExceededException(message, status),
         _ when code.StartsWith("KMS", StringComparison.Ordinal) => new KmsException(service, code, message, status),
         _ => new AwsServiceException(service, code, message, status),
     };

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Amazon.Runtime;
+using Replicator.Aws;
+using Replicator.Aws.Glue;
+using Replicator.Aws.Json;
+using Replicator.Catalog;
+using Replicator.LocalCloud.StandIns;
+
+namespace Replicator.Tests.Catalog;
+
+/// <summary>The catalog sync between two regions' Glue stand-ins, checked entity by entity and call by call.</summary>
+public sealed class CatalogSyncTests : IAsyncLifetime
+{
+    private const int Hours = 1000;
+    private static readonly LocationRewriter Replica = LocationRewriter.Parse("s3://lake-us-east-1/=s3://lake-us-west-2/");
+
+    private readonly GlueStandIn _sourceRegion = new();
+    private readonly GlueStandIn _replicaRegion = new();
+    private GlueClient _source = null!;
+    private GlueClient _replica = null!;
+
+    public async Task InitializeAsync()
+    {
+        _source = Client(_sourceRegion, "us-east-1");
+        _replica = Client(_replicaRegion, "us-west-2");
+        await _source.CreateDatabaseAsync(new JsonObject { ["Name"] = "sales", ["LocationUri"] = "s3://lake-us-east-1/sales/" }, default);
+        await _source.CreateDatabaseAsync(new JsonObject { ["Name"] = "audit" }, default);
+        await _source.CreateTableAsync("sales", Table("orders", "bigint"), default);
+        await _source.CreateTableAsync("sales", Table("refunds", "bigint"), default);
+        await _source.CreateTableAsync("audit", Table("events", "string"), default);
+        foreach (var batch in Enumerable.Range(0, Hours).Select(Partition).Chunk(GlueClient.MaxBatchWrite))
+        {
+            Assert.Empty(await _source.BatchCreatePartitionAsync("sales", "orders", batch, default));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _sourceRegion.DisposeAsync();
+        await _replicaRegion.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task First_sync_copies_everything_with_locations_rewritten_and_a_second_writes_nothing()
+    {
+        var first = await SyncAsync();
+
+        Assert.Empty(first.Failures);
+        Assert.Equal((2, 3, Hours), (first.Databases.Created, first.Tables.Created, first.Partitions.Created));
+        Assert.Equal(0, await MismatchesAsync());
+        var orders = (await _replica.GetTableAsync("sales", "orders", default))!;
+        Assert.Equal("s3://lake-us-west-2/sales/orders/", (string?)orders["StorageDescriptor"]!["Location"]);
+        // Creates went in batches of 100: ten calls for the thousand partitions.
+        Assert.Equal(2 + 3 + (Hours / GlueClient.MaxBatchWrite), _replica.Calls.Writes);
+
+        var writesBefore = _replica.Calls.Writes;
+        var second = await SyncAsync();
+
+        Assert.Equal(0, second.Writes);
+        Assert.Equal(writesBefore, _replica.Calls.Writes);
+        Assert.Equal((2, 3, Hours), (second.Databases.Unchanged, second.Tables.Unchanged, second.Partitions.Unchanged));
+    }
+
+    [Fact]
+    public async Task A_changed_table_and_one_percent_of_partitions_write_exactly_those()
+    {
+        await SyncAsync();
+        await _source.UpdateTableAsync("sales", Table("orders", "decimal(20,0)"), default);
+        var moved = Enumerable.Range(0, Hours).Where(h => h % 100 == 7).Select(h => Partition(h, "s3://lake-us-east-1/sales/orders-compacted/")).ToList();
+        Assert.Empty(await _source.BatchUpdatePartitionAsync("sales", "orders", moved, default));
+        var writesBefore = _replica.Calls.Writes;
+
+        var result = await SyncAsync();
+
+        Assert.Equal((1, 2), (result.Tables.Updated, result.Tables.Unchanged));
+        Assert.Equal((0, moved.Count, Hours - moved.Count), (result.Partitions.Created, result.Partitions.Updated, result.Partitions.Unchanged));
+        Assert.Equal(2, _replica.Calls.Writes - writesBefore);
+        Assert.Equal(0, await MismatchesAsync());
+        var partition = (await _replica.GetPartitionsPageAsync("sales", "orders", null, 1000, default)).Partitions.Single(p => (string?)p["Values"]![0] == Hour(7));
+        Assert.StartsWith("s3://lake-us-west-2/sales/orders-compacted/", (string?)partition["StorageDescriptor"]!["Location"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deletes_propagate_only_when_enabled()
+    {
+        await SyncAsync();
+        await _source.DeleteTableAsync("sales", "refunds", default);
+        var gone = Enumerable.Range(0, 30).Select(h => new JsonArray(Hour(h))).ToList();
+        foreach (var batch in gone.Chunk(GlueClient.MaxBatchDelete))
+        {
+            Assert.Empty(await _source.BatchDeletePartitionAsync("sales", "orders", batch, default));
+        }
+
+        var kept = await SyncAsync();
+
+        Assert.Equal((0, 0), (kept.Tables.Deleted, kept.Partitions.Deleted));
+        Assert.NotNull(await _replica.GetTableAsync("sales", "refunds", default));
+
+        var deleted = await SyncAsync(deletes: true);
+
+        Assert.Equal((1, 30), (deleted.Tables.Deleted, deleted.Partitions.Deleted));
+        Assert.Null(await _replica.GetTableAsync("sales", "refunds", default));
+        Assert.Equal(0, await MismatchesAsync());
+    }
+
+    [Fact]
+    public async Task A_failing_partition_is_reported_by_name_and_the_rest_still_sync()
+    {
+        _replicaRegion.FailPartitionsWhere = (_, table, values) => table == "orders" && values[0] == Hour(42);
+
+        var result = await SyncAsync();
+
+        var failure = Assert.Single(result.Failures);
+        Assert.Equal(("partition", $"sales.orders[{Hour(42)}]"), (failure.Kind, failure.Name));
+        Assert.StartsWith("InternalServiceException", failure.Error, StringComparison.Ordinal);
+        Assert.Equal(Hours - 1, result.Partitions.Created);
+        Assert.Equal(1, await MismatchesAsync());
+    }
+
+    [Fact]
+    public async Task A_dry_run_plans_the_same_counts_and_writes_nothing()
+    {
+        var plan = await SyncAsync(dryRun: true);
+
+        Assert.Equal((2, 3, Hours), (plan.Databases.Created, plan.Tables.Created, plan.Partitions.Created));
+        Assert.Equal(0, _replica.Calls.Writes);
+        Assert.Empty(await _replica.GetDatabasesAsync(default));
+    }
+
+    [Fact]
+    public async Task Batch_writes_over_the_apis_limit_are_refused_before_they_are_sent()
+    {
+        var tooMany = Enumerable.Range(0, GlueClient.MaxBatchWrite + 1).Select(Partition).ToList();
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _source.BatchCreatePartitionAsync("sales", "orders", tooMany, default));
+    }
+
+    private Task<CatalogSyncResult> SyncAsync(bool deletes = false, bool dryRun = false) =>
+        new CatalogSync(_source, _replica).RunAsync(new CatalogSyncOptions(Replica, PropagateDeletes: deletes, DryRun: dryRun), default);
+
+    /// <summary>Tables and partitions whose replica input differs from the source's (rewritten), or that one side lacks.</summary>
+    private async Task<int> MismatchesAsync()
+    {
+        var mismatches = 0;
+        foreach (var database in new[] { "sales", "audit" })
+        {
+            var tables = CatalogDiff.Between(
+                (await _source.GetTablesAsync(database, default)).Select(t => CatalogInputs.Table(t, Replica)),
+                (await _replica.GetTablesAsync(database, default)).Select(t => CatalogInputs.Table(t, LocationRewriter.None)),
+                CatalogDiff.NameOf);
+            mismatches += tables.Writes;
+            foreach (var table in (await _source.GetTablesAsync(database, default)).Select(CatalogDiff.NameOf))
+            {
+                var partitions = CatalogDiff.Between(
+                    (await _source.GetPartitionsPageAsync(database, table, null, 1000, default)).Partitions.Select(p => CatalogInputs.Partition(p, Replica)),
+                    (await _replica.GetPartitionsPageAsync(database, table, null, 1000, default)).Partitions.Select(p => CatalogInputs.Partition(p, LocationRewriter.None)),
+                    CatalogInputs.PartitionKey);
+                mismatches += partitions.Writes;
+            }
+        }
+
+        return mismatches;
+    }
+
+    private static GlueClient Client(GlueStandIn standIn, string region) =>
+        new(new AwsServiceOptions(region, new BasicAWSCredentials("LOCAL", "LOCAL"), AwsEnvironment.HttpClient) { EndpointOverride = standIn.Endpoint, Retry = RetrySettings.None });
+
+    private static JsonObject Table(string name, string idType) => new()
+    {
+        ["Name"] = name,
+        ["TableType"] = "EXTERNAL_TABLE",
+        ["Parameters"] = new JsonObject { ["classification"] = "json" },
+        ["PartitionKeys"] = name == "orders" ? new JsonArray(new JsonObject { ["Name"] = "hour", ["Type"] = "string" }) : new JsonArray(),
+        ["StorageDescriptor"] = new JsonObject
+        {
+            ["Location"] = $"s3://lake-us-east-1/sales/{name}/",
+            ["Columns"] = new JsonArray(new JsonObject { ["Name"] = "id", ["Type"] = idType }, new JsonObject { ["Name"] = "amount", ["Type"] = "double" }),
+            ["InputFormat"] = "org.apache.hadoop.mapred.TextInputFormat",
+            ["SerdeInfo"] = new JsonObject { ["SerializationLibrary"] = "org.openx.data.jsonserde.JsonSerDe" },
+        },
+    };
+
+    private static JsonObject Partition(int hour) => Partition(hour, "s3://lake-us-east-1/sales/orders/");
+
+    private static JsonObject Partition(int hour, string prefix) => new()
+    {
+        ["Values"] = new JsonArray(Hour(hour)),
+        ["StorageDescriptor"] = new JsonObject { ["Location"] = $"{prefix}hour={Hour(hour)}/", ["Columns"] = new JsonArray() },
+    };
+
+    private static string Hour(int hour) => DateTimeOffset.Parse("2026-01-01T00:00:00Z", CultureInfo.InvariantCulture).AddHours(hour).ToString("yyyy-MM-dd-HH", CultureInfo.InvariantCulture);
+}
