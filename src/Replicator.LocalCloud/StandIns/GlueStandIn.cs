@@ -9,7 +9,7 @@ namespace Replicator.LocalCloud.StandIns;
 /// <summary>
 /// A local stand-in for one region's AWS Glue Data Catalog on 127.0.0.1 (JSON 1.1), for the operations
 /// the catalog sync uses: Get/Create/UpdateDatabase(s), Get/Create/Update/DeleteTable(s), GetPartitions,
-/// BatchCreate/Update/DeletePartition. Shapes, page sizes (100 databases or tables, 1,000 partitions),
+/// BatchGet/Create/Update/DeletePartition. Shapes, page sizes (100 databases or tables, 1,000 partitions),
 /// batch limits (100 writes, 25 deletes), per-entry batch errors and error codes follow the Glue API
 /// reference. <see cref="FailPartitionsWhere"/> makes chosen partitions fail in batch writes.
 /// </summary>
@@ -66,6 +66,7 @@ public sealed class GlueStandIn : IAsyncDisposable
         "UpdateTable" => UpdateTable(Text(request, "DatabaseName"), Input(request, "TableInput")),
         "DeleteTable" => DeleteTable(Text(request, "DatabaseName"), Text(request, "Name")),
         "GetPartitions" => GetPartitions(request),
+        "BatchGetPartition" => BatchGetPartition(request),
         "BatchCreatePartition" => BatchCreatePartition(request),
         "BatchUpdatePartition" => BatchUpdatePartition(request),
         "BatchDeletePartition" => BatchDeletePartition(request),
@@ -131,6 +132,17 @@ public sealed class GlueStandIn : IAsyncDisposable
 
         var table = TableNamed(Text(request, "DatabaseName"), Text(request, "TableName"));
         return Page(table.Partitions.Values, request, 1000, "Partitions");
+    }
+
+    private JsonObject BatchGetPartition(JsonObject request)
+    {
+        var (_, _, table) = BatchTable(request);
+        var found = Entries(request, "PartitionsToGet", 1000)
+            .Select(entry => table.Partitions.GetValueOrDefault(CatalogInputs.PartitionKey(entry)))
+            .OfType<JsonObject>()
+            .Select(p => (JsonNode)p.DeepClone())
+            .ToArray();
+        return new JsonObject { ["Partitions"] = new JsonArray(found), ["UnprocessedKeys"] = new JsonArray() };
     }
 
     private JsonObject BatchCreatePartition(JsonObject request)

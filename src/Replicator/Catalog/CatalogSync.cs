@@ -12,78 +12,106 @@ namespace Replicator.Catalog;
 /// </summary>
 public sealed class CatalogSync(GlueClient source, GlueClient replica)
 {
-    /// <summary>GetPartitions' largest page: a no-op sync reads no more pages than this allows.</summary>
+    /// <summary>GetPartitions' largest page, and BatchGetPartition's: a no-op sync reads two calls per thousand partitions.</summary>
     public const int PartitionPageSize = 1000;
 
-    public async Task<CatalogSyncResult> RunAsync(CatalogSyncOptions options, CancellationToken cancellationToken)
+    /// <summary>Runs to the end, however long it takes: for tests and the CLI.</summary>
+    public async Task<CatalogSyncResult> RunAsync(CatalogSyncOptions options, CancellationToken cancellationToken) =>
+        (await RunAsync(options, resume: null, shouldPause: () => false, cancellationToken).ConfigureAwait(false)).Result;
+
+    /// <summary>
+    /// Syncs from <paramref name="resume"/> (null: from the start, databases first) until done or until
+    /// <paramref name="shouldPause"/> says so, which it asks before every page of partitions.
+    /// </summary>
+    public async Task<CatalogSyncStep> RunAsync(CatalogSyncOptions options, CatalogContinuation? resume, Func<bool> shouldPause, CancellationToken cancellationToken)
     {
         var result = new CatalogSyncResult();
         var sourceDatabases = (await source.GetDatabasesAsync(cancellationToken).ConfigureAwait(false))
             .Where(d => options.Databases is null || options.Databases.Contains(CatalogDiff.NameOf(d)))
+            .OrderBy(CatalogDiff.NameOf, StringComparer.Ordinal)
             .ToList();
-        var databases = CatalogDiff.Between(
-            sourceDatabases.Select(d => CatalogInputs.Database(d, options.Locations)),
-            (await replica.GetDatabasesAsync(cancellationToken).ConfigureAwait(false)).Select(d => CatalogInputs.Database(d, LocationRewriter.None)),
-            CatalogDiff.NameOf);
-        result.Databases.Unchanged = databases.Unchanged;
-        var failedDatabases = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var database in databases.Create.Concat(databases.Update))
+        if (resume is null)
         {
-            var name = CatalogDiff.NameOf(database);
-            var creating = databases.Create.Contains(database);
-            var failure = await WriteAsync(options, result, "database", name, token => creating
-                ? replica.CreateDatabaseAsync(database, token)
-                : replica.UpdateDatabaseAsync(name, database, token), cancellationToken).ConfigureAwait(false);
-            if (failure)
-            {
-                failedDatabases.Add(name);
-            }
-            else if (creating)
-            {
-                result.Databases.Created++;
-            }
-            else
-            {
-                result.Databases.Updated++;
-            }
+            await SyncDatabasesAsync(sourceDatabases, options, result, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var database in sourceDatabases.Select(CatalogDiff.NameOf).Where(d => !failedDatabases.Contains(d)))
+        foreach (var database in sourceDatabases.Select(CatalogDiff.NameOf))
         {
-            await SyncTablesAsync(database, options, result, cancellationToken).ConfigureAwait(false);
-        }
-
-        return result;
-    }
-
-    private async Task SyncTablesAsync(string database, CatalogSyncOptions options, CatalogSyncResult result, CancellationToken cancellationToken)
-    {
-        var sourceTables = await source.GetTablesAsync(database, cancellationToken).ConfigureAwait(false);
-        // In a dry run a database still to be created has no tables in the replica yet.
-        var replicaTables = await ReplicaTablesAsync(database, cancellationToken).ConfigureAwait(false);
-        var tables = CatalogDiff.Between(
-            sourceTables.Select(t => CatalogInputs.Table(t, options.Locations)),
-            replicaTables.Select(t => CatalogInputs.Table(t, LocationRewriter.None)),
-            CatalogDiff.NameOf);
-        result.Tables.Unchanged += tables.Unchanged;
-
-        var synced = new List<string>();
-        foreach (var table in tables.Create.Concat(tables.Update))
-        {
-            var creating = tables.Create.Contains(table);
-            var name = CatalogDiff.NameOf(table);
-            if (await WriteAsync(options, result, "table", $"{database}.{name}", token => creating
-                    ? replica.CreateTableAsync(database, table, token)
-                    : replica.UpdateTableAsync(database, table, token), cancellationToken).ConfigureAwait(false))
+            if ((resume is not null && string.CompareOrdinal(database, resume.Database) < 0) || result.Failed("database", database))
             {
                 continue;
             }
 
-            if (creating)
+            var resumingHere = resume?.Database == database;
+            var tables = (await source.GetTablesAsync(database, cancellationToken).ConfigureAwait(false)).OrderBy(CatalogDiff.NameOf, StringComparer.Ordinal).ToList();
+            if (!resumingHere)
+            {
+                await SyncTablesAsync(database, tables, options, result, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var table in tables.Select(CatalogDiff.NameOf))
+            {
+                if ((resumingHere && string.CompareOrdinal(table, resume!.Table) < 0) || result.Failed("table", $"{database}.{table}"))
+                {
+                    continue;
+                }
+
+                var start = resumingHere && table == resume!.Table ? resume : new CatalogContinuation(database, table, CatalogContinuation.Upserts, null);
+                if (await SyncPartitionsAsync(start, options, result, shouldPause, cancellationToken).ConfigureAwait(false) is { } paused)
+                {
+                    return new CatalogSyncStep(result, paused);
+                }
+            }
+
+            resume = null;
+        }
+
+        return new CatalogSyncStep(result, null);
+    }
+
+    private async Task SyncDatabasesAsync(List<JsonObject> sourceDatabases, CatalogSyncOptions options, CatalogSyncResult result, CancellationToken cancellationToken)
+    {
+        var databases = CatalogDiff.Between(
+            sourceDatabases.Select(d => CatalogInputs.Database(d, options.Locations)),
+            (await replica.GetDatabasesAsync(cancellationToken).ConfigureAwait(false)).Select(d => CatalogInputs.Database(d, LocationRewriter.None)),
+            CatalogDiff.NameOf);
+        result.Databases.Unchanged += databases.Unchanged;
+        foreach (var database in databases.Create)
+        {
+            if (await WriteAsync(options, result, "database", CatalogDiff.NameOf(database), token => replica.CreateDatabaseAsync(database, token), cancellationToken).ConfigureAwait(false))
+            {
+                result.Databases.Created++;
+            }
+        }
+
+        foreach (var database in databases.Update)
+        {
+            var name = CatalogDiff.NameOf(database);
+            if (await WriteAsync(options, result, "database", name, token => replica.UpdateDatabaseAsync(name, database, token), cancellationToken).ConfigureAwait(false))
+            {
+                result.Databases.Updated++;
+            }
+        }
+    }
+
+    private async Task SyncTablesAsync(string database, List<JsonObject> sourceTables, CatalogSyncOptions options, CatalogSyncResult result, CancellationToken cancellationToken)
+    {
+        var tables = CatalogDiff.Between(
+            sourceTables.Select(t => CatalogInputs.Table(t, options.Locations)),
+            (await ReplicaTablesAsync(database, cancellationToken).ConfigureAwait(false)).Select(t => CatalogInputs.Table(t, LocationRewriter.None)),
+            CatalogDiff.NameOf);
+        result.Tables.Unchanged += tables.Unchanged;
+        foreach (var table in tables.Create)
+        {
+            if (await WriteAsync(options, result, "table", $"{database}.{CatalogDiff.NameOf(table)}", token => replica.CreateTableAsync(database, table, token), cancellationToken).ConfigureAwait(false))
             {
                 result.Tables.Created++;
             }
-            else
+        }
+
+        foreach (var table in tables.Update)
+        {
+            if (await WriteAsync(options, result, "table", $"{database}.{CatalogDiff.NameOf(table)}", token => replica.UpdateTableAsync(database, table, token), cancellationToken).ConfigureAwait(false))
             {
                 result.Tables.Updated++;
             }
@@ -93,20 +121,15 @@ public sealed class CatalogSync(GlueClient source, GlueClient replica)
         {
             foreach (var table in tables.Delete.Select(CatalogDiff.NameOf))
             {
-                if (!await WriteAsync(options, result, "table", $"{database}.{table}", token => replica.DeleteTableAsync(database, table, token), cancellationToken).ConfigureAwait(false))
+                if (await WriteAsync(options, result, "table", $"{database}.{table}", token => replica.DeleteTableAsync(database, table, token), cancellationToken).ConfigureAwait(false))
                 {
                     result.Tables.Deleted++;
                 }
             }
         }
-
-        var failedTables = result.Failures.Where(f => f.Kind == "table").Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var table in sourceTables.Select(CatalogDiff.NameOf).Where(t => !failedTables.Contains($"{database}.{t}")))
-        {
-            await SyncPartitionsAsync(database, table, options, result, cancellationToken).ConfigureAwait(false);
-        }
     }
 
+    /// <summary>In a dry run a database still to be created has no tables in the replica yet.</summary>
     private async Task<List<JsonObject>> ReplicaTablesAsync(string database, CancellationToken cancellationToken)
     {
         try
@@ -119,20 +142,64 @@ public sealed class CatalogSync(GlueClient source, GlueClient replica)
         }
     }
 
-    private async Task SyncPartitionsAsync(string database, string table, CatalogSyncOptions options, CatalogSyncResult result, CancellationToken cancellationToken)
+    /// <summary>
+    /// Upserts: each page of the source's partitions is compared with the replica's same partitions
+    /// (one BatchGetPartition), and only the difference written. Deletes (when enabled): the replica's
+    /// partitions the source lacks, found page by page the other way round, then deleted, so deleting
+    /// never moves the pages still to be read. Returns where to resume if asked to pause.
+    /// </summary>
+    private async Task<CatalogContinuation?> SyncPartitionsAsync(
+        CatalogContinuation position, CatalogSyncOptions options, CatalogSyncResult result, Func<bool> shouldPause, CancellationToken cancellationToken)
     {
-        var partitions = CatalogDiff.Between(
-            (await AllPartitionsAsync(source, database, table, cancellationToken).ConfigureAwait(false)).Select(p => CatalogInputs.Partition(p, options.Locations)),
-            (await AllPartitionsAsync(replica, database, table, cancellationToken).ConfigureAwait(false)).Select(p => CatalogInputs.Partition(p, LocationRewriter.None)),
-            CatalogInputs.PartitionKey);
-        result.Partitions.Unchanged += partitions.Unchanged;
-        result.Partitions.Created += await WriteBatchesAsync(partitions.Create, GlueClient.MaxBatchWrite, batch => replica.BatchCreatePartitionAsync(database, table, batch, cancellationToken)).ConfigureAwait(false);
-        result.Partitions.Updated += await WriteBatchesAsync(partitions.Update, GlueClient.MaxBatchWrite, batch => replica.BatchUpdatePartitionAsync(database, table, batch, cancellationToken)).ConfigureAwait(false);
-        if (options.PropagateDeletes)
+        var (database, table) = (position.Database, position.Table);
+        var token = position.PartitionToken;
+        if (position.Phase == CatalogContinuation.Upserts)
         {
-            result.Partitions.Deleted += await WriteBatchesAsync(partitions.Delete, GlueClient.MaxBatchDelete, batch =>
-                replica.BatchDeletePartitionAsync(database, table, batch.Select(p => p["Values"]!.AsArray()).ToList(), cancellationToken)).ConfigureAwait(false);
+            do
+            {
+                if (shouldPause())
+                {
+                    return position with { PartitionToken = token };
+                }
+
+                (var page, token) = await PageAsync(source, database, table, token, cancellationToken).ConfigureAwait(false);
+                var existing = await LookUpAsync(replica, database, table, page, cancellationToken).ConfigureAwait(false);
+                var diff = CatalogDiff.Between(
+                    page.Select(p => CatalogInputs.Partition(p, options.Locations)),
+                    existing.Select(p => CatalogInputs.Partition(p, LocationRewriter.None)),
+                    CatalogInputs.PartitionKey);
+                result.Partitions.Unchanged += diff.Unchanged;
+                result.Partitions.Created += await WriteBatchesAsync(diff.Create, GlueClient.MaxBatchWrite, batch => replica.BatchCreatePartitionAsync(database, table, batch, cancellationToken)).ConfigureAwait(false);
+                result.Partitions.Updated += await WriteBatchesAsync(diff.Update, GlueClient.MaxBatchWrite, batch => replica.BatchUpdatePartitionAsync(database, table, batch, cancellationToken)).ConfigureAwait(false);
+            }
+            while (token is not null);
+
+            position = position with { Phase = CatalogContinuation.Deletes, PartitionToken = null };
         }
+
+        if (!options.PropagateDeletes)
+        {
+            return null;
+        }
+
+        if (shouldPause())
+        {
+            return position;
+        }
+
+        var gone = new List<JsonObject>();
+        token = null;
+        do
+        {
+            (var page, token) = await PageAsync(replica, database, table, token, cancellationToken).ConfigureAwait(false);
+            var present = (await LookUpAsync(source, database, table, page, cancellationToken).ConfigureAwait(false)).Select(CatalogInputs.PartitionKey).ToHashSet(StringComparer.Ordinal);
+            gone.AddRange(page.Where(p => !present.Contains(CatalogInputs.PartitionKey(p))));
+        }
+        while (token is not null);
+
+        result.Partitions.Deleted += await WriteBatchesAsync(gone, GlueClient.MaxBatchDelete, batch =>
+            replica.BatchDeletePartitionAsync(database, table, batch.Select(p => p["Values"]!.AsArray()).ToList(), cancellationToken)).ConfigureAwait(false);
+        return null;
 
         // Batches of one kind, each entry that failed reported by its values; returns how many were written.
         async Task<int> WriteBatchesAsync(IReadOnlyList<JsonObject> inputs, int size, Func<IReadOnlyList<JsonObject>, Task<List<PartitionError>>> write)
@@ -158,47 +225,54 @@ public sealed class CatalogSync(GlueClient source, GlueClient replica)
         }
     }
 
-    /// <summary>Every partition of a table, page by page; none when the table does not exist there (yet).</summary>
-    private static async Task<List<JsonObject>> AllPartitionsAsync(GlueClient glue, string database, string table, CancellationToken cancellationToken)
+    /// <summary>One page of a table's partitions; none when the table does not exist there (a dry run's new table).</summary>
+    private static async Task<(List<JsonObject> Page, string? Next)> PageAsync(GlueClient glue, string database, string table, string? token, CancellationToken cancellationToken)
     {
-        var all = new List<JsonObject>();
-        string? token = null;
-        do
+        try
         {
-            List<JsonObject> page;
-            try
-            {
-                (page, token) = await glue.GetPartitionsPageAsync(database, table, token, PartitionPageSize, cancellationToken).ConfigureAwait(false);
-            }
-            catch (EntityNotFoundException)
-            {
-                return all;
-            }
-
-            all.AddRange(page);
+            return await glue.GetPartitionsPageAsync(database, table, token, PartitionPageSize, cancellationToken).ConfigureAwait(false);
         }
-        while (token is not null);
-
-        return all;
+        catch (EntityNotFoundException)
+        {
+            return ([], null);
+        }
     }
 
-    /// <summary>One write, unless dry; a service error is reported against the entity by name. Returns true when it failed.</summary>
+    /// <summary>The same partitions (by values) as they are in <paramref name="glue"/>; the ones it lacks are left out.</summary>
+    private static async Task<List<JsonObject>> LookUpAsync(GlueClient glue, string database, string table, List<JsonObject> partitions, CancellationToken cancellationToken)
+    {
+        if (partitions.Count == 0)
+        {
+            return [];
+        }
+
+        try
+        {
+            return await glue.BatchGetPartitionAsync(database, table, partitions.Select(p => p["Values"]!.AsArray()).ToList(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (EntityNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>One write, unless dry; a service error is reported against the entity by name. Returns true when it was written (or would be).</summary>
     private static async Task<bool> WriteAsync(CatalogSyncOptions options, CatalogSyncResult result, string kind, string name, Func<CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         if (options.DryRun)
         {
-            return false;
+            return true;
         }
 
         try
         {
             await write(cancellationToken).ConfigureAwait(false);
-            return false;
+            return true;
         }
         catch (AwsServiceException e)
         {
             result.Failures.Add(new SyncFailure(kind, name, $"{e.ErrorCode}: {e.Message}"));
-            return true;
+            return false;
         }
     }
 }

@@ -15,6 +15,17 @@ public sealed class CatalogSyncResult
 
     [JsonIgnore]
     public int Writes => Databases.Writes + Tables.Writes + Partitions.Writes;
+
+    public bool Failed(string kind, string name) => Failures.Any(f => f.Kind == kind && f.Name == name);
+
+    /// <summary>Adds another invocation's counts and failures: the totals of a sync that took several.</summary>
+    public void Add(CatalogSyncResult other)
+    {
+        Databases.Add(other.Databases);
+        Tables.Add(other.Tables);
+        Partitions.Add(other.Partitions);
+        Failures.AddRange(other.Failures);
+    }
 }
 
 public sealed class KindCounts
@@ -29,6 +40,14 @@ public sealed class KindCounts
 
     [JsonIgnore]
     public int Writes => Created + Updated + Deleted;
+
+    public void Add(KindCounts other)
+    {
+        Created += other.Created;
+        Updated += other.Updated;
+        Deleted += other.Deleted;
+        Unchanged += other.Unchanged;
+    }
 }
 
 /// <param name="Kind">database, table or partition.</param>

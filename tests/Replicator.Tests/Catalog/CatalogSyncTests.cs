@@ -119,6 +119,51 @@ public sealed class CatalogSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sync_paused_before_every_page_resumes_where_it_stopped_and_ends_as_one_run_would()
+    {
+        await _source.CreateTableAsync("sales", Table("orders_by_minute", "bigint"), default);
+        foreach (var batch in Enumerable.Range(0, 2500).Select(Partition).Chunk(GlueClient.MaxBatchWrite))
+        {
+            Assert.Empty(await _source.BatchCreatePartitionAsync("sales", "orders_by_minute", batch, default));
+        }
+
+        var totals = new CatalogSyncResult();
+        var invocations = 0;
+        CatalogContinuation? next = null;
+        do
+        {
+            var pages = 0;
+            var step = await new CatalogSync(_source, _replica).RunAsync(new CatalogSyncOptions(Replica, PropagateDeletes: true), next, () => pages++ >= 1, default);
+            totals.Add(step.Result);
+            next = step.Next;
+            invocations++;
+        }
+        while (next is not null && invocations < 100);
+
+        Assert.Null(next);
+        Assert.Empty(totals.Failures);
+        Assert.Equal((2, 4, Hours + 2500), (totals.Databases.Created, totals.Tables.Created, totals.Partitions.Created));
+        Assert.Equal(0, totals.Partitions.Updated + totals.Partitions.Unchanged + totals.Partitions.Deleted);
+        // One page per invocation: 1 + 3 + 0 source pages upserted, each table's delete phase its own.
+        Assert.True(invocations >= 8, $"{invocations} invocations");
+        Assert.Equal(0, await MismatchesAsync());
+    }
+
+    [Fact]
+    public async Task A_no_op_sync_reads_two_calls_per_thousand_partitions_and_writes_none()
+    {
+        await SyncAsync();
+        var (sourceReads, replicaReads) = (_source.Calls.Reads, _replica.Calls.Reads);
+
+        await SyncAsync();
+
+        // Databases and tables: GetDatabases, GetTables per database. Partitions: a GetPartitions page in
+        // the source and a BatchGetPartition in the replica per thousand (and per table with none).
+        Assert.Equal(1 + 2 + 3, _source.Calls.Reads - sourceReads);
+        Assert.Equal(1 + 2 + 1, _replica.Calls.Reads - replicaReads);
+    }
+
+    [Fact]
     public async Task A_dry_run_plans_the_same_counts_and_writes_nothing()
     {
         var plan = await SyncAsync(dryRun: true);
@@ -171,7 +216,7 @@ public sealed class CatalogSyncTests : IAsyncLifetime
         ["Name"] = name,
         ["TableType"] = "EXTERNAL_TABLE",
         ["Parameters"] = new JsonObject { ["classification"] = "json" },
-        ["PartitionKeys"] = name == "orders" ? new JsonArray(new JsonObject { ["Name"] = "hour", ["Type"] = "string" }) : new JsonArray(),
+        ["PartitionKeys"] = name.StartsWith("orders", StringComparison.Ordinal) ? new JsonArray(new JsonObject { ["Name"] = "hour", ["Type"] = "string" }) : new JsonArray(),
         ["StorageDescriptor"] = new JsonObject
         {
             ["Location"] = $"s3://lake-us-east-1/sales/{name}/",

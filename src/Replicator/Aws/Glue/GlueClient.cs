@@ -15,6 +15,9 @@ public sealed class GlueClient(AwsServiceOptions options)
     /// <summary>The most entries BatchCreatePartition and BatchUpdatePartition take per call.</summary>
     public const int MaxBatchWrite = 100;
 
+    /// <summary>The most partitions BatchGetPartition looks up per call.</summary>
+    public const int MaxBatchGet = 1000;
+
     /// <summary>The most entries BatchDeletePartition takes per call.</summary>
     public const int MaxBatchDelete = 25;
 
@@ -80,6 +83,31 @@ public sealed class GlueClient(AwsServiceOptions options)
 
         var page = await ReadAsync("GetPartitions", request, cancellationToken).ConfigureAwait(false);
         return (Objects(page["Partitions"]), (string?)page["NextToken"]);
+    }
+
+    /// <summary>Looks up to <see cref="MaxBatchGet"/> partitions by their values; the ones that do not exist are left out.</summary>
+    public async Task<List<JsonObject>> BatchGetPartitionAsync(string database, string table, IReadOnlyList<JsonArray> partitionValues, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(partitionValues.Count, MaxBatchGet);
+        var request = new JsonObject
+        {
+            ["DatabaseName"] = database,
+            ["TableName"] = table,
+            ["PartitionsToGet"] = new JsonArray(partitionValues.Select(v => (JsonNode)new JsonObject { ["Values"] = v.DeepClone() }).ToArray()),
+        };
+        var found = new List<JsonObject>();
+        while (true)
+        {
+            var response = await ReadAsync("BatchGetPartition", request, cancellationToken).ConfigureAwait(false);
+            found.AddRange(Objects(response["Partitions"]));
+            // Glue may leave some lookups unprocessed (throttling); ask again for just those.
+            if (response["UnprocessedKeys"] is not JsonArray { Count: > 0 } unprocessed)
+            {
+                return found;
+            }
+
+            request["PartitionsToGet"] = unprocessed.DeepClone();
+        }
     }
 
     /// <summary>Creates up to <see cref="MaxBatchWrite"/> partitions; returns the per-entry errors.</summary>
