@@ -1,5 +1,6 @@
 using Replicator.Aws;
 using Replicator.LocalCloud.Emulators;
+using Replicator.Catalog;
 using Replicator.Failover;
 using Replicator.Monitoring;
 using Replicator.Relay;
@@ -34,6 +35,15 @@ public static class LocalFunctionEnvironment
     {
         var environment = Common(cloud, region);
         environment[FailoverEnvironment.KinesisEndpoints] = string.Join(',', cloud.Regions.Select(r => $"{r}={cloud.Region(r).KinesisEndpoint}"));
+        return environment;
+    }
+
+    /// <summary>The catalog sync function in the replica region, reading the source region's catalog.</summary>
+    public static Dictionary<string, string> CatalogSync(TwoRegionCloud cloud, string sourceRegion, string replicaRegion)
+    {
+        var environment = Common(cloud, replicaRegion);
+        environment[CatalogSyncEnvironment.SourceRegion] = sourceRegion;
+        environment[CatalogSyncEnvironment.GlueEndpoints] = string.Join(',', cloud.Regions.Select(r => $"{r}={cloud.Region(r).GlueEndpoint}"));
         return environment;
     }
 

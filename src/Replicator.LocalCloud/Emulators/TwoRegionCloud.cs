@@ -5,6 +5,9 @@ using Replicator.Aws;
 using Replicator.Aws.Json;
 using Replicator.Aws.Kinesis;
 
+using Replicator.Aws.Glue;
+using Replicator.LocalCloud.StandIns;
+
 namespace Replicator.LocalCloud.Emulators;
 
 /// <summary>
@@ -18,12 +21,14 @@ public sealed class TwoRegionCloud : IAsyncDisposable
     public const string DefaultRegionB = "us-west-2";
 
     private readonly List<EmulatorProcess> _processes;
+    private readonly Dictionary<string, GlueStandIn> _glue;
     private readonly Dictionary<string, RegionEndpoints> _regions;
 
-    private TwoRegionCloud(string runDirectory, List<EmulatorProcess> processes, Dictionary<string, RegionEndpoints> regions)
+    private TwoRegionCloud(string runDirectory, List<EmulatorProcess> processes, Dictionary<string, GlueStandIn> glue, Dictionary<string, RegionEndpoints> regions)
     {
         RunDirectory = runDirectory;
         _processes = processes;
+        _glue = glue;
         _regions = regions;
     }
 
@@ -76,14 +81,16 @@ public sealed class TwoRegionCloud : IAsyncDisposable
         }
 
         var processes = starting.Select(t => t.Result).ToList();
+        var glue = regions.ToDictionary(region => region, _ => new GlueStandIn());
         var endpoints = regions.ToDictionary(
             region => region,
             region => new RegionEndpoints(
                 region,
                 processes.Single(p => p.Name == $"kinesis-{region}").Endpoint,
                 processes[0].Endpoint,
-                processes.Single(p => p.Name == $"s3-{region}").Endpoint));
-        return new TwoRegionCloud(runDirectory, processes, endpoints);
+                processes.Single(p => p.Name == $"s3-{region}").Endpoint,
+                glue[region].Endpoint));
+        return new TwoRegionCloud(runDirectory, processes, glue, endpoints);
     }
 
     /// <summary>Keeps the most recent runs' logs for looking into a failure, and removes the rest so test runs do not fill the disk.</summary>
@@ -123,6 +130,12 @@ public sealed class TwoRegionCloud : IAsyncDisposable
             AuthenticationRegion = region,
         });
 
+    public GlueClient CreateGlueClient(string region) =>
+        new(new AwsServiceOptions(region, Credentials, AwsEnvironment.HttpClient) { EndpointOverride = Region(region).GlueEndpoint });
+
+    /// <summary>The region's Glue stand-in itself, to inject failures.</summary>
+    public GlueStandIn Glue(string region) => _glue[Region(region).Region];
+
     public AmazonS3Client CreateS3Client(string region) =>
         new(Credentials, new AmazonS3Config
         {
@@ -133,6 +146,7 @@ public sealed class TwoRegionCloud : IAsyncDisposable
 
     /// <summary>
     /// A regional outage: stops the region's Kinesis and S3 emulators, so every call to them is refused.
+    /// (The in-process Glue stand-in stays up; no drill needs its outage yet.)
     /// The DynamoDB emulator stands for the global tables' replicas and stays up for the other region.
     /// </summary>
     public async Task StopRegionAsync(string region)
@@ -148,6 +162,11 @@ public sealed class TwoRegionCloud : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var glue in _glue.Values)
+        {
+            await glue.DisposeAsync().ConfigureAwait(false);
+        }
+
         foreach (var process in _processes)
         {
             await process.DisposeAsync().ConfigureAwait(false);

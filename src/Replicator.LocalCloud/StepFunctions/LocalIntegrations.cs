@@ -19,7 +19,7 @@ namespace Replicator.LocalCloud.StepFunctions;
 public sealed class LocalIntegrations(
     TwoRegionCloud cloud,
     string region,
-    Route53Client route53,
+    Route53Client? route53,
     LocalTopics topics,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> functionEnvironments,
     TextWriter functionLog)
@@ -94,6 +94,11 @@ public sealed class LocalIntegrations(
     private async Task<JsonNode?> Route53Async(TaskCall call, CancellationToken cancellationToken)
     {
         var operation = Operation(call.Resource, Route53Prefix);
+        if (route53 is null)
+        {
+            throw new TaskFailedException("States.TaskFailed", $"State '{call.State}': this local run has no Route 53 stand-in.");
+        }
+
         try
         {
             return operation switch

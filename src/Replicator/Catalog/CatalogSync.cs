@@ -215,7 +215,7 @@ public sealed class CatalogSync(GlueClient source, GlueClient replica)
                 var errors = await write(batch).ConfigureAwait(false);
                 foreach (var error in errors)
                 {
-                    result.Failures.Add(new SyncFailure("partition", $"{database}.{table}[{string.Join(", ", error.Values)}]", $"{error.ErrorCode}: {error.ErrorMessage}"));
+                    result.Fail(new SyncFailure("partition", $"{database}.{table}[{string.Join(", ", error.Values)}]", $"{error.ErrorCode}: {error.ErrorMessage}"));
                 }
 
                 written += batch.Length - errors.Count;
@@ -271,7 +271,7 @@ public sealed class CatalogSync(GlueClient source, GlueClient replica)
         }
         catch (AwsServiceException e)
         {
-            result.Failures.Add(new SyncFailure(kind, name, $"{e.ErrorCode}: {e.Message}"));
+            result.Fail(new SyncFailure(kind, name, $"{e.ErrorCode}: {e.Message}"));
             return false;
         }
     }

@@ -5,18 +5,27 @@ namespace Replicator.Catalog;
 /// <summary>What a sync did (or, dry, would do) per kind, and what failed by name: the execution's output and the metrics.</summary>
 public sealed class CatalogSyncResult
 {
-    public KindCounts Databases { get; } = new();
+    /// <summary>The most failures carried by name; beyond it they are only counted (a state's payload is limited to 256 KiB).</summary>
+    public const int MaxFailuresNamed = 100;
 
-    public KindCounts Tables { get; } = new();
+    public KindCounts Databases { get; init; } = new();
 
-    public KindCounts Partitions { get; } = new();
+    public KindCounts Tables { get; init; } = new();
 
-    public List<SyncFailure> Failures { get; } = [];
+    public KindCounts Partitions { get; init; } = new();
+
+    public List<SyncFailure> Failures { get; init; } = [];
+
+    /// <summary>Every failure, named or not.</summary>
+    public int FailureCount { get; set; }
 
     [JsonIgnore]
     public int Writes => Databases.Writes + Tables.Writes + Partitions.Writes;
 
-    public bool Failed(string kind, string name) => Failures.Any(f => f.Kind == kind && f.Name == name);
+    private readonly HashSet<(string Kind, string Name)> _failed = [];
+
+    /// <summary>Whether this entity failed in this invocation, named or not.</summary>
+    public bool Failed(string kind, string name) => _failed.Contains((kind, name));
 
     /// <summary>Adds another invocation's counts and failures: the totals of a sync that took several.</summary>
     public void Add(CatalogSyncResult other)
@@ -24,7 +33,18 @@ public sealed class CatalogSyncResult
         Databases.Add(other.Databases);
         Tables.Add(other.Tables);
         Partitions.Add(other.Partitions);
-        Failures.AddRange(other.Failures);
+        FailureCount += other.FailureCount;
+        Failures.AddRange(other.Failures.Take(MaxFailuresNamed - Failures.Count));
+    }
+
+    public void Fail(SyncFailure failure)
+    {
+        FailureCount++;
+        _failed.Add((failure.Kind, failure.Name));
+        if (Failures.Count < MaxFailuresNamed)
+        {
+            Failures.Add(failure);
+        }
     }
 }
 

@@ -47,4 +47,43 @@ public static class EnvironmentSettings
             ? TimeSpan.FromSeconds(seconds)
             : throw new SettingsException(name, $"'{text}' is not a number of seconds between 0 and {max}.");
     }
+
+    /// <summary><c>true</c> or <c>false</c> (any case); unset is false.</summary>
+    public static bool Flag(IReadOnlyDictionary<string, string> environment, string name) =>
+        Optional(environment, name) switch
+        {
+            null => false,
+            var text when bool.TryParse(text, out var value) => value,
+            var text => throw new SettingsException(name, $"'{text}' is neither true nor false."),
+        };
+
+    public static int? OptionalPositiveInt(IReadOnlyDictionary<string, string> environment, string name) =>
+        Optional(environment, name) switch
+        {
+            null => null,
+            var text when int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 => value,
+            var text => throw new SettingsException(name, $"'{text}' is not a positive whole number."),
+        };
+
+    /// <summary>A comma-separated list that may be empty.</summary>
+    public static IReadOnlyList<string> OptionalList(IReadOnlyDictionary<string, string> environment, string name) =>
+        (Optional(environment, name) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary><c>region=url,region=url</c>: per-region endpoint overrides, for the local cloud only.</summary>
+    public static IReadOnlyDictionary<string, Uri> EndpointMap(IReadOnlyDictionary<string, string> environment, string name)
+    {
+        var map = new Dictionary<string, Uri>(StringComparer.Ordinal);
+        foreach (var entry in OptionalList(environment, name))
+        {
+            var parts = entry.Split('=', 2);
+            if (parts.Length != 2 || !Uri.TryCreate(parts[1], UriKind.Absolute, out var uri))
+            {
+                throw new SettingsException(name, $"'{entry}' is not region=url.");
+            }
+
+            map[parts[0]] = uri;
+        }
+
+        return map;
+    }
 }

@@ -1,3 +1,4 @@
+using Replicator.Catalog;
 using Replicator.Failover;
 using Replicator.Monitoring;
 using Replicator.Relay;
@@ -19,6 +20,7 @@ public static class FunctionCatalog
             ["failover-drain"] = (environment, _, _) => Task.FromResult(DrainFunction.CreateHandler(environment)),
             ["failover-verify"] = (environment, _, _) => Task.FromResult(VerifyFunction.CreateHandler(environment)),
             ["failover-report"] = (environment, metrics, _) => Task.FromResult(ReportFunction.CreateHandler(metrics)),
+            ["catalog-sync"] = (environment, metrics, _) => Task.FromResult(CatalogSyncFunction.CreateHandler(environment, metrics)),
         };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

@@ -11,5 +11,8 @@ public static class MetricDimensions
     public const string FromCommitTimestamp = "CommitTimestamp";
     public const string FromArrivalTime = "ArrivalTime";
 
-    public static IReadOnlyList<string> All { get; } = [StreamName, TargetRegion, LatencyBasis];
+    /// <summary>database, table or partition: what the catalog sync counted.</summary>
+    public const string EntityKind = "EntityKind";
+
+    public static IReadOnlyList<string> All { get; } = [StreamName, TargetRegion, LatencyBasis, EntityKind];
 }

@@ -21,11 +21,17 @@ public static class MetricNames
     public const string Failovers = "Failovers";
     public const string FailoverRtoSeconds = "FailoverRtoSeconds";
     public const string FailoverRpoRecords = "FailoverRpoRecords";
+    public const string CatalogCreated = "CatalogCreated";
+    public const string CatalogUpdated = "CatalogUpdated";
+    public const string CatalogDeleted = "CatalogDeleted";
+    public const string CatalogUnchanged = "CatalogUnchanged";
+    public const string CatalogSyncFailures = "CatalogSyncFailures";
 
     public static IReadOnlyList<string> All { get; } =
     [
         RecordsReplicated, BytesReplicated, ReplicationLatencyMs, PutRecordsRetries, ThrottledRecords,
         GatedRecords, BatchFailures, CheckpointLagSeconds, RecordsWithoutCommitTimestamp, RecordsBehind,
         Failovers, FailoverRtoSeconds, FailoverRpoRecords,
+        CatalogCreated, CatalogUpdated, CatalogDeleted, CatalogUnchanged, CatalogSyncFailures,
     ];
 }
