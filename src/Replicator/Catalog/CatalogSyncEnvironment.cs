@@ -18,7 +18,7 @@ public static class CatalogSyncEnvironment
     public const string PropagateDeletes = "CATALOG_PROPAGATE_DELETES";
 
     /// <summary>Stop and hand back a continuation after this many pages of partitions (for tests); unset: only the time left decides.</summary>
-    public const string MaxPagesPerInvocation = "CATALOG_MAX_PAGES_PER_INVOCATION";
+    public const string MaxPagesPerInvocation = "REPLICATOR_CATALOG_MAX_PAGES_PER_INVOCATION";
 
     /// <summary>For the local cloud only: <c>region=url,…</c>, the Glue endpoint of each region.</summary>
     public const string GlueEndpoints = "REPLICATOR_GLUE_ENDPOINTS";

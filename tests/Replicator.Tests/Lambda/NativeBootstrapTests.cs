@@ -92,6 +92,25 @@ public sealed class NativeBootstrapTests(LocalCloudFixture cloud, PublishedBoots
         Assert.Equal((false, true, 5L), (status.Drained, status.SourceReachable, status.Measurement!.RecordsBehind));
     }
 
+    [Fact]
+    public async Task Catalog_sync_answers_the_sample_event_with_the_totals_of_a_complete_sync()
+    {
+        var source = cloud.Cloud.CreateGlueClient(cloud.RegionA);
+        var database = $"aot_{Guid.NewGuid():N}"[..16];
+        await source.CreateDatabaseAsync(new System.Text.Json.Nodes.JsonObject { ["Name"] = database }, default);
+        await source.CreateTableAsync(database, new System.Text.Json.Nodes.JsonObject { ["Name"] = "events" }, default);
+        var environment = LocalFunctionEnvironment.CatalogSync(cloud.Cloud, cloud.RegionA, cloud.RegionB);
+        environment[Replicator.Catalog.CatalogSyncEnvironment.Databases] = database;
+        var sample = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "events", "catalog-sync.json"));
+
+        var (outcome, _) = await InvokeOnceAsync("catalog-sync", environment, sample);
+
+        var response = JsonSerializer.Deserialize(outcome.Response!, Replicator.Catalog.CatalogJsonContext.Default.CatalogSyncResponse)!;
+        Assert.True(response.Done);
+        Assert.Equal((1, 1), (response.Totals.Databases.Created, response.Totals.Tables.Created));
+        Assert.NotNull(await cloud.Cloud.CreateGlueClient(cloud.RegionB).GetTableAsync(database, "events", default));
+    }
+
     /// <summary>Starts the published bootstrap as <paramref name="handler"/>, sends it one event, and stops it: its answer and everything it logged.</summary>
     private async Task<(InvocationOutcome Outcome, string Output)> InvokeOnceAsync(string handler, Dictionary<string, string> environment, byte[] payload)
     {

@@ -35,6 +35,7 @@ public static partial class TemplateRules
         ["failover-drain"] = DeployedSettings(typeof(Replicator.Failover.FailoverEnvironment)),
         ["failover-verify"] = DeployedSettings(typeof(Replicator.Failover.FailoverEnvironment)),
         ["failover-report"] = [],
+        ["catalog-sync"] = DeployedSettings(typeof(Replicator.Catalog.CatalogSyncEnvironment)),
     };
 
     /// <summary>CloudWatch metrics of AWS namespaces the template may alarm on (from each service's metrics documentation).</summary>
@@ -74,8 +75,14 @@ public static partial class TemplateRules
             }
         }
 
+        var generated = SamGeneratedRoles(template);
         foreach (var (resource, attribute, where) in GetAtts(template.Root, "template"))
         {
+            if (generated.Contains(resource) && attribute == "Arn")
+            {
+                continue;
+            }
+
             if (!template.Resources.ContainsKey(resource))
             {
                 yield return $"{template.Name}: !GetAtt {resource}.{attribute} in {where} names no resource";
@@ -89,6 +96,16 @@ public static partial class TemplateRules
             }
         }
     }
+
+    /// <summary>
+    /// The execution roles SAM creates, <c>{LogicalId}Role</c>, for each function and state machine that
+    /// names no Role of its own (SAM's generated resources documentation); the template may refer to them.
+    /// </summary>
+    private static HashSet<string> SamGeneratedRoles(CloudFormationTemplate template) =>
+        template.ResourcesOfType("AWS::Serverless::")
+            .Where(r => r.Type is "AWS::Serverless::Function" or "AWS::Serverless::StateMachine" && !r.Properties.ContainsKey("Role"))
+            .Select(r => r.LogicalId + "Role")
+            .ToHashSet(StringComparer.Ordinal);
 
     public static IEnumerable<string> References(CloudFormationTemplate template)
     {

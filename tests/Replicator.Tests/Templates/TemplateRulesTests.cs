@@ -31,6 +31,33 @@ public sealed class TemplateRulesTests
     }
 
     [Fact]
+    public async Task Only_the_roles_SAM_generates_may_be_named_without_a_resource()
+    {
+        var template = CloudFormationTemplate.Parse("roles.yaml", """
+            Resources:
+              Sync:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Handler: catalog-sync
+              Owned:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Handler: relay
+                  Role: arn:aws:iam::000000000000:role/x
+              Topic:
+                Type: AWS::SNS::Topic
+                Properties:
+                  DisplayName: !GetAtt SyncRole.Arn
+                  TopicName: !GetAtt OwnedRole.Arn
+            """);
+
+        var findings = TemplateRules.Specification(template, await ResourceSpecification.LoadAsync()).ToList();
+
+        Assert.DoesNotContain(findings, f => f.Contains("SyncRole", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.Contains("!GetAtt OwnedRole.Arn", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void References_catch_unknown_refs_sub_variables_and_conditions()
     {
         var template = CloudFormationTemplate.Parse("bad.yaml", """
