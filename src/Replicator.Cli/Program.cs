@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Replicator.Cli.Catalog;
 using Replicator.Cli.Demo;
 using Replicator.Cli.Drills;
 using Replicator.Cli.Failover;
@@ -13,6 +14,7 @@ if (Console.IsOutputRedirected)
 var root = new RootCommand("replicator: cross-region replication for Kinesis Data Streams, operated from the command line.")
 {
     DemoCommand.Create(),
+    CatalogSyncCommand.Create(),
     DrillCommand.Create(),
     FailoverCommand.Create(failback: false),
     FailoverCommand.Create(failback: true),

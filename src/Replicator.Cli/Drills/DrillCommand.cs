@@ -13,6 +13,7 @@ public static class DrillCommand
         Chaos(),
         FailoverDrillCommand.Planned(),
         FailoverDrillCommand.Forced(),
+        CatalogDrillCommand.Create(),
     };
 
     private static Command Chaos()

@@ -6,6 +6,7 @@ using Replicator.Aws.Glue;
 using Replicator.Aws.Json;
 using Replicator.Catalog;
 using Replicator.LocalCloud.StandIns;
+using Replicator.LocalCloud.Verification;
 
 namespace Replicator.Tests.Catalog;
 
@@ -184,29 +185,7 @@ public sealed class CatalogSyncTests : IAsyncLifetime
     private Task<CatalogSyncResult> SyncAsync(bool deletes = false, bool dryRun = false) =>
         new CatalogSync(_source, _replica).RunAsync(new CatalogSyncOptions(Replica, PropagateDeletes: deletes, DryRun: dryRun), default);
 
-    /// <summary>Tables and partitions whose replica input differs from the source's (rewritten), or that one side lacks.</summary>
-    private async Task<int> MismatchesAsync()
-    {
-        var mismatches = 0;
-        foreach (var database in new[] { "sales", "audit" })
-        {
-            var tables = CatalogDiff.Between(
-                (await _source.GetTablesAsync(database, default)).Select(t => CatalogInputs.Table(t, Replica)),
-                (await _replica.GetTablesAsync(database, default)).Select(t => CatalogInputs.Table(t, LocationRewriter.None)),
-                CatalogDiff.NameOf);
-            mismatches += tables.Writes;
-            foreach (var table in (await _source.GetTablesAsync(database, default)).Select(CatalogDiff.NameOf))
-            {
-                var partitions = CatalogDiff.Between(
-                    (await _source.GetPartitionsPageAsync(database, table, null, 1000, default)).Partitions.Select(p => CatalogInputs.Partition(p, Replica)),
-                    (await _replica.GetPartitionsPageAsync(database, table, null, 1000, default)).Partitions.Select(p => CatalogInputs.Partition(p, LocationRewriter.None)),
-                    CatalogInputs.PartitionKey);
-                mismatches += partitions.Writes;
-            }
-        }
-
-        return mismatches;
-    }
+    private Task<int> MismatchesAsync() => CatalogComparison.MismatchesAsync(_source, _replica, Replica, ["sales", "audit"], default);
 
     private static GlueClient Client(GlueStandIn standIn, string region) =>
         new(new AwsServiceOptions(region, new BasicAWSCredentials("LOCAL", "LOCAL"), AwsEnvironment.HttpClient) { EndpointOverride = standIn.Endpoint, Retry = RetrySettings.None });

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Globalization;
+using Amazon.Runtime;
+using Replicator.Aws;
+using Replicator.Aws.Glue;
+using Replicator.Aws.Json;
+using Replicator.Catalog;
+using Replicator.Lambda;
+using Spectre.Console;
+
+namespace Replicator.Cli.Catalog;
+
+/// <summary><c>replicator catalog-sync</c>: sync one region's Glue Data Catalog into another's now, or with <c>--dry-run</c> print the plan.</summary>
+public static class CatalogSyncCommand
+{
+    public static Command Create()
+    {
+        var source = new Option<string>("--source-region") { Description = "the region whose catalog is the source", Required = true };
+        var replica = new Option<string>("--replica-region") { Description = "the region whose catalog is brought in line", Required = true };
+        var prefixMap = new Option<string?>("--prefix-map") { Description = "S3 prefixes to rewrite: source=replica,…" };
+        var databases = new Option<string[]>("--database") { Description = "a database to sync (repeatable); default: all", AllowMultipleArgumentsPerToken = true };
+        var deletes = new Option<bool>("--deletes") { Description = "delete replica tables and partitions the source no longer has" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "print the plan; write nothing" };
+        var sourceEndpoint = new Option<Uri?>("--source-endpoint-url") { Description = "the source region's Glue endpoint (a local stand-in)" };
+        var replicaEndpoint = new Option<Uri?>("--replica-endpoint-url") { Description = "the replica region's Glue endpoint (a local stand-in)" };
+        var command = new Command("catalog-sync", "Bring a replica region's Glue Data Catalog in line with the source's, writing only the difference, or print the plan.")
+        {
+            source, replica, prefixMap, databases, deletes, dryRun, sourceEndpoint, replicaEndpoint,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new CatalogSyncCommandOptions(
+                parse.GetRequiredValue(source),
+                parse.GetRequiredValue(replica),
+                parse.GetValue(prefixMap),
+                parse.GetValue(databases) is { Length: > 0 } named ? named : null,
+                parse.GetValue(deletes),
+                parse.GetValue(dryRun),
+                parse.GetValue(sourceEndpoint),
+                parse.GetValue(replicaEndpoint));
+            return await RunAsync(options, AwsEnvironment.Credentials(EnvironmentSettings.OfThisProcess()), AnsiConsole.Console, cancellationToken);
+        });
+        return command;
+    }
+
+    /// <returns>0 when everything synced (or would), 1 when something failed, 2 when the options are wrong.</returns>
+    public static async Task<int> RunAsync(CatalogSyncCommandOptions options, AWSCredentials credentials, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        LocationRewriter locations;
+        try
+        {
+            locations = LocationRewriter.Parse(options.PrefixMap);
+        }
+        catch (FormatException e)
+        {
+            console.MarkupLineInterpolated($"[red]--prefix-map: {e.Message}[/]");
+            return 2;
+        }
+
+        GlueClient Glue(string region, Uri? endpoint) => new(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = endpoint });
+        var sync = new CatalogSync(Glue(options.SourceRegion, options.SourceEndpoint), Glue(options.ReplicaRegion, options.ReplicaEndpoint));
+        var result = await sync.RunAsync(new CatalogSyncOptions(locations, options.Databases, options.Deletes, options.DryRun), cancellationToken);
+
+        console.MarkupLineInterpolated($"[bold]{(options.DryRun ? "Plan (dry run: nothing written)" : "Synced")}[/] {options.SourceRegion} → {options.ReplicaRegion}");
+        var table = new Table().AddColumns("kind", options.DryRun ? "to create" : "created", options.DryRun ? "to update" : "updated", options.DryRun ? "to delete" : "deleted", "unchanged");
+        foreach (var (kind, counts) in new[] { ("databases", result.Databases), ("tables", result.Tables), ("partitions", result.Partitions) })
+        {
+            table.AddRow(kind, N(counts.Created), N(counts.Updated), N(options.Deletes ? counts.Deleted : 0), N(counts.Unchanged));
+        }
+
+        console.Write(table);
+        foreach (var failure in result.Failures)
+        {
+            console.MarkupLineInterpolated($"[red]{failure.Kind} {failure.Name}[/]: {failure.Error}");
+        }
+
+        return result.FailureCount == 0 ? 0 : 1;
+    }
+
+    private static string N(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}
+
+public sealed record CatalogSyncCommandOptions(
+    string SourceRegion,
+    string ReplicaRegion,
+    string? PrefixMap,
+    IReadOnlyList<string>? Databases,
+    bool Deletes,
+    bool DryRun,
+    Uri? SourceEndpoint,
+    Uri? ReplicaEndpoint);

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Amazon.Runtime;
+using Replicator.Cli.Catalog;
+using Replicator.LocalCloud.StandIns;
+using Spectre.Console;
+
+namespace Replicator.Tests.Catalog;
+
+/// <summary><c>replicator catalog-sync</c> against two Glue stand-ins.</summary>
+public sealed class CatalogSyncCommandTests : IAsyncLifetime
+{
+    private readonly GlueStandIn _source = new();
+    private readonly GlueStandIn _replica = new();
+    private readonly StringWriter _output = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _source.DisposeAsync();
+        await _replica.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_dry_run_prints_the_plan_and_writes_nothing_then_a_real_run_writes_it()
+    {
+        var glue = new Replicator.Aws.Glue.GlueClient(new Replicator.Aws.Json.AwsServiceOptions("us-east-1", new BasicAWSCredentials("LOCAL", "LOCAL"), Replicator.Aws.AwsEnvironment.HttpClient) { EndpointOverride = _source.Endpoint });
+        await glue.CreateDatabaseAsync(new JsonObject { ["Name"] = "sales" }, default);
+        await glue.CreateTableAsync("sales", new JsonObject { ["Name"] = "orders", ["StorageDescriptor"] = new JsonObject { ["Location"] = "s3://lake-us-east-1/orders/" } }, default);
+
+        var plan = await RunAsync(dryRun: true, prefixMap: "s3://lake-us-east-1/=s3://lake-us-west-2/");
+
+        Assert.Equal(0, plan);
+        Assert.Contains("Plan (dry run: nothing written)", _output.ToString(), StringComparison.Ordinal);
+        Assert.Matches(@"tables\s*│\s*1\s*│\s*0", _output.ToString());
+        var replica = new Replicator.Aws.Glue.GlueClient(new Replicator.Aws.Json.AwsServiceOptions("us-west-2", new BasicAWSCredentials("LOCAL", "LOCAL"), Replicator.Aws.AwsEnvironment.HttpClient) { EndpointOverride = _replica.Endpoint });
+        Assert.Empty(await replica.GetDatabasesAsync(default));
+        Assert.Equal(0, await RunAsync(dryRun: false, prefixMap: "s3://lake-us-east-1/=s3://lake-us-west-2/"));
+        Assert.Contains("Synced us-east-1 → us-west-2", _output.ToString(), StringComparison.Ordinal);
+        Assert.Equal("s3://lake-us-west-2/orders/", (string?)(await replica.GetTableAsync("sales", "orders", default))!["StorageDescriptor"]!["Location"]);
+    }
+
+    [Fact]
+    public async Task A_malformed_prefix_map_is_named_and_nothing_runs()
+    {
+        var exitCode = await RunAsync(dryRun: false, prefixMap: "s3://a/");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--prefix-map: 's3://a/' is not source-prefix=replica-prefix.", _output.ToString(), StringComparison.Ordinal);
+    }
+
+    private Task<int> RunAsync(bool dryRun, string prefixMap)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 200;
+        return CatalogSyncCommand.RunAsync(
+            new CatalogSyncCommandOptions("us-east-1", "us-west-2", prefixMap, null, Deletes: false, dryRun, _source.Endpoint, _replica.Endpoint),
+            new BasicAWSCredentials("LOCAL", "LOCAL"),
+            console,
+            CancellationToken.None);
+    }
+}
