@@ -1,8 +1,9 @@
+using Replicator.Benchmarks.CatalogSync;
 using Replicator.Benchmarks.ColdStart;
 using Replicator.Benchmarks.Cpu;
 using Replicator.Benchmarks.RelayThroughput;
 
-// Usage: dotnet run -c Release --project tests/Replicator.Benchmarks -- coldstart|relay|cpu [--quick]
+// Usage: dotnet run -c Release --project tests/Replicator.Benchmarks -- coldstart|relay|cpu|catalog [--quick]
 // Each benchmark prints a table against its baseline and ends with one JSON line of figures.
 if (Console.IsOutputRedirected)
 {
@@ -15,11 +16,12 @@ return args switch
     ["coldstart", .. var rest] => await ColdStartBenchmark.RunAsync(quick: rest.Contains("--quick")),
     ["relay", .. var rest] => await RelayBenchmark.RunAsync(quick: rest.Contains("--quick")),
     ["cpu", .. var rest] => CpuBenchmark.Run(quick: rest.Contains("--quick")),
+    ["catalog", .. var rest] => await CatalogBenchmark.RunAsync(quick: rest.Contains("--quick")),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Replicator.Benchmarks coldstart|relay|cpu [--quick]");
+    Console.Error.WriteLine("usage: Replicator.Benchmarks coldstart|relay|cpu|catalog [--quick]");
     return 2;
 }
