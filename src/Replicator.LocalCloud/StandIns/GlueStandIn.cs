@@ -2,6 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Amazon.Runtime;
+using Replicator.Aws;
+using Replicator.Aws.Glue;
+using Replicator.Aws.Json;
 using Replicator.Catalog;
 
 namespace Replicator.LocalCloud.StandIns;
@@ -27,6 +31,10 @@ public sealed class GlueStandIn : IAsyncDisposable
 
     /// <summary>Partitions (database, table, values) this matches fail in batch writes with InternalServiceException.</summary>
     public Func<string, string, IReadOnlyList<string>, bool> FailPartitionsWhere { get; set; } = (_, _, _) => false;
+
+    /// <summary>A client for this catalog as a region's Glue, without retries so tests see every answer.</summary>
+    public GlueClient CreateClient(string region) =>
+        new(new AwsServiceOptions(region, new BasicAWSCredentials("LOCAL", "LOCAL"), AwsEnvironment.HttpClient) { EndpointOverride = Endpoint, Retry = RetrySettings.None });
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 

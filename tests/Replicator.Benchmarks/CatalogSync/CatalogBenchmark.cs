@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Amazon.Runtime;
-using Replicator.Aws;
 using Replicator.Aws.Glue;
-using Replicator.Aws.Json;
 using Replicator.Catalog;
 using Replicator.LocalCloud.StandIns;
 using Spectre.Console;
@@ -25,8 +22,8 @@ public static class CatalogBenchmark
         var tables = quick ? 10 : 100;
         await using var sourceRegion = new GlueStandIn();
         await using var replicaRegion = new GlueStandIn();
-        var source = Client(sourceRegion, "us-east-1");
-        var replica = Client(replicaRegion, "us-west-2");
+        var source = sourceRegion.CreateClient("us-east-1");
+        var replica = replicaRegion.CreateClient("us-west-2");
         Console.WriteLine($"Creating {tables} tables and {tables * PartitionsPerTable:N0} partitions in the source catalog");
         await CreateSourceAsync(source, tables);
         var sync = new Replicator.Catalog.CatalogSync(source, replica);
@@ -81,9 +78,6 @@ public static class CatalogBenchmark
             }
         }
     }
-
-    private static GlueClient Client(GlueStandIn standIn, string region) =>
-        new(new AwsServiceOptions(region, new BasicAWSCredentials("LOCAL", "LOCAL"), AwsEnvironment.HttpClient) { EndpointOverride = standIn.Endpoint, Retry = RetrySettings.None });
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -24,7 +24,7 @@ public sealed class CatalogSyncCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_dry_run_prints_the_plan_and_writes_nothing_then_a_real_run_writes_it()
     {
-        var glue = new Replicator.Aws.Glue.GlueClient(new Replicator.Aws.Json.AwsServiceOptions("us-east-1", new BasicAWSCredentials("LOCAL", "LOCAL"), Replicator.Aws.AwsEnvironment.HttpClient) { EndpointOverride = _source.Endpoint });
+        var glue = _source.CreateClient("us-east-1");
         await glue.CreateDatabaseAsync(new JsonObject { ["Name"] = "sales" }, default);
         await glue.CreateTableAsync("sales", new JsonObject { ["Name"] = "orders", ["StorageDescriptor"] = new JsonObject { ["Location"] = "s3://lake-us-east-1/orders/" } }, default);
 
@@ -33,7 +33,7 @@ public sealed class CatalogSyncCommandTests : IAsyncLifetime
         Assert.Equal(0, plan);
         Assert.Contains("Plan (dry run: nothing written)", _output.ToString(), StringComparison.Ordinal);
         Assert.Matches(@"tables\s*│\s*1\s*│\s*0", _output.ToString());
-        var replica = new Replicator.Aws.Glue.GlueClient(new Replicator.Aws.Json.AwsServiceOptions("us-west-2", new BasicAWSCredentials("LOCAL", "LOCAL"), Replicator.Aws.AwsEnvironment.HttpClient) { EndpointOverride = _replica.Endpoint });
+        var replica = _replica.CreateClient("us-west-2");
         Assert.Empty(await replica.GetDatabasesAsync(default));
         Assert.Equal(0, await RunAsync(dryRun: false, prefixMap: "s3://lake-us-east-1/=s3://lake-us-west-2/"));
         Assert.Contains("Synced us-east-1 → us-west-2", _output.ToString(), StringComparison.Ordinal);

@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Amazon.Runtime;
-using Replicator.Aws;
 using Replicator.Aws.Glue;
-using Replicator.Aws.Json;
 using Replicator.Catalog;
 using Replicator.LocalCloud.StandIns;
 using Replicator.LocalCloud.Verification;
@@ -23,8 +20,8 @@ public sealed class CatalogSyncTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _source = Client(_sourceRegion, "us-east-1");
-        _replica = Client(_replicaRegion, "us-west-2");
+        _source = _sourceRegion.CreateClient("us-east-1");
+        _replica = _replicaRegion.CreateClient("us-west-2");
         await _source.CreateDatabaseAsync(new JsonObject { ["Name"] = "sales", ["LocationUri"] = "s3://lake-us-east-1/sales/" }, default);
         await _source.CreateDatabaseAsync(new JsonObject { ["Name"] = "audit" }, default);
         await _source.CreateTableAsync("sales", Table("orders", "bigint"), default);
@@ -186,9 +183,6 @@ public sealed class CatalogSyncTests : IAsyncLifetime
         new CatalogSync(_source, _replica).RunAsync(new CatalogSyncOptions(Replica, PropagateDeletes: deletes, DryRun: dryRun), default);
 
     private Task<int> MismatchesAsync() => CatalogComparison.MismatchesAsync(_source, _replica, Replica, ["sales", "audit"], default);
-
-    private static GlueClient Client(GlueStandIn standIn, string region) =>
-        new(new AwsServiceOptions(region, new BasicAWSCredentials("LOCAL", "LOCAL"), AwsEnvironment.HttpClient) { EndpointOverride = standIn.Endpoint, Retry = RetrySettings.None });
 
     private static JsonObject Table(string name, string idType) => new()
     {
