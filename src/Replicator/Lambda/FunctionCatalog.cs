@@ -1,3 +1,4 @@
+using Replicator.Archive;
 using Replicator.Catalog;
 using Replicator.Failover;
 using Replicator.Monitoring;
@@ -21,6 +22,7 @@ public static class FunctionCatalog
             ["failover-verify"] = (environment, _, _) => Task.FromResult(VerifyFunction.CreateHandler(environment)),
             ["failover-report"] = (environment, metrics, _) => Task.FromResult(ReportFunction.CreateHandler(metrics)),
             ["catalog-sync"] = (environment, metrics, _) => Task.FromResult(CatalogSyncFunction.CreateHandler(environment, metrics)),
+            ["archive-transform"] = (environment, _, _) => Task.FromResult(ArchiveTransformFunction.CreateHandler(environment)),
         };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

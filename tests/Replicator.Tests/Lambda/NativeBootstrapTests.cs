@@ -111,6 +111,19 @@ public sealed class NativeBootstrapTests(LocalCloudFixture cloud, PublishedBoots
         Assert.NotNull(await cloud.Cloud.CreateGlueClient(cloud.RegionB).GetTableAsync(database, "events", default));
     }
 
+    [Fact]
+    public async Task Archive_transform_wraps_the_sample_firehose_event()
+    {
+        var sample = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "events", "firehose-transform.json"));
+
+        var (outcome, _) = await InvokeOnceAsync("archive-transform", new Dictionary<string, string> { [Replicator.Archive.ArchiveEnvironment.TenantField] = "tenantId" }, sample);
+
+        var response = JsonSerializer.Deserialize(outcome.Response!, Replicator.Archive.ArchiveJsonContext.Default.FirehoseTransformationResponse)!;
+        Assert.Equal(["Ok", "Ok", "Ok"], response.Records.Select(r => r.Result));
+        Assert.Equal("acme", response.Records[0].Metadata!.PartitionKeys["tenant"]);
+        Assert.Equal("4211", Replicator.Archive.ArchiveEnvelope.Parse(response.Records[0].Data.ToArray()).PartitionKey);
+    }
+
     /// <summary>Starts the published bootstrap as <paramref name="handler"/>, sends it one event, and stops it: its answer and everything it logged.</summary>
     private async Task<(InvocationOutcome Outcome, string Output)> InvokeOnceAsync(string handler, Dictionary<string, string> environment, byte[] payload)
     {

@@ -1,0 +1,62 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Replicator.Archive;
+
+/// <summary>Reads a record's tenant for its archive prefix, made safe for an S3 key.</summary>
+public static class TenantPrefix
+{
+    /// <summary>The top-level <paramref name="field"/> of a JSON payload (string or number), or null when there is none.</summary>
+    public static string? Of(ReadOnlySpan<byte> payload, string field)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var matches = reader.ValueTextEquals(field);
+                reader.Read();
+                if (matches)
+                {
+                    return reader.TokenType switch
+                    {
+                        JsonTokenType.String => Safe(reader.GetString()!),
+                        JsonTokenType.Number => Safe(Encoding.UTF8.GetString(reader.ValueSpan)),
+                        _ => null,
+                    };
+                }
+
+                reader.Skip();
+            }
+
+            return null;
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the record has no tenant, and goes under the no-tenant prefix.
+            return null;
+        }
+    }
+
+    /// <summary>Keeps letters, digits, '-', '_' and '.'; anything else (a '/' above all) becomes '_'.</summary>
+    private static string? Safe(string tenant)
+    {
+        if (tenant.Length == 0)
+        {
+            return null;
+        }
+
+        var safe = new StringBuilder(tenant.Length);
+        foreach (var c in tenant)
+        {
+            safe.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
+        }
+
+        return safe.ToString();
+    }
+}
