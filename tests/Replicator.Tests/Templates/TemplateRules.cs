@@ -36,6 +36,7 @@ public static partial class TemplateRules
         ["failover-verify"] = DeployedSettings(typeof(Replicator.Failover.FailoverEnvironment)),
         ["failover-report"] = [],
         ["catalog-sync"] = DeployedSettings(typeof(Replicator.Catalog.CatalogSyncEnvironment)),
+        ["archive-transform"] = DeployedSettings(typeof(Replicator.Archive.ArchiveEnvironment)),
     };
 
     /// <summary>CloudWatch metrics of AWS namespaces the template may alarm on (from each service's metrics documentation).</summary>
