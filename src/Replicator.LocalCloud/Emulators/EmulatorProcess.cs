@@ -54,6 +54,12 @@ public sealed class EmulatorProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (service == "s3")
+        {
+            // s3rver encrypts ListObjectsV2 continuation tokens with DES, which OpenSSL 3 keeps in its legacy provider.
+            startInfo.ArgumentList.Add("--openssl-legacy-provider");
+        }
+
         startInfo.ArgumentList.Add(Path.Combine(localDirectory, "serve.js"));
         startInfo.ArgumentList.Add(service);
         startInfo.ArgumentList.Add("0");

@@ -8,7 +8,7 @@ namespace Replicator.Aws.Json;
 
 /// <summary>
 /// Builds HTTP requests signed with AWSSDK.Core's SigV4 signer, for the clients of services that have
-/// no SDK package here: JSON protocols (Kinesis, Glue) and REST/XML (Route 53) alike.
+/// no SDK package here: JSON protocols (Kinesis, Glue) and REST/XML (Route 53, the S3 reads) alike.
 /// </summary>
 internal sealed class RequestSigner(AWSCredentials credentials, SigningClientConfig config)
 {
@@ -24,7 +24,8 @@ internal sealed class RequestSigner(AWSCredentials credentials, SigningClientCon
         IReadOnlyDictionary<string, string>? query,
         IReadOnlyDictionary<string, string> headers,
         byte[]? body,
-        string? contentType)
+        string? contentType,
+        bool encodePathOnce = false)
     {
         var immutable = await credentials.GetCredentialsAsync().ConfigureAwait(false);
         var request = new DefaultRequest(new WireRequest(), config.AuthenticationServiceName)
@@ -34,6 +35,8 @@ internal sealed class RequestSigner(AWSCredentials credentials, SigningClientCon
             ResourcePath = resourcePath,
             Content = body ?? [],
             AuthenticationRegion = config.AuthenticationRegion,
+            // S3 signs the path as sent; other services sign it encoded a second time.
+            UseDoubleEncoding = !encodePathOnce,
         };
         foreach (var (name, value) in query ?? new Dictionary<string, string>())
         {
