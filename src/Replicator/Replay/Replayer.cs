@@ -6,9 +6,9 @@ namespace Replicator.Replay;
 /// <summary>
 /// Re-publishes archived records into a stream with the relay's ordering-safe delivery, in lanes:
 /// a record's lane is fixed by its partition key's hash, so lanes run side by side and never reorder
-/// a key. Each lane sends its records in archive order, a chunk at a time.
+/// a key. Each lane sends its records in archive order, a chunk at a time, at the pace the rate limits allow.
 /// </summary>
-public sealed class Replayer(RecordDelivery delivery, int lanes, int chunkSize = 500)
+public sealed class Replayer(RecordDelivery delivery, int lanes, ReplayPace pace, int chunkSize = 500)
 {
     public async Task<ReplayResult> ReplayAsync(IAsyncEnumerable<ArchiveEnvelope> records, string targetStream, CancellationToken cancellationToken)
     {
@@ -73,6 +73,7 @@ public sealed class Replayer(RecordDelivery delivery, int lanes, int chunkSize =
             return 0;
         }
 
+        await pace.WaitAsync(chunk.Count, chunk.Sum(r => (long)r.RequestBytes), cancellationToken).ConfigureAwait(false);
         var outcome = await delivery.DeliverAsync(targetStream, chunk, DateTimeOffset.UtcNow.AddMinutes(5), cancellationToken).ConfigureAwait(false);
         return outcome.Complete(chunk.Count)
             ? chunk.Count

@@ -36,7 +36,7 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
         var reader = new ArchiveReader(new S3Reader(new AwsServiceOptions(fixture.RegionA, fixture.Cloud.Credentials, AwsEnvironment.HttpClient) { EndpointOverride = fixture.Cloud.Region(fixture.RegionA).S3Endpoint }), bucket);
         var delivery = new RecordDelivery(new KinesisPutRecordsTarget(fixture.Cloud.CreateKinesisClient(fixture.RegionB)), PutRecordsLimits.Kinesis, TimeProvider.System);
 
-        var result = await new Replayer(delivery, lanes: 4, chunkSize: 50).ReplayAsync(reader.ReadAsync(range, CancellationToken.None), target, CancellationToken.None);
+        var result = await new Replayer(delivery, lanes: 4, ReplayPace.Unlimited, chunkSize: 50).ReplayAsync(reader.ReadAsync(range, CancellationToken.None), target, CancellationToken.None);
 
         var expected = records.Where(r => range.Contains(r.CommitTimestamp)).ToList();
         Assert.Equal(360, expected.Count);
