@@ -37,6 +37,24 @@ public sealed class LocalFirehose(TwoRegionCloud cloud, string region, string st
         (requestId, timeout) => LocalLambdaContext.Create(region, DeliveryStreamName, requestId, timeout, functionLog),
         new EventSourceMappingOptions { BatchSize = batchSize, FunctionName = DeliveryStreamName });
 
+    /// <summary>Runs the delivery stream until <paramref name="records"/> records are archived, or the timeout passes, then stops it.</summary>
+    /// <returns>How many records were archived.</returns>
+    public async Task<long> ArchiveAsync(long records, TimeSpan timeout, CancellationToken cancellationToken, int batchSize = 100)
+    {
+        var mapping = Create(batchSize);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = mapping.RunAsync(stop.Token);
+        var deadline = DateTime.UtcNow + timeout;
+        while (mapping.RecordsAcknowledged < records && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+
+        await stop.CancelAsync().ConfigureAwait(false);
+        await running.ConfigureAwait(false);
+        return mapping.RecordsAcknowledged;
+    }
+
     private async Task<byte[]> DeliverAsync(ReadOnlyMemory<byte> kinesisEvent, ILambdaContext context, CancellationToken cancellationToken)
     {
         var batch = SourceBatch.Read(kinesisEvent);

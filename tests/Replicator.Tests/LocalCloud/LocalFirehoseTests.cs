@@ -26,17 +26,8 @@ public sealed class LocalFirehoseTests(LocalCloudFixture fixture)
         using var s3 = fixture.Cloud.CreateS3Client(fixture.RegionA);
         await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
 
-        var firehose = new LocalFirehose(fixture.Cloud, fixture.RegionA, stream, bucket, new ArchiveTransformFunction(tenantField: null).HandleAsync, TextWriter.Null).Create(batchSize: 100);
-        using var stop = new CancellationTokenSource();
-        var running = firehose.RunAsync(stop.Token);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (firehose.RecordsAcknowledged < total && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        await stop.CancelAsync();
-        await running;
+        await new LocalFirehose(fixture.Cloud, fixture.RegionA, stream, bucket, new ArchiveTransformFunction(tenantField: null).HandleAsync, TextWriter.Null)
+            .ArchiveAsync(total, TimeSpan.FromSeconds(60), CancellationToken.None);
 
         var archived = await ArchiveContents.ReadAsync(s3, bucket, "archive/", CancellationToken.None);
         Assert.Equal(total, archived.Count);

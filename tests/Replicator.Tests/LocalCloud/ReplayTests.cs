@@ -75,17 +75,9 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
         var bucket = $"replay-{Guid.NewGuid():N}"[..20];
         using var s3 = fixture.Cloud.CreateS3Client(fixture.RegionA);
         await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
-        var firehose = new LocalFirehose(fixture.Cloud, fixture.RegionA, stream, bucket, new ArchiveTransformFunction(null).HandleAsync, TextWriter.Null).Create(batchSize: 100);
-        using var stop = new CancellationTokenSource();
-        var running = firehose.RunAsync(stop.Token);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (firehose.RecordsAcknowledged < records.Count && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        await stop.CancelAsync();
-        await running;
+        var archived = await new LocalFirehose(fixture.Cloud, fixture.RegionA, stream, bucket, new ArchiveTransformFunction(null).HandleAsync, TextWriter.Null)
+            .ArchiveAsync(records.Count, TimeSpan.FromSeconds(60), CancellationToken.None);
+        Assert.Equal(records.Count, archived);
         return (stream, bucket);
     }
 }
