@@ -4,23 +4,24 @@ using Replicator.Relay;
 
 namespace Replicator.LocalCloud.Demo;
 
-/// <summary>Creates the config and checkpoint tables, if absent, the way ddb-template.yml does (seed 004's shape: keyed on streamName).</summary>
+/// <summary>Creates the config, checkpoint and replay-progress tables, if absent, the way ddb-template.yml does (seed 004's two keyed on streamName).</summary>
 public static class ReplicatorTables
 {
     public const string Config = "kdsActiveRegionConfig";
     public const string Checkpoint = "kdsReplicationCheckpoint";
+    public const string ReplayProgress = "kdsReplayProgress";
 
     public static async Task CreateAsync(IAmazonDynamoDB dynamoDb, CancellationToken cancellationToken)
     {
-        foreach (var table in new[] { Config, Checkpoint })
+        foreach (var (table, key) in new[] { (Config, TableAttributes.StreamName), (Checkpoint, TableAttributes.StreamName), (ReplayProgress, Replay.ReplayProgressStore.ReplayId) })
         {
             try
             {
                 await dynamoDb.CreateTableAsync(new CreateTableRequest
                 {
                     TableName = table,
-                    AttributeDefinitions = [new AttributeDefinition(TableAttributes.StreamName, ScalarAttributeType.S)],
-                    KeySchema = [new KeySchemaElement(TableAttributes.StreamName, KeyType.HASH)],
+                    AttributeDefinitions = [new AttributeDefinition(key, ScalarAttributeType.S)],
+                    KeySchema = [new KeySchemaElement(key, KeyType.HASH)],
                     BillingMode = BillingMode.PAY_PER_REQUEST,
                 }, cancellationToken).ConfigureAwait(false);
             }
@@ -30,7 +31,7 @@ public static class ReplicatorTables
             }
         }
 
-        foreach (var table in new[] { Config, Checkpoint })
+        foreach (var table in new[] { Config, Checkpoint, ReplayProgress })
         {
             while ((await dynamoDb.DescribeTableAsync(table, cancellationToken).ConfigureAwait(false)).Table.TableStatus != TableStatus.ACTIVE)
             {

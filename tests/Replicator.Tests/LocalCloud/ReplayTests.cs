@@ -33,18 +33,48 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
 
         var target = await fixture.CreateStreamAsync("replayed", fixture.RegionB, shards: 2);
         var range = new ReplayRange(stream, start.AddHours(1), start.AddHours(2));
-        var reader = new ArchiveReader(new S3Reader(new AwsServiceOptions(fixture.RegionA, fixture.Cloud.Credentials, AwsEnvironment.HttpClient) { EndpointOverride = fixture.Cloud.Region(fixture.RegionA).S3Endpoint }), bucket);
+        var reader = Reader(bucket);
         var delivery = new RecordDelivery(new KinesisPutRecordsTarget(fixture.Cloud.CreateKinesisClient(fixture.RegionB)), PutRecordsLimits.Kinesis, TimeProvider.System);
 
         var result = await new Replayer(delivery, lanes: 4, ReplayPace.Unlimited, chunkSize: 50).ReplayAsync(reader.ReadAsync(range, CancellationToken.None), target, CancellationToken.None);
 
         var expected = records.Where(r => range.Contains(r.CommitTimestamp)).ToList();
         Assert.Equal(360, expected.Count);
-        Assert.Equal((expected.Count, expected.Count), (result.Read, result.Sent));
+        Assert.Equal((expected.Count, expected.Count, 0L), (result.Read, result.Sent, result.Skipped));
         var arrived = (await StreamContents.ReadAsync(fixture.Cloud.CreateKinesisClient(fixture.RegionB), target, CancellationToken.None))
             .SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data)).ToList();
         var check = ReplicationCheck.Compare(expected, arrived);
         Assert.Equal((0, 0, 0, 0), (check.Missing, check.OrderViolations, check.Unexpected, check.Duplicates));
+    }
+
+    [Fact]
+    public async Task A_replay_that_fails_midway_resumes_where_it_stopped_with_duplicates_bounded_by_a_chunk_per_lane()
+    {
+        var start = new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero);
+        var records = CdcProducer.Generate(1000, keys: 50, start).Select((r, i) => r with { CommitTimestamp = start.AddSeconds(i) }).ToList();
+        var (stream, bucket) = await ArchiveAsync(records);
+        var target = await fixture.CreateStreamAsync("resumed", fixture.RegionB, shards: 2);
+        var range = new ReplayRange(stream, start, start.AddHours(1));
+        await ReplicatorTables.CreateAsync(fixture.DynamoDb, CancellationToken.None);
+        var progress = new ReplayProgress(new ReplayProgressStore(fixture.DynamoDb, ReplicatorTables.ReplayProgress), $"replay-{Guid.NewGuid():N}");
+        var kinesis = new KinesisPutRecordsTarget(fixture.Cloud.CreateKinesisClient(fixture.RegionB));
+        const int lanes = 3, chunk = 40;
+
+        var crashing = new CrashingTarget(kinesis, crashOnCall: 30);
+        await Assert.ThrowsAsync<ReplayDeliveryException>(() => Replay(crashing).ReplayAsync(Reader(bucket).ReadAsync(range, CancellationToken.None), target, CancellationToken.None));
+        var afterCrash = await progress.Store.ReadAsync(progress.ReplayId, lanes, CancellationToken.None);
+        Assert.True(afterCrash.Sum() > 0, $"progress after the crash: {string.Join(",", afterCrash)}; calls {crashing.Calls}");
+        var resumed = await Replay(kinesis).ReplayAsync(Reader(bucket).ReadAsync(range, CancellationToken.None), target, CancellationToken.None);
+
+        Assert.True(resumed.Skipped > 0, "the second run skipped what the first made durable");
+        var arrived = (await StreamContents.ReadAsync(fixture.Cloud.CreateKinesisClient(fixture.RegionB), target, CancellationToken.None))
+            .SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data)).ToList();
+        var check = ReplicationCheck.Compare(records, arrived);
+        Assert.Equal((0, 0, 0), (check.Missing, check.OrderViolations, check.Unexpected));
+        Assert.InRange(check.Duplicates, 0, lanes * chunk);
+
+        Replayer Replay(IPutRecordsTarget putRecords) =>
+            new(new RecordDelivery(putRecords, PutRecordsLimits.Kinesis, TimeProvider.System), lanes, ReplayPace.Unlimited, progress, chunk);
     }
 
     [Fact]
@@ -65,6 +95,22 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
         var range = new ReplayRange("orders", DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.Parse(to, System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.Equal(hours, range.HourPrefixes().Select(p => p.Split("hour=")[1][11..13]));
+    }
+
+    private ArchiveReader Reader(string bucket) =>
+        new(new S3Reader(new AwsServiceOptions(fixture.RegionA, fixture.Cloud.Credentials, AwsEnvironment.HttpClient) { EndpointOverride = fixture.Cloud.Region(fixture.RegionA).S3Endpoint }), bucket);
+
+    /// <summary>Passes PutRecords through until a chosen call, which fails as a crashed replay would (after the earlier ones landed).</summary>
+    private sealed class CrashingTarget(IPutRecordsTarget inner, int crashOnCall) : IPutRecordsTarget
+    {
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public Task<Aws.Kinesis.PutRecordsResponse> PutRecordsAsync(Aws.Kinesis.PutRecordsRequest request, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _calls) >= crashOnCall
+                ? throw new InvalidOperationException("injected: the replay's host went away")
+                : inner.PutRecordsAsync(request, cancellationToken);
     }
 
     /// <summary>Produces the records into a new stream in region A and archives them through the local Firehose into a new bucket.</summary>
