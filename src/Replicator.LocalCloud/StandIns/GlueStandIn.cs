@@ -186,7 +186,7 @@ public sealed class GlueStandIn : IAsyncDisposable
         foreach (var entry in Entries(request, "Entries", 100))
         {
             var values = Values(entry["PartitionValueList"]);
-            var key = new JsonArray(values.Select(v => (JsonNode)v).ToArray()).ToJsonString();
+            var key = KeyOf(values);
             if (!table.Partitions.TryGetValue(key, out var existing) || FailPartitionsWhere(databaseName, tableName, values))
             {
                 errors.Add(EntryError(values, existing is null ? "EntityNotFoundException" : "InternalServiceException", existing is null ? "Partition not found." : "Injected by the local stand-in."));
@@ -211,7 +211,7 @@ public sealed class GlueStandIn : IAsyncDisposable
         foreach (var entry in Entries(request, "PartitionsToDelete", 25))
         {
             var values = Values(entry["Values"]);
-            if (!table.Partitions.Remove(new JsonArray(values.Select(v => (JsonNode)v).ToArray()).ToJsonString()))
+            if (!table.Partitions.Remove(KeyOf(values)))
             {
                 errors.Add(EntryError(values, "EntityNotFoundException", "Partition not found."));
             }
@@ -268,9 +268,14 @@ public sealed class GlueStandIn : IAsyncDisposable
 
     private static JsonObject EntryError(IReadOnlyList<string> values, string code, string message) => new()
     {
-        ["PartitionValues"] = new JsonArray(values.Select(v => (JsonNode)v).ToArray()),
+        ["PartitionValues"] = ValuesArray(values),
         ["ErrorDetail"] = new JsonObject { ["ErrorCode"] = code, ["ErrorMessage"] = message },
     };
+
+    private static JsonArray ValuesArray(IReadOnlyList<string> values) => new(values.Select(v => (JsonNode)v).ToArray());
+
+    /// <summary>A partition's key in the stand-in: its values' JSON, as <see cref="CatalogInputs.PartitionKey"/> makes it.</summary>
+    private static string KeyOf(IReadOnlyList<string> values) => ValuesArray(values).ToJsonString();
 
     private static List<string> Values(JsonNode? values) => (values?.AsArray() ?? []).Select(v => (string)v!).ToList();
 

@@ -45,22 +45,14 @@ public static class CatalogComparison
 
     private static async Task<List<System.Text.Json.Nodes.JsonObject>> AllPartitionsAsync(GlueClient glue, string database, string table, CancellationToken cancellationToken)
     {
-        var all = new List<System.Text.Json.Nodes.JsonObject>();
-        string? token = null;
         try
         {
-            do
-            {
-                (var page, token) = await glue.GetPartitionsPageAsync(database, table, token, CatalogSync.PartitionPageSize, cancellationToken).ConfigureAwait(false);
-                all.AddRange(page);
-            }
-            while (token is not null);
+            return await glue.GetAllPartitionsAsync(database, table, CatalogSync.PartitionPageSize, cancellationToken).ConfigureAwait(false);
         }
         catch (EntityNotFoundException)
         {
             // The replica lacks the table: all its partitions are missing.
+            return [];
         }
-
-        return all;
     }
 }

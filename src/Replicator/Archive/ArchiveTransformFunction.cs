@@ -97,11 +97,9 @@ public sealed class ArchiveTransformFunction(string? tenantField)
             : throw new InvalidFirehoseEventException("The event has no 'records' array: it is not a Firehose transformation event.");
     }
 
-    // arn:aws:kinesis:us-east-1:123456789012:stream/orders
     private static string StreamNameOf(string? arn) =>
-        arn?.IndexOf(":stream/", StringComparison.Ordinal) is int marker and >= 0
-            ? arn[(marker + ":stream/".Length)..]
-            : throw new InvalidFirehoseEventException($"sourceKinesisStreamArn '{arn ?? "(missing)"}' is not a Kinesis stream ARN: the archive's delivery stream must read from the stream.");
+        StreamArns.StreamName(arn)
+            ?? throw new InvalidFirehoseEventException($"sourceKinesisStreamArn '{arn ?? "(missing)"}' is not a Kinesis stream ARN: the archive's delivery stream must read from the stream.");
 }
 
 /// <summary>The event is not what Firehose sends; the message names the field.</summary>

@@ -231,18 +231,6 @@ internal static class KinesisEventReader
     private static MalformedEventException NotShardAndSequence(ReadOnlySpan<byte> eventId, string where) =>
         new($"{where}: eventID '{Encoding.UTF8.GetString(eventId)}' is not 'shardId:sequenceNumber'.");
 
-    // arn:aws:kinesis:us-east-1:123456789012:stream/orders
-    private static string StreamNameOf(string arn, string where)
-    {
-        var marker = arn.IndexOf(":stream/", StringComparison.Ordinal);
-        if (!arn.StartsWith("arn:", StringComparison.Ordinal) || marker < 0)
-        {
-            throw new MalformedEventException($"{where}: eventSourceARN '{arn}' is not a Kinesis stream ARN.");
-        }
-
-        var name = arn[(marker + ":stream/".Length)..];
-        // An enhanced fan-out consumer's ARN is …:stream/NAME/consumer/CONSUMER:TIMESTAMP.
-        var slash = name.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? name : name[..slash];
-    }
+    private static string StreamNameOf(string arn, string where) =>
+        StreamArns.StreamName(arn) ?? throw new MalformedEventException($"{where}: eventSourceARN '{arn}' is not a Kinesis stream ARN.");
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Replicator.Aws.Glue;
 using Replicator.Catalog;
 
@@ -17,14 +16,7 @@ public sealed class RecreateEverythingBaseline(GlueClient source, GlueClient rep
         {
             var name = CatalogDiff.NameOf(table);
             await replica.UpdateTableAsync(database, CatalogInputs.Table(table, LocationRewriter.None), cancellationToken);
-            var partitions = new List<JsonObject>();
-            string? token = null;
-            do
-            {
-                (var page, token) = await source.GetPartitionsPageAsync(database, name, token, Replicator.Catalog.CatalogSync.PartitionPageSize, cancellationToken);
-                partitions.AddRange(page);
-            }
-            while (token is not null);
+            var partitions = await source.GetAllPartitionsAsync(database, name, Replicator.Catalog.CatalogSync.PartitionPageSize, cancellationToken);
 
             foreach (var batch in partitions.Chunk(GlueClient.MaxBatchDelete))
             {

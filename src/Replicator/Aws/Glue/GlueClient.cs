@@ -85,6 +85,21 @@ public sealed class GlueClient(AwsServiceOptions options)
         return (Objects(page["Partitions"]), (string?)page["NextToken"]);
     }
 
+    /// <summary>Every partition of a table, page after page of <paramref name="pageSize"/>.</summary>
+    public async Task<List<JsonObject>> GetAllPartitionsAsync(string database, string table, int pageSize, CancellationToken cancellationToken)
+    {
+        var all = new List<JsonObject>();
+        string? token = null;
+        do
+        {
+            (var page, token) = await GetPartitionsPageAsync(database, table, token, pageSize, cancellationToken).ConfigureAwait(false);
+            all.AddRange(page);
+        }
+        while (token is not null);
+
+        return all;
+    }
+
     /// <summary>Looks up to <see cref="MaxBatchGet"/> partitions by their values; the ones that do not exist are left out.</summary>
     public async Task<List<JsonObject>> BatchGetPartitionAsync(string database, string table, IReadOnlyList<JsonArray> partitionValues, CancellationToken cancellationToken)
     {
