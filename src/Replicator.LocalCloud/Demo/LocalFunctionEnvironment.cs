@@ -4,6 +4,7 @@ using Replicator.Catalog;
 using Replicator.Failover;
 using Replicator.Monitoring;
 using Replicator.Relay;
+using Replicator.Replay;
 
 namespace Replicator.LocalCloud.Demo;
 
@@ -44,6 +45,16 @@ public static class LocalFunctionEnvironment
         var environment = Common(cloud, replicaRegion);
         environment[CatalogSyncEnvironment.SourceRegion] = sourceRegion;
         environment[CatalogSyncEnvironment.GlueEndpoints] = string.Join(',', cloud.Regions.Select(r => $"{r}={cloud.Region(r).GlueEndpoint}"));
+        return environment;
+    }
+
+    /// <summary>The replay functions in <paramref name="region"/>, reading its archive bucket and replaying into any region.</summary>
+    public static Dictionary<string, string> Replay(TwoRegionCloud cloud, string region, string archiveBucket)
+    {
+        var environment = Failover(cloud, region);
+        environment[ReplayEnvironment.ArchiveBucket] = archiveBucket;
+        environment[ReplayEnvironment.ProgressTable] = ReplicatorTables.ReplayProgress;
+        environment[ReplayEnvironment.S3Endpoint] = cloud.Region(region).S3Endpoint.ToString();
         return environment;
     }
 

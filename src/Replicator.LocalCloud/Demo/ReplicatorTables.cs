@@ -13,7 +13,7 @@ public static class ReplicatorTables
 
     public static async Task CreateAsync(IAmazonDynamoDB dynamoDb, CancellationToken cancellationToken)
     {
-        foreach (var (table, key) in new[] { (Config, TableAttributes.StreamName), (Checkpoint, TableAttributes.StreamName), (ReplayProgress, Replay.ReplayProgressStore.ReplayId) })
+        foreach (var (table, key) in new[] { (Config, TableAttributes.StreamName), (Checkpoint, TableAttributes.StreamName), (ReplayProgress, Replicator.Replay.ReplayProgressStore.ReplayId) })
         {
             try
             {

@@ -39,7 +39,7 @@ public sealed class DrainFunction(CheckpointStore checkpoints, Func<string, Kine
 
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
     {
-        var request = FailoverPayloads.Read(payload, FailoverJsonContext.Default.DrainRequest, "failover-drain");
+        var request = FunctionInput.Read(payload, FailoverJsonContext.Default.DrainRequest, "failover-drain");
         var status = await PollAsync(request, cancellationToken).ConfigureAwait(false);
         context.Logger.LogInformation(
             $"Drain of {request.StreamName} {request.SourceRegion}→{request.TargetRegion}: drained {status.Drained}, settled {status.Settled}, timed out {status.TimedOut}, " +

@@ -17,7 +17,7 @@ public sealed class ReportFunction(EmbeddedMetrics metrics, TimeProvider time)
 
     public Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
     {
-        var request = FailoverPayloads.Read(payload, FailoverJsonContext.Default.ReportRequest, "failover-report");
+        var request = FunctionInput.Read(payload, FailoverJsonContext.Default.ReportRequest, "failover-report");
         var now = time.GetUtcNow();
         var verify = request.Verify;
         var report = new FailoverReport(

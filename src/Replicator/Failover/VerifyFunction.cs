@@ -21,7 +21,7 @@ public sealed class VerifyFunction(CheckpointStore checkpoints, TimeProvider tim
 
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
     {
-        var request = FailoverPayloads.Read(payload, FailoverJsonContext.Default.VerifyRequest, "failover-verify");
+        var request = FunctionInput.Read(payload, FailoverJsonContext.Default.VerifyRequest, "failover-verify");
         var result = await VerifyAsync(request, cancellationToken).ConfigureAwait(false);
         return JsonSerializer.SerializeToUtf8Bytes(result, FailoverJsonContext.Default.VerifyResult);
     }
@@ -32,7 +32,7 @@ public sealed class VerifyFunction(CheckpointStore checkpoints, TimeProvider tim
         var drain = request.Drain;
         if (!drain.Settled && !request.Force)
         {
-            throw new InvalidFailoverInputException(
+            throw new InvalidFunctionInputException(
                 $"failover-verify: the drain of {request.StreamName} has not settled and force is false; a planned failover verifies only a drained stream.");
         }
 

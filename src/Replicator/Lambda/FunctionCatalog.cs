@@ -3,6 +3,7 @@ using Replicator.Catalog;
 using Replicator.Failover;
 using Replicator.Monitoring;
 using Replicator.Relay;
+using Replicator.Replay;
 
 namespace Replicator.Lambda;
 
@@ -23,6 +24,9 @@ public static class FunctionCatalog
             ["failover-report"] = (environment, metrics, _) => Task.FromResult(ReportFunction.CreateHandler(metrics)),
             ["catalog-sync"] = (environment, metrics, _) => Task.FromResult(CatalogSyncFunction.CreateHandler(environment, metrics)),
             ["archive-transform"] = (environment, _, _) => Task.FromResult(ArchiveTransformFunction.CreateHandler(environment)),
+            ["replay-plan"] = (environment, _, _) => Task.FromResult(ReplayPlanFunction.CreateHandler(environment)),
+            ["replay-lane"] = (environment, metrics, _) => Task.FromResult(ReplayLaneFunction.CreateHandler(environment, metrics)),
+            ["replay-report"] = (environment, metrics, _) => Task.FromResult(ReplayReportFunction.CreateHandler(environment, metrics)),
         };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

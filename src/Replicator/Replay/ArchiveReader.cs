@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Runtime.CompilerServices;
 using Replicator.Archive;
 using Replicator.Aws.S3;
 using Replicator.Relay;
@@ -7,32 +6,46 @@ using Replicator.Relay;
 namespace Replicator.Replay;
 
 /// <summary>
-/// Reads a range of the archive back, hour by hour. Within an hour, records are put back in shard
-/// order (shard, then sequence number): Firehose's objects need not sort the way their records
-/// arrived, but a key's records are all in one shard, so shard order is every key's order. Copies
-/// Firehose delivered twice (it delivers at least once) are read once.
+/// Reads the archive back an hour at a time. Within an hour, records are put back in shard order
+/// (shard, then sequence number): Firehose's objects need not sort the way their records arrived,
+/// but a key's records are all in one shard, so shard order is every key's order. Copies Firehose
+/// delivered twice (it delivers at least once) are read once.
 /// </summary>
 public sealed class ArchiveReader(S3Reader s3, string bucket)
 {
-    public async IAsyncEnumerable<ArchiveEnvelope> ReadAsync(ReplayRange range, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>One hour's records of the range that <paramref name="keep"/> accepts, in shard order.</summary>
+    /// <remarks>An hour is held in memory to sort it; a lane keeps only its own records, so more lanes need less each.</remarks>
+    public async Task<IReadOnlyList<ArchiveEnvelope>> ReadHourAsync(ReplayRange range, string hour, Func<ArchiveEnvelope, bool> keep, CancellationToken cancellationToken)
     {
+        var records = new List<ArchiveEnvelope>();
+        foreach (var key in await s3.ListKeysAsync(bucket, range.HourPrefix(hour), cancellationToken).ConfigureAwait(false))
+        {
+            records.AddRange(Lines(await s3.GetObjectAsync(bucket, key, cancellationToken).ConfigureAwait(false))
+                .Where(r => range.Contains(r.CommitTimestamp ?? r.ArrivalTime) && keep(r)));
+        }
+
         var seen = new HashSet<(string Shard, string Sequence)>();
+        return records
+            .OrderBy(r => r.ShardId, StringComparer.Ordinal)
+            .ThenBy(r => SequenceNumbers.Pad(r.SequenceNumber), StringComparer.Ordinal)
+            .Where(r => seen.Add((r.ShardId, r.SequenceNumber)))
+            .ToList();
+    }
+
+    /// <summary>How many objects, and how many bytes, the archive holds for the range's hours.</summary>
+    public async Task<(int Objects, long Bytes)> MeasureAsync(ReplayRange range, CancellationToken cancellationToken)
+    {
+        var (objects, bytes) = (0, 0L);
         foreach (var prefix in range.HourPrefixes())
         {
-            var hour = new List<ArchiveEnvelope>();
-            foreach (var key in await s3.ListKeysAsync(bucket, prefix, cancellationToken).ConfigureAwait(false))
+            foreach (var item in await s3.ListAsync(bucket, prefix, cancellationToken).ConfigureAwait(false))
             {
-                hour.AddRange(Lines(await s3.GetObjectAsync(bucket, key, cancellationToken).ConfigureAwait(false)));
-            }
-
-            foreach (var envelope in hour.OrderBy(e => e.ShardId, StringComparer.Ordinal).ThenBy(e => SequenceNumbers.Pad(e.SequenceNumber), StringComparer.Ordinal))
-            {
-                if (range.Contains(envelope.CommitTimestamp ?? envelope.ArrivalTime) && seen.Add((envelope.ShardId, envelope.SequenceNumber)))
-                {
-                    yield return envelope;
-                }
+                objects++;
+                bytes += item.Size;
             }
         }
+
+        return (objects, bytes);
     }
 
     private static IEnumerable<ArchiveEnvelope> Lines(byte[] gzipped)

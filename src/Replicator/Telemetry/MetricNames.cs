@@ -26,6 +26,8 @@ public static class MetricNames
     public const string CatalogDeleted = "CatalogDeleted";
     public const string CatalogUnchanged = "CatalogUnchanged";
     public const string CatalogSyncFailures = "CatalogSyncFailures";
+    public const string ReplayedRecords = "ReplayedRecords";
+    public const string ReplayMaxDuplicates = "ReplayMaxDuplicates";
 
     public static IReadOnlyList<string> All { get; } =
     [
@@ -33,5 +35,6 @@ public static class MetricNames
         GatedRecords, BatchFailures, CheckpointLagSeconds, RecordsWithoutCommitTimestamp, RecordsBehind,
         Failovers, FailoverRtoSeconds, FailoverRpoRecords,
         CatalogCreated, CatalogUpdated, CatalogDeleted, CatalogUnchanged, CatalogSyncFailures,
+        ReplayedRecords, ReplayMaxDuplicates,
     ];
 }

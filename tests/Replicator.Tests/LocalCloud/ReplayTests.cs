@@ -1,88 +1,137 @@
-using Amazon.S3.Model;
-using Replicator.Archive;
+using System.Text.Json;
 using Replicator.Aws;
 using Replicator.Aws.Json;
 using Replicator.Aws.S3;
-using Replicator.LocalCloud.Archive;
+using Replicator.Lambda;
+using Replicator.LocalCloud;
 using Replicator.LocalCloud.Demo;
+using Replicator.LocalCloud.Replay;
+using Replicator.LocalCloud.StepFunctions;
 using Replicator.LocalCloud.Verification;
 using Replicator.Relay;
 using Replicator.Replay;
 
 namespace Replicator.Tests.LocalCloud;
 
-/// <summary>Archive → replay of a sub-range into an empty stream, checked record by record.</summary>
+/// <summary>Archive → replay through the replay state machine and its functions, checked record by record.</summary>
 [Collection(LocalCloudCollection.Name)]
 public sealed class ReplayTests(LocalCloudFixture fixture)
 {
+    private static readonly DateTimeOffset Start = new(2026, 11, 20, 6, 0, 0, TimeSpan.Zero);
+
     [Fact]
-    public async Task Replaying_an_hour_of_the_archive_in_lanes_delivers_exactly_that_hour_in_per_key_order()
+    public async Task The_sample_replay_replays_exactly_its_hour_in_lanes_that_continue_across_invocations_in_per_key_order()
     {
-        var start = new DateTimeOffset(2026, 11, 20, 6, 0, 0, TimeSpan.Zero);
-        // 1,200 records of 30 keys, one every 10 s: about three and a half hours of commits.
-        var keys = Enumerable.Range(0, 30).Select(k => 4_000_000_000L + k).ToArray();
-        var counts = new Dictionary<long, long>();
-        var records = Enumerable.Range(0, 1200).Select(i =>
-        {
-            var key = keys[i % keys.Length];
-            var n = counts.GetValueOrDefault(key);
-            counts[key] = n + 1;
-            return new CdcRecord(key, n, start.AddSeconds(i * 10));
-        }).ToList();
-        var (stream, bucket) = await ArchiveAsync(records);
-
+        var records = RecordsEveryTenSeconds(1200, keys: 30);
+        var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, records, shards: 2, CancellationToken.None);
         var target = await fixture.CreateStreamAsync("replayed", fixture.RegionB, shards: 2);
-        var range = new ReplayRange(stream, start.AddHours(1), start.AddHours(2));
-        var reader = Reader(bucket);
-        var delivery = new RecordDelivery(new KinesisPutRecordsTarget(fixture.Cloud.CreateKinesisClient(fixture.RegionB)), PutRecordsLimits.Kinesis, TimeProvider.System);
+        var sample = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(RepositoryLayout.Root(), "events", "replay.json")), ReplayJsonContext.Default.ReplayRequest)!;
+        var request = sample with { Stream = archive.Stream, From = Start.AddHours(1), To = Start.AddHours(2), TargetStream = target, TargetRegion = fixture.RegionB, Lanes = 3 };
 
-        var result = await new Replayer(delivery, lanes: 4, ReplayPace.Unlimited, chunkSize: 50).ReplayAsync(reader.ReadAsync(range, CancellationToken.None), target, CancellationToken.None);
+        var result = await Machine(archive).RunAsync(request, SmallChunks, null, CancellationToken.None);
 
-        var expected = records.Where(r => range.Contains(r.CommitTimestamp)).ToList();
+        var report = LocalReplay.Report(result);
+        var expected = records.Where(r => request.From <= r.CommitTimestamp && r.CommitTimestamp < request.To).ToList();
         Assert.Equal(360, expected.Count);
-        Assert.Equal((expected.Count, expected.Count, 0L), (result.Read, result.Sent, result.Skipped));
-        var arrived = (await StreamContents.ReadAsync(fixture.Cloud.CreateKinesisClient(fixture.RegionB), target, CancellationToken.None))
-            .SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data)).ToList();
-        var check = ReplicationCheck.Compare(expected, arrived);
-        Assert.Equal((0, 0, 0, 0), (check.Missing, check.OrderViolations, check.Unexpected, check.Duplicates));
+        Assert.Equal((expected.Count, 0L), (report.Replayed, report.MaxDuplicates));
+        Assert.Equal(3, report.ReplayedPerLane.Count(n => n > 0));
+        Assert.True(result.StatesEntered.Count(s => s == "ReplayLane") > 3 * 2, "each lane was invoked again after handing back a continuation");
+        var check = ReplicationCheck.Compare(expected, await ArrivedAsync(target));
+        Assert.Equal((360, 0, 0, 0, 0), (check.Found, check.Missing, check.OrderViolations, check.Unexpected, check.Duplicates));
     }
 
     [Fact]
-    public async Task A_replay_that_fails_midway_resumes_where_it_stopped_with_duplicates_bounded_by_a_chunk_per_lane()
+    public async Task A_lane_that_fails_midway_resumes_from_its_cursor_with_no_more_duplicates_than_it_reports()
     {
-        var start = new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero);
-        var records = CdcProducer.Generate(1000, keys: 50, start).Select((r, i) => r with { CommitTimestamp = start.AddSeconds(i) }).ToList();
-        var (stream, bucket) = await ArchiveAsync(records);
+        var records = CdcProducer.Generate(1000, keys: 50, Start).Select((r, i) => r with { CommitTimestamp = Start.AddSeconds(i) }).ToList();
+        var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, records, shards: 2, CancellationToken.None);
         var target = await fixture.CreateStreamAsync("resumed", fixture.RegionB, shards: 2);
-        var range = new ReplayRange(stream, start, start.AddHours(1));
-        await ReplicatorTables.CreateAsync(fixture.DynamoDb, CancellationToken.None);
-        var progress = new ReplayProgress(new ReplayProgressStore(fixture.DynamoDb, ReplicatorTables.ReplayProgress), $"replay-{Guid.NewGuid():N}");
+        var store = await StoreAsync();
+        var plan = new ReplayRequest(archive.Stream, Start, Start.AddHours(1), target, fixture.RegionB, Lanes: 1).Plan(fixture.RegionA, "run-1", 1, 1, 0);
+        await store.ClaimAsync(plan, plan.Owner, CancellationToken.None);
         var kinesis = new KinesisPutRecordsTarget(fixture.Cloud.CreateKinesisClient(fixture.RegionB));
-        const int lanes = 3, chunk = 40;
+        var crashing = new CrashingTarget(kinesis, crashOnCall: 12);
 
-        var crashing = new CrashingTarget(kinesis, crashOnCall: 30);
-        await Assert.ThrowsAsync<ReplayDeliveryException>(() => Replay(crashing).ReplayAsync(Reader(bucket).ReadAsync(range, CancellationToken.None), target, CancellationToken.None));
-        var afterCrash = await progress.Store.ReadAsync(progress.ReplayId, lanes, CancellationToken.None);
-        Assert.True(afterCrash.Sum() > 0, $"progress after the crash: {string.Join(",", afterCrash)}; calls {crashing.Calls}");
-        var resumed = await Replay(kinesis).ReplayAsync(Reader(bucket).ReadAsync(range, CancellationToken.None), target, CancellationToken.None);
+        await Assert.ThrowsAsync<ReplayDeliveryException>(() => Lane(crashing).RunAsync(plan, 0, () => false, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None));
+        var afterCrash = await store.ReadLaneAsync(plan.ReplayId, 0, CancellationToken.None);
+        Assert.True(afterCrash.Sent > 0 && afterCrash.InFlight > 0, $"after the crash: {afterCrash}");
 
-        Assert.True(resumed.Skipped > 0, "the second run skipped what the first made durable");
-        var arrived = (await StreamContents.ReadAsync(fixture.Cloud.CreateKinesisClient(fixture.RegionB), target, CancellationToken.None))
-            .SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data)).ToList();
-        var check = ReplicationCheck.Compare(records, arrived);
+        var resumed = await Lane(kinesis).RunAsync(plan, 0, () => false, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
+
+        Assert.True(resumed.Done);
+        Assert.Equal((records.Count - afterCrash.Sent, (long)records.Count, afterCrash.InFlight), (resumed.Sent, resumed.LaneSent, resumed.MaxDuplicates));
+        var check = ReplicationCheck.Compare(records, await ArrivedAsync(target));
         Assert.Equal((0, 0, 0), (check.Missing, check.OrderViolations, check.Unexpected));
-        Assert.InRange(check.Duplicates, 0, lanes * chunk);
+        Assert.InRange(check.Duplicates, 0, resumed.MaxDuplicates);
 
-        Replayer Replay(IPutRecordsTarget putRecords) =>
-            new(new RecordDelivery(putRecords, PutRecordsLimits.Kinesis, TimeProvider.System), lanes, ReplayPace.Unlimited, progress, chunk);
+        LaneReplayer Lane(IPutRecordsTarget putRecords) =>
+            new(Reader(archive), new RecordDelivery(putRecords, PutRecordsLimits.Kinesis, TimeProvider.System), store, chunkSize: 40, TimeProvider.System);
+    }
+
+    [Fact]
+    public async Task A_second_execution_of_the_same_replay_takes_it_over_and_the_first_stops_at_its_next_chunk()
+    {
+        var store = await StoreAsync();
+        var plan = new ReplayRequest("orders", Start, Start.AddHours(1), Lanes: 2).Plan(fixture.RegionA, "first", 1, 1, 0);
+        await store.ClaimAsync(plan, "first", CancellationToken.None);
+        await store.BeginChunkAsync(plan.ReplayId, "first", 1, 10, CancellationToken.None);
+
+        await store.ClaimAsync(plan with { Owner = "second" }, "second", CancellationToken.None);
+
+        var stopped = await Assert.ThrowsAsync<ReplaySupersededException>(() => store.BeginChunkAsync(plan.ReplayId, "first", 1, 10, CancellationToken.None));
+        Assert.Contains("execution second owns the replay", stopped.Message, StringComparison.Ordinal);
+        var lane = await store.ReadLaneAsync(plan.ReplayId, 1, CancellationToken.None);
+        Assert.Equal(("second", 10L), (lane.Owner, lane.InFlight));
+    }
+
+    [Fact]
+    public async Task A_replay_id_reused_for_a_different_range_fails_naming_the_field_and_tells_the_operators()
+    {
+        var records = RecordsEveryTenSeconds(60, keys: 5);
+        var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, records, shards: 1, CancellationToken.None);
+        var target = await fixture.CreateStreamAsync("mismatch", fixture.RegionB);
+        var topics = new LocalTopics();
+        var machine = new LocalReplay(fixture.Cloud, fixture.RegionA, archive.Bucket, topics, TextWriter.Null);
+        var first = new ReplayRequest(archive.Stream, Start, Start.AddHours(1), target, fixture.RegionB, ReplayId: $"reused-{target}");
+        Assert.True((await machine.RunAsync(first, null, null, CancellationToken.None)).IsSuccess);
+
+        var result = await machine.RunAsync(first with { To = Start.AddMinutes(30) }, null, null, CancellationToken.None);
+
+        Assert.Equal(nameof(ReplayMismatchException), result.Error);
+        Assert.Contains("with to = 2026-11-20T07:00:00", result.Cause, StringComparison.Ordinal);
+        Assert.Contains(topics.Published, m => m.Message.Contains(nameof(ReplayMismatchException), StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("lanes", nameof(InvalidFunctionInputException), "lanes is 0")]
+    [InlineData("from", nameof(InvalidFunctionInputException), "from (2026-11-20T07:00:00.0000000+00:00) is not before to")]
+    [InlineData("target", nameof(InvalidFunctionInputException), "targetStream no-such-stream does not exist in targetRegion")]
+    [InlineData("range", nameof(ArchiveEmptyException), "has no objects under archive/stream=")]
+    public async Task The_plan_refuses_a_replay_it_cannot_do_naming_what_is_wrong(string fault, string error, string cause)
+    {
+        var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, RecordsEveryTenSeconds(10, keys: 2), shards: 1, CancellationToken.None);
+        var valid = new ReplayRequest(archive.Stream, Start, Start.AddHours(1), archive.Stream, fixture.RegionA);
+        var request = fault switch
+        {
+            "lanes" => valid with { Lanes = 0 },
+            "from" => valid with { From = Start.AddHours(1) },
+            "target" => valid with { TargetStream = "no-such-stream" },
+            _ => valid with { From = Start.AddDays(-3), To = Start.AddDays(-2) },
+        };
+
+        var result = await Machine(archive).RunAsync(request, null, null, CancellationToken.None);
+
+        Assert.Equal((error, "Plan"), (result.Error, result.StatesEntered.First()));
+        Assert.Contains(cause, result.Cause, StringComparison.Ordinal);
+        Assert.DoesNotContain("ReplayLane", result.StatesEntered);
     }
 
     [Fact]
     public void A_keys_lane_is_the_same_every_time_and_lanes_are_all_used()
     {
-        var lanes = Enumerable.Range(0, 1000).Select(i => Replayer.LaneOf($"key-{i}", 4)).ToList();
+        var lanes = Enumerable.Range(0, 1000).Select(i => LaneReplayer.LaneOf($"key-{i}", 4)).ToList();
 
-        Assert.Equal(lanes, Enumerable.Range(0, 1000).Select(i => Replayer.LaneOf($"key-{i}", 4)));
+        Assert.Equal(lanes, Enumerable.Range(0, 1000).Select(i => LaneReplayer.LaneOf($"key-{i}", 4)));
         Assert.Equal([0, 1, 2, 3], lanes.Distinct().Order());
     }
 
@@ -97,33 +146,59 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
         Assert.Equal(hours, range.HourPrefixes().Select(p => p.Split("hour=")[1][11..13]));
     }
 
-    private ArchiveReader Reader(string bucket) =>
-        new(new S3Reader(new AwsServiceOptions(fixture.RegionA, fixture.Cloud.Credentials, AwsEnvironment.HttpClient) { EndpointOverride = fixture.Cloud.Region(fixture.RegionA).S3Endpoint }), bucket);
+    [Fact]
+    public void A_cursor_orders_records_as_a_lane_reads_them_whatever_the_sequence_numbers_lengths()
+    {
+        var envelope = new Replicator.Archive.ArchiveEnvelope("k", "shardId-000000000001", "999", Start, null, default);
+
+        Assert.True(LaneCursor.Start.IsBefore(LaneCursor.After("2026-11-20-06", envelope)));
+        Assert.True(LaneCursor.After("2026-11-20-06", envelope).IsBefore(LaneCursor.After("2026-11-20-06", envelope with { SequenceNumber = "1000" })));
+        Assert.True(LaneCursor.After("2026-11-20-06", envelope with { SequenceNumber = "1000" }).IsBefore(LaneCursor.After("2026-11-20-06", envelope with { ShardId = "shardId-000000000002" })));
+        Assert.True(LaneCursor.After("2026-11-20-06", envelope with { ShardId = "shardId-000000000009" }).IsBefore(LaneCursor.After("2026-11-20-07", envelope)));
+    }
+
+    private static Dictionary<string, string> SmallChunks => new()
+    {
+        [ReplayEnvironment.ChunkRecords] = "20",
+        [ReplayEnvironment.MaxChunksPerInvocation] = "2",
+    };
+
+    /// <summary>Records of <paramref name="keys"/> keys, one every 10 s from <see cref="Start"/>: 1,200 make three and a third hours of commits.</summary>
+    private static List<CdcRecord> RecordsEveryTenSeconds(int count, int keys)
+    {
+        var counts = new Dictionary<long, long>();
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            var key = 4_000_000_000L + (i % keys);
+            var n = counts.GetValueOrDefault(key);
+            counts[key] = n + 1;
+            return new CdcRecord(key, n, Start.AddSeconds(i * 10));
+        }).ToList();
+    }
+
+    private LocalReplay Machine(ArchivedStream archive) => new(fixture.Cloud, fixture.RegionA, archive.Bucket, new LocalTopics(), TextWriter.Null);
+
+    private async Task<ReplayProgressStore> StoreAsync()
+    {
+        await ReplicatorTables.CreateAsync(fixture.DynamoDb, CancellationToken.None);
+        return new ReplayProgressStore(fixture.DynamoDb, ReplicatorTables.ReplayProgress);
+    }
+
+    private async Task<List<CdcRecord>> ArrivedAsync(string stream) =>
+        (await StreamContents.ReadAsync(fixture.Cloud.CreateKinesisClient(fixture.RegionB), stream, CancellationToken.None))
+            .SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data)).ToList();
+
+    private ArchiveReader Reader(ArchivedStream archive) =>
+        new(new S3Reader(new AwsServiceOptions(fixture.RegionA, fixture.Cloud.Credentials, AwsEnvironment.HttpClient) { EndpointOverride = fixture.Cloud.Region(fixture.RegionA).S3Endpoint }), archive.Bucket);
 
     /// <summary>Passes PutRecords through until a chosen call, which fails as a crashed replay would (after the earlier ones landed).</summary>
     private sealed class CrashingTarget(IPutRecordsTarget inner, int crashOnCall) : IPutRecordsTarget
     {
         private int _calls;
 
-        public int Calls => _calls;
-
-        public Task<Aws.Kinesis.PutRecordsResponse> PutRecordsAsync(Aws.Kinesis.PutRecordsRequest request, CancellationToken cancellationToken) =>
+        public Task<Replicator.Aws.Kinesis.PutRecordsResponse> PutRecordsAsync(Replicator.Aws.Kinesis.PutRecordsRequest request, CancellationToken cancellationToken) =>
             Interlocked.Increment(ref _calls) >= crashOnCall
                 ? throw new InvalidOperationException("injected: the replay's host went away")
                 : inner.PutRecordsAsync(request, cancellationToken);
-    }
-
-    /// <summary>Produces the records into a new stream in region A and archives them through the local Firehose into a new bucket.</summary>
-    private async Task<(string Stream, string Bucket)> ArchiveAsync(IReadOnlyList<CdcRecord> records)
-    {
-        var stream = await fixture.CreateStreamAsync("archived", fixture.RegionA, shards: 2);
-        await new CdcProducer(fixture.Cloud.CreateKinesisClient(fixture.RegionA), stream).ProduceAsync(records, 200, null, CancellationToken.None);
-        var bucket = $"replay-{Guid.NewGuid():N}"[..20];
-        using var s3 = fixture.Cloud.CreateS3Client(fixture.RegionA);
-        await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
-        var archived = await new LocalFirehose(fixture.Cloud, fixture.RegionA, stream, bucket, new ArchiveTransformFunction(null).HandleAsync, TextWriter.Null)
-            .ArchiveAsync(records.Count, TimeSpan.FromSeconds(60), CancellationToken.None);
-        Assert.Equal(records.Count, archived);
-        return (stream, bucket);
     }
 }

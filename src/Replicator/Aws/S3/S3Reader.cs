@@ -28,10 +28,14 @@ public sealed class S3Reader
         _retry = TransientRetry.Create(options.Retry);
     }
 
-    /// <summary>Every key under <paramref name="prefix"/>, in key order, following continuation tokens.</summary>
-    public async Task<IReadOnlyList<string>> ListKeysAsync(string bucket, string prefix, CancellationToken cancellationToken)
+    /// <summary>Every key under <paramref name="prefix"/>, in key order.</summary>
+    public async Task<IReadOnlyList<string>> ListKeysAsync(string bucket, string prefix, CancellationToken cancellationToken) =>
+        (await ListAsync(bucket, prefix, cancellationToken).ConfigureAwait(false)).Select(o => o.Key).ToList();
+
+    /// <summary>Every object under <paramref name="prefix"/>, in key order, following continuation tokens.</summary>
+    public async Task<IReadOnlyList<S3ObjectSummary>> ListAsync(string bucket, string prefix, CancellationToken cancellationToken)
     {
-        var keys = new List<string>();
+        var objects = new List<S3ObjectSummary>();
         string? token = null;
         do
         {
@@ -42,12 +46,13 @@ public sealed class S3Reader
             }
 
             var page = XDocument.Parse(System.Text.Encoding.UTF8.GetString(await GetAsync($"/{bucket}", query, cancellationToken).ConfigureAwait(false)));
-            keys.AddRange(page.Root!.Elements().Where(e => e.Name.LocalName == "Contents").Select(c => Child(c, "Key")!));
+            objects.AddRange(page.Root!.Elements().Where(e => e.Name.LocalName == "Contents").Select(c =>
+                new S3ObjectSummary(Child(c, "Key")!, long.Parse(Child(c, "Size") ?? "0", System.Globalization.CultureInfo.InvariantCulture))));
             token = Child(page.Root, "IsTruncated") == "true" ? Child(page.Root, "NextContinuationToken") : null;
         }
         while (token is not null);
 
-        return keys;
+        return objects;
     }
 
     public Task<byte[]> GetObjectAsync(string bucket, string key, CancellationToken cancellationToken) =>
@@ -77,3 +82,5 @@ public sealed class S3Reader
     /// <summary>A child element's text by local name: S3 answers in its 2006-03-01 namespace, s3rver without one.</summary>
     private static string? Child(XElement parent, string name) => parent.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
 }
+
+public sealed record S3ObjectSummary(string Key, long Size);

@@ -1,0 +1,31 @@
+using Amazon.S3.Model;
+using Replicator.Archive;
+using Replicator.LocalCloud.Archive;
+using Replicator.LocalCloud.Demo;
+using Replicator.LocalCloud.Emulators;
+using Replicator.LocalCloud.Verification;
+
+namespace Replicator.LocalCloud.Replay;
+
+/// <summary>A stream of a new name whose records were produced and then archived through the local Firehose into a bucket of a new name.</summary>
+public sealed record ArchivedStream(string Region, string Stream, string Bucket)
+{
+    public static async Task<ArchivedStream> CreateAsync(TwoRegionCloud cloud, string region, IReadOnlyList<CdcRecord> records, int shards, CancellationToken cancellationToken)
+    {
+        var run = $"{Guid.NewGuid():N}"[..12];
+        var stream = $"archived-{run}";
+        var kinesis = cloud.CreateKinesisClient(region);
+        await kinesis.CreateStreamAsync(stream, shards, cancellationToken).ConfigureAwait(false);
+        await kinesis.WaitUntilActiveAsync(stream, cancellationToken).ConfigureAwait(false);
+        await new CdcProducer(kinesis, stream).ProduceAsync(records, 500, null, cancellationToken).ConfigureAwait(false);
+
+        var bucket = $"archive-{run}";
+        using var s3 = cloud.CreateS3Client(region);
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket }, cancellationToken).ConfigureAwait(false);
+        var archived = await new LocalFirehose(cloud, region, stream, bucket, new ArchiveTransformFunction(null).HandleAsync, TextWriter.Null)
+            .ArchiveAsync(records.Count, TimeSpan.FromMinutes(2), cancellationToken, batchSize: 1000).ConfigureAwait(false);
+        return archived == records.Count
+            ? new ArchivedStream(region, stream, bucket)
+            : throw new LocalCloudException($"The local Firehose archived {archived} of the {records.Count} records of {stream} in two minutes.");
+    }
+}

@@ -1,0 +1,115 @@
+using Replicator.Archive;
+using Replicator.Relay;
+
+namespace Replicator.Replay;
+
+/// <summary>
+/// Replays one lane of a replay: the archived records of the range whose partition key hashes to the
+/// lane, in archive order, a chunk at a time, with the relay's ordering-safe delivery and at the lane's
+/// share of the rate limits. A key's records are all in one lane, so lanes run side by side (one Map
+/// iteration each) and never reorder a key. After every chunk the lane's cursor moves forward in the
+/// progress table, so a run that stops, fails or pauses for time continues from there.
+/// </summary>
+public sealed class LaneReplayer(ArchiveReader archive, RecordDelivery delivery, ReplayProgressStore progress, int chunkSize, TimeProvider time)
+{
+    /// <param name="shouldPause">Asked before every chunk but the first: true hands back a continuation (the invocation's time is running short).</param>
+    /// <exception cref="ReplayDeliveryException">A chunk could not be made durable; what was durable is checkpointed.</exception>
+    /// <exception cref="ReplaySupersededException">Another execution of the replay owns it now.</exception>
+    public async Task<LaneResult> RunAsync(ReplayPlan plan, int lane, Func<bool> shouldPause, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var state = await progress.ReadLaneAsync(plan.ReplayId, lane, cancellationToken).ConfigureAwait(false);
+        if (state.Owner != plan.Owner)
+        {
+            throw new ReplaySupersededException($"Replay '{plan.ReplayId}' lane {lane}: execution {state.Owner ?? "(none)"} owns the replay, not {plan.Owner}; this run stops.");
+        }
+
+        var maxDuplicates = state.MaxDuplicates;
+        if (state.Done)
+        {
+            return new LaneResult(lane, true, 0, state.Sent, maxDuplicates);
+        }
+
+        if (state.InFlight > 0)
+        {
+            await progress.CountResumeAsync(plan.ReplayId, plan.Owner, lane, state.InFlight, cancellationToken).ConfigureAwait(false);
+            maxDuplicates += state.InFlight;
+        }
+
+        var pace = new ReplayPace(plan.RecordsPerSecond / plan.Lanes, plan.BytesPerSecond / plan.Lanes, time);
+        var range = plan.Range;
+        var cursor = state.Cursor;
+        long sent = 0;
+        var chunks = 0;
+        foreach (var hour in range.Hours().Where(h => string.CompareOrdinal(h, cursor.Hour) >= 0))
+        {
+            var startsAfter = cursor;
+            var records = await archive.ReadHourAsync(
+                range,
+                hour,
+                r => LaneOf(r.PartitionKey, plan.Lanes) == lane && startsAfter.IsBefore(LaneCursor.After(hour, r)),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var chunk in records.Chunk(chunkSize))
+            {
+                if (chunks++ > 0 && shouldPause())
+                {
+                    return new LaneResult(lane, false, sent, state.Sent + sent, maxDuplicates);
+                }
+
+                cursor = await SendAsync(plan, lane, hour, chunk, pace, deadline, cancellationToken).ConfigureAwait(false);
+                sent += chunk.Length;
+            }
+        }
+
+        await progress.CompleteLaneAsync(plan.ReplayId, plan.Owner, lane, cancellationToken).ConfigureAwait(false);
+        return new LaneResult(lane, true, sent, state.Sent + sent, maxDuplicates);
+    }
+
+    /// <summary>FNV-1a over the key's UTF-8 bytes: the same lane for a key on every run and every machine.</summary>
+    public static int LaneOf(string partitionKey, int lanes)
+    {
+        var hash = 2166136261u;
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(partitionKey))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return (int)(hash % (uint)lanes);
+    }
+
+    /// <returns>The cursor after the chunk.</returns>
+    private async Task<LaneCursor> SendAsync(ReplayPlan plan, int lane, string hour, ArchiveEnvelope[] chunk, ReplayPace pace, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var records = chunk.Select((r, i) => new SourceRecord(i, r.SequenceNumber, r.PartitionKey, r.Data, r.ArrivalTime)).ToList();
+        await pace.WaitAsync(records.Count, records.Sum(r => (long)r.RequestBytes), cancellationToken).ConfigureAwait(false);
+        await progress.BeginChunkAsync(plan.ReplayId, plan.Owner, lane, records.Count, cancellationToken).ConfigureAwait(false);
+        DeliveryOutcome outcome;
+        try
+        {
+            outcome = await delivery.DeliverAsync(plan.TargetStream, records, deadline, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new ReplayDeliveryException($"Replay '{plan.ReplayId}' lane {lane} into {plan.TargetRegion}/{plan.TargetStream} stopped in the chunk starting at archived sequence number {chunk[0].SequenceNumber}: {e.Message}", e);
+        }
+
+        if (outcome.DurablePrefix > 0)
+        {
+            // Keep what was made durable even if the rest of the chunk was not: a resume starts after it.
+            await progress.AdvanceAsync(plan.ReplayId, plan.Owner, lane, LaneCursor.After(hour, chunk[outcome.DurablePrefix - 1]), outcome.DurablePrefix, chunk.Length - outcome.DurablePrefix, cancellationToken).ConfigureAwait(false);
+        }
+
+        return outcome.Complete(chunk.Length)
+            ? LaneCursor.After(hour, chunk[^1])
+            : throw new ReplayDeliveryException(
+                $"Replay '{plan.ReplayId}' lane {lane} into {plan.TargetRegion}/{plan.TargetStream} stopped at the record with archived sequence number {chunk[outcome.DurablePrefix].SequenceNumber} (shard {chunk[outcome.DurablePrefix].ShardId}): {outcome.Error?.Message ?? "not durable before the invocation's deadline"}",
+                outcome.Error);
+    }
+}
+
+/// <param name="Sent">Records this invocation made durable.</param>
+/// <param name="LaneSent">Records the lane has made durable over every run of the replay.</param>
+/// <param name="MaxDuplicates">What resumes of the lane may have sent twice, at most.</param>
+public sealed record LaneResult(int Lane, bool Done, long Sent, long LaneSent, long MaxDuplicates);
+
+/// <summary>A lane could not make a chunk durable; it stopped there rather than skip it, and resumes from its cursor.</summary>
+public sealed class ReplayDeliveryException(string message, Exception? inner) : Exception(message, inner);

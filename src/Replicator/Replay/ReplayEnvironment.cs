@@ -1,0 +1,24 @@
+namespace Replicator.Replay;
+
+/// <summary>The replay functions' environment variable names.</summary>
+public static class ReplayEnvironment
+{
+    public const string Region = "AWS_REGION";
+    public const string ArchiveBucket = "REPLICATOR_ARCHIVE_BUCKET";
+    public const string ProgressTable = "REPLICATOR_REPLAY_PROGRESS_TABLE";
+
+    /// <summary>Records per chunk: each chunk is delivered, then checkpointed (default 500, one PutRecords at most when keys are distinct).</summary>
+    public const string ChunkRecords = "REPLICATOR_REPLAY_CHUNK_RECORDS";
+
+    /// <summary>Optional: a lane invocation hands back a continuation after this many chunks, as it does when its time runs short.</summary>
+    public const string MaxChunksPerInvocation = "REPLICATOR_REPLAY_MAX_CHUNKS_PER_INVOCATION";
+
+    /// <summary>For the local cloud only: <c>region=url,region=url</c>, the Kinesis endpoint of each region.</summary>
+    public const string KinesisEndpoints = Failover.FailoverEnvironment.KinesisEndpoints;
+
+    /// <summary>For the local cloud only: this region's S3 endpoint.</summary>
+    public const string S3Endpoint = "REPLICATOR_S3_ENDPOINT";
+
+    /// <summary>For the local cloud only: this region's DynamoDB endpoint.</summary>
+    public const string DynamoDbEndpoint = Relay.RelayEnvironment.DynamoDbEndpoint;
+}

@@ -1,0 +1,43 @@
+using Replicator.Aws;
+using Replicator.Aws.Json;
+using Replicator.Aws.Kinesis;
+using Replicator.Aws.S3;
+using Replicator.Relay;
+using static Replicator.Lambda.EnvironmentSettings;
+
+namespace Replicator.Replay;
+
+/// <summary>What the replay functions need, read once at init, and the clients made from it.</summary>
+public sealed record ReplaySettings(
+    string Region,
+    string ArchiveBucket,
+    string ProgressTable,
+    int ChunkRecords,
+    int? MaxChunksPerInvocation,
+    IReadOnlyDictionary<string, Uri> KinesisEndpoints,
+    Uri? S3Endpoint,
+    Uri? DynamoDbEndpoint)
+{
+    public static ReplaySettings From(IReadOnlyDictionary<string, string> environment)
+    {
+        var chunk = OptionalPositiveInt(environment, ReplayEnvironment.ChunkRecords) ?? 500;
+        return new(
+            Required(environment, ReplayEnvironment.Region),
+            Required(environment, ReplayEnvironment.ArchiveBucket),
+            Required(environment, ReplayEnvironment.ProgressTable),
+            chunk <= 10_000 ? chunk : throw new Lambda.SettingsException(ReplayEnvironment.ChunkRecords, $"is {chunk}; a lane holds a chunk in memory and checkpoints after it, so keep it at most 10000."),
+            OptionalPositiveInt(environment, ReplayEnvironment.MaxChunksPerInvocation),
+            EndpointMap(environment, ReplayEnvironment.KinesisEndpoints),
+            OptionalUri(environment, ReplayEnvironment.S3Endpoint),
+            OptionalUri(environment, ReplayEnvironment.DynamoDbEndpoint));
+    }
+
+    public ArchiveReader ArchiveReader(Amazon.Runtime.AWSCredentials credentials) =>
+        new(new S3Reader(new AwsServiceOptions(Region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = S3Endpoint }), ArchiveBucket);
+
+    public ReplayProgressStore ProgressStore(Amazon.Runtime.AWSCredentials credentials) =>
+        new(DynamoDbClients.Create(Region, credentials, DynamoDbEndpoint), ProgressTable);
+
+    public KinesisClient Kinesis(string region, Amazon.Runtime.AWSCredentials credentials) =>
+        new(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = KinesisEndpoints.GetValueOrDefault(region) });
+}
