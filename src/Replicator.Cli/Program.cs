@@ -3,6 +3,7 @@ using Replicator.Cli.Catalog;
 using Replicator.Cli.Demo;
 using Replicator.Cli.Drills;
 using Replicator.Cli.Failover;
+using Replicator.Cli.Replay;
 using Replicator.Cli.Status;
 
 if (Console.IsOutputRedirected)
@@ -18,6 +19,7 @@ var root = new RootCommand("replicator: cross-region replication for Kinesis Dat
     DrillCommand.Create(),
     FailoverCommand.Create(failback: false),
     FailoverCommand.Create(failback: true),
+    ReplayCommand.Create(),
     StatusCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -14,6 +14,7 @@ public static class DrillCommand
         FailoverDrillCommand.Planned(),
         FailoverDrillCommand.Forced(),
         CatalogDrillCommand.Create(),
+        ReplayDrillCommand.Create(),
     };
 
     private static Command Chaos()

@@ -18,7 +18,14 @@ public sealed class LocalReplay(TwoRegionCloud cloud, string region, string arch
     private static readonly string[] Functions = ["replay-plan", "replay-lane", "replay-report"];
 
     /// <param name="settings">Function settings to add or override (chunk size, chunks per invocation).</param>
-    public Task<ExecutionResult> RunAsync(ReplayRequest request, IReadOnlyDictionary<string, string>? settings, Action<JsonObject>? onEvent, CancellationToken cancellationToken)
+    public Task<ExecutionResult> RunAsync(ReplayRequest request, IReadOnlyDictionary<string, string>? settings, Action<JsonObject>? onEvent, CancellationToken cancellationToken) =>
+        RunAsync(JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(request, ReplayJsonContext.Default.ReplayRequest))!, settings, onEvent, cancellationToken);
+
+    /// <summary>Makes the machine startable through the Step Functions stand-in, and returns its ARN.</summary>
+    public string RegisterWith(StandIns.StepFunctionsStandIn stepFunctions, IReadOnlyDictionary<string, string>? settings = null) =>
+        stepFunctions.Register($"kinesis-replicator-replay-{region}", (input, onEvent, cancellationToken) => RunAsync(input, settings, onEvent, cancellationToken));
+
+    private Task<ExecutionResult> RunAsync(JsonNode input, IReadOnlyDictionary<string, string>? settings, Action<JsonObject>? onEvent, CancellationToken cancellationToken)
     {
         var environment = LocalFunctionEnvironment.Replay(cloud, region, archiveBucket);
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
@@ -34,7 +41,6 @@ public sealed class LocalReplay(TwoRegionCloud cloud, string region, string arch
             ["NotificationTopicArn"] = $"arn:aws:sns:{region}:000000000000:kinesis-replicator-ops",
         };
         var integrations = new LocalIntegrations(cloud, region, route53: null, topics, Functions.ToDictionary(f => f, IReadOnlyDictionary<string, string> (_) => environment), functionLog);
-        var input = JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(request, ReplayJsonContext.Default.ReplayRequest))!;
         return new LocalStateMachine(DefinitionPath, substitutions).RunAsync(input, integrations.InvokeAsync, onEvent, cancellationToken);
     }
 
