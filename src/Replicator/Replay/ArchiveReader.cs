@@ -20,8 +20,19 @@ public sealed class ArchiveReader(S3Reader s3, string bucket)
         var records = new List<ArchiveEnvelope>();
         foreach (var key in await s3.ListKeysAsync(bucket, range.HourPrefix(hour), cancellationToken).ConfigureAwait(false))
         {
-            records.AddRange(Lines(await s3.GetObjectAsync(bucket, key, cancellationToken).ConfigureAwait(false))
-                .Where(r => range.Contains(r.CommitTimestamp ?? r.ArrivalTime) && keep(r)));
+            byte[] gzipped;
+            try
+            {
+                gzipped = await s3.GetObjectAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Aws.Json.AwsServiceException e) when (e.ErrorCode == "InvalidObjectState")
+            {
+                // The lifecycle rules move the archive to Glacier after 90 days and Deep Archive after 365.
+                throw new ArchivedObjectNotRestoredException(
+                    $"s3://{bucket}/{key} is in a Glacier storage class: restore the range's objects (S3 RestoreObject, or a Batch Operations restore job) and replay again. {e.Message}");
+            }
+
+            records.AddRange(Lines(gzipped).Where(r => range.Contains(r.CommitTimestamp ?? r.ArrivalTime) && keep(r)));
         }
 
         var seen = new HashSet<(string Shard, string Sequence)>();
@@ -61,3 +72,6 @@ public sealed class ArchiveReader(S3Reader s3, string bucket)
         }
     }
 }
+
+/// <summary>An object of the range has moved to a Glacier storage class and must be restored before it can be replayed.</summary>
+public sealed class ArchivedObjectNotRestoredException(string message) : Exception(message);

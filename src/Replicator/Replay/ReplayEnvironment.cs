@@ -4,11 +4,11 @@ namespace Replicator.Replay;
 public static class ReplayEnvironment
 {
     public const string Region = "AWS_REGION";
-    public const string ArchiveBucket = "REPLICATOR_ARCHIVE_BUCKET";
-    public const string ProgressTable = "REPLICATOR_REPLAY_PROGRESS_TABLE";
+    public const string ArchiveBucket = "REPLAY_ARCHIVE_BUCKET";
+    public const string ProgressTable = "DDB_REPLAY_PROGRESS_TABLE_NAME";
 
     /// <summary>Records per chunk: each chunk is delivered, then checkpointed (default 500, one PutRecords at most when keys are distinct).</summary>
-    public const string ChunkRecords = "REPLICATOR_REPLAY_CHUNK_RECORDS";
+    public const string ChunkRecords = "REPLAY_CHUNK_RECORDS";
 
     /// <summary>Optional: a lane invocation hands back a continuation after this many chunks, as it does when its time runs short.</summary>
     public const string MaxChunksPerInvocation = "REPLICATOR_REPLAY_MAX_CHUNKS_PER_INVOCATION";

@@ -124,6 +124,31 @@ public sealed class NativeBootstrapTests(LocalCloudFixture cloud, PublishedBoots
         Assert.Equal("4211", Replicator.Archive.ArchiveEnvelope.Parse(response.Records[0].Data.ToArray()).PartitionKey);
     }
 
+    [Fact]
+    public async Task Replay_plans_the_sample_replay_then_replays_its_lane_from_the_archive()
+    {
+        var start = new DateTimeOffset(2026, 11, 20, 2, 0, 0, TimeSpan.Zero);
+        var records = Enumerable.Range(0, 40).Select(i => new CdcRecord(7_000_000_000L + (i % 4), i / 4, start.AddMinutes(i))).ToList();
+        var archive = await Replicator.LocalCloud.Replay.ArchivedStream.CreateAsync(cloud.Cloud, cloud.RegionA, records, shards: 1, CancellationToken.None);
+        var target = await cloud.CreateStreamAsync("aot-replay", cloud.RegionB);
+        await ReplicatorTables.CreateAsync(cloud.DynamoDb, CancellationToken.None);
+        var sample = JsonSerializer.Deserialize(await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "events", "replay.json")), Replicator.Replay.ReplayJsonContext.Default.ReplayRequest)!;
+        var request = sample with { Stream = archive.Stream, TargetStream = target, TargetRegion = cloud.RegionB, Lanes = 1, RecordsPerSecond = null, BytesPerSecond = null };
+        var environment = LocalFunctionEnvironment.Replay(cloud.Cloud, cloud.RegionA, archive.Bucket);
+
+        var (planned, _) = await InvokeOnceAsync("replay-plan", environment, JsonSerializer.SerializeToUtf8Bytes(
+            new Replicator.Replay.PlanRequest(request, "aot"), Replicator.Replay.ReplayJsonContext.Default.PlanRequest));
+        var plan = JsonSerializer.Deserialize(planned.Response!, Replicator.Replay.ReplayJsonContext.Default.ReplayPlan)!;
+        var (laned, _) = await InvokeOnceAsync("replay-lane", environment, JsonSerializer.SerializeToUtf8Bytes(
+            new Replicator.Replay.LaneRequest(plan, 0), Replicator.Replay.ReplayJsonContext.Default.LaneRequest));
+
+        Assert.Equal((3, 1, "0"), (plan.Hours, plan.Lanes, string.Join(",", plan.LaneNumbers)));
+        var lane = JsonSerializer.Deserialize(laned.Response!, Replicator.Replay.ReplayJsonContext.Default.LaneResult)!;
+        Assert.Equal((true, 40L), (lane.Done, lane.Sent));
+        var arrived = (await RecordsInRegionBAsync(target)).Select(r => CdcRecord.Parse(r.Data)).ToList();
+        Assert.Equal(records.OrderBy(r => r.Key).ThenBy(r => r.N), arrived.OrderBy(r => r.Key).ThenBy(r => r.N));
+    }
+
     /// <summary>Starts the published bootstrap as <paramref name="handler"/>, sends it one event, and stops it: its answer and everything it logged.</summary>
     private async Task<(InvocationOutcome Outcome, string Output)> InvokeOnceAsync(string handler, Dictionary<string, string> environment, byte[] payload)
     {

@@ -37,6 +37,9 @@ public static partial class TemplateRules
         ["failover-report"] = [],
         ["catalog-sync"] = DeployedSettings(typeof(Replicator.Catalog.CatalogSyncEnvironment)),
         ["archive-transform"] = DeployedSettings(typeof(Replicator.Archive.ArchiveEnvironment)),
+        ["replay-plan"] = DeployedSettings(typeof(Replicator.Replay.ReplayEnvironment)),
+        ["replay-lane"] = DeployedSettings(typeof(Replicator.Replay.ReplayEnvironment)),
+        ["replay-report"] = DeployedSettings(typeof(Replicator.Replay.ReplayEnvironment)),
     };
 
     /// <summary>CloudWatch metrics of AWS namespaces the template may alarm on (from each service's metrics documentation).</summary>

@@ -18,6 +18,7 @@ public sealed class TemplateTests
         ["CatalogSyncFunction/UseLakeFormationGrants"] = "lakeformation:GetDataAccess supports only Resource * (Lake Formation developer guide, permissions reference)",
         ["CatalogSyncStateMachine/DeliverExecutionLogs"] = "Step Functions' log delivery actions support only Resource * (Step Functions developer guide, logging with CloudWatch Logs)",
         ["FailoverStateMachine/DeliverExecutionLogs"] = "Step Functions' log delivery actions support only Resource * (Step Functions developer guide, logging with CloudWatch Logs)",
+        ["ReplayStateMachine/DeliverExecutionLogs"] = "Step Functions' log delivery actions support only Resource * (Step Functions developer guide, logging with CloudWatch Logs)",
         ["ReplicatorKey/CloudWatchAlarmsPublishToEncryptedTopics"] = "key policy: CloudWatch alarms publish to the KMS-encrypted SNS topics; Resource * is the key itself",
     };
 
