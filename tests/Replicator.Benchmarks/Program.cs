@@ -2,8 +2,9 @@ using Replicator.Benchmarks.CatalogSync;
 using Replicator.Benchmarks.ColdStart;
 using Replicator.Benchmarks.Cpu;
 using Replicator.Benchmarks.RelayThroughput;
+using Replicator.Benchmarks.Replay;
 
-// Usage: dotnet run -c Release --project tests/Replicator.Benchmarks -- coldstart|relay|cpu|catalog [--quick]
+// Usage: dotnet run -c Release --project tests/Replicator.Benchmarks -- coldstart|relay|cpu|catalog|replay [--quick]
 // Each benchmark prints a table against its baseline and ends with one JSON line of figures.
 if (Console.IsOutputRedirected)
 {
@@ -17,11 +18,12 @@ return args switch
     ["relay", .. var rest] => await RelayBenchmark.RunAsync(quick: rest.Contains("--quick")),
     ["cpu", .. var rest] => CpuBenchmark.Run(quick: rest.Contains("--quick")),
     ["catalog", .. var rest] => await CatalogBenchmark.RunAsync(quick: rest.Contains("--quick")),
+    ["replay", .. var rest] => await ReplayBenchmark.RunAsync(quick: rest.Contains("--quick")),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Replicator.Benchmarks coldstart|relay|cpu|catalog [--quick]");
+    Console.Error.WriteLine("usage: Replicator.Benchmarks coldstart|relay|cpu|catalog|replay [--quick]");
     return 2;
 }

@@ -13,11 +13,12 @@ namespace Replicator.Replay;
 /// </summary>
 public sealed class ArchiveReader(S3Reader s3, string bucket)
 {
-    /// <summary>One hour's records of the range that <paramref name="keep"/> accepts, in shard order.</summary>
+    /// <summary>One hour's records of the range that <paramref name="keep"/> accepts, in shard order, and how many the range has in that hour in all.</summary>
     /// <remarks>An hour is held in memory to sort it; a lane keeps only its own records, so more lanes need less each.</remarks>
-    public async Task<IReadOnlyList<ArchiveEnvelope>> ReadHourAsync(ReplayRange range, string hour, Func<ArchiveEnvelope, bool> keep, CancellationToken cancellationToken)
+    public async Task<HourOfArchive> ReadHourAsync(ReplayRange range, string hour, Func<ArchiveEnvelope, bool> keep, CancellationToken cancellationToken)
     {
         var records = new List<ArchiveEnvelope>();
+        var inRange = 0;
         foreach (var key in await s3.ListKeysAsync(bucket, range.HourPrefix(hour), cancellationToken).ConfigureAwait(false))
         {
             byte[] gzipped;
@@ -32,15 +33,23 @@ public sealed class ArchiveReader(S3Reader s3, string bucket)
                     $"s3://{bucket}/{key} is in a Glacier storage class: restore the range's objects (S3 RestoreObject, or a Batch Operations restore job) and replay again. {e.Message}");
             }
 
-            records.AddRange(Lines(gzipped).Where(r => range.Contains(r.CommitTimestamp ?? r.ArrivalTime) && keep(r)));
+            foreach (var record in Lines(gzipped).Where(r => range.Contains(r.CommitTimestamp ?? r.ArrivalTime)))
+            {
+                inRange++;
+                if (keep(record))
+                {
+                    records.Add(record);
+                }
+            }
         }
 
         var seen = new HashSet<(string Shard, string Sequence)>();
-        return records
+        var ordered = records
             .OrderBy(r => r.ShardId, StringComparer.Ordinal)
             .ThenBy(r => SequenceNumbers.Pad(r.SequenceNumber), StringComparer.Ordinal)
             .Where(r => seen.Add((r.ShardId, r.SequenceNumber)))
             .ToList();
+        return new HourOfArchive(ordered, inRange);
     }
 
     /// <summary>How many objects, and how many bytes, the archive holds for the range's hours.</summary>
@@ -71,6 +80,14 @@ public sealed class ArchiveReader(S3Reader s3, string bucket)
             }
         }
     }
+}
+
+/// <param name="Records">The records kept, in shard order, each once.</param>
+/// <param name="InRange">Every record of the range in the hour, kept or not (copies Firehose delivered twice included).</param>
+public sealed record HourOfArchive(IReadOnlyList<ArchiveEnvelope> Records, int InRange)
+{
+    /// <summary>The part of the hour's records kept: a lane's share of the rate limits while it replays the hour.</summary>
+    public double Share => InRange == 0 ? 0 : Math.Min(1, (double)Records.Count / InRange);
 }
 
 /// <summary>An object of the range has moved to a Glacier storage class and must be restored before it can be replayed.</summary>

@@ -35,20 +35,18 @@ public sealed class LaneReplayer(ArchiveReader archive, RecordDelivery delivery,
             maxDuplicates += state.InFlight;
         }
 
-        var pace = new ReplayPace(plan.RecordsPerSecond / plan.Lanes, plan.BytesPerSecond / plan.Lanes, time);
         var range = plan.Range;
         var cursor = state.Cursor;
         long sent = 0;
         var chunks = 0;
         foreach (var hour in range.Hours().Where(h => string.CompareOrdinal(h, cursor.Hour) >= 0))
         {
+            var read = await archive.ReadHourAsync(range, hour, r => LaneOf(r.PartitionKey, plan.Lanes) == lane, cancellationToken).ConfigureAwait(false);
+            // Every lane reads the whole hour, so each knows its share of it: paced at that share of the
+            // limits, the lanes finish the hour together and the replay as a whole runs at the limit.
+            var pace = new ReplayPace(plan.RecordsPerSecond * read.Share, plan.BytesPerSecond * read.Share, time);
             var startsAfter = cursor;
-            var records = await archive.ReadHourAsync(
-                range,
-                hour,
-                r => LaneOf(r.PartitionKey, plan.Lanes) == lane && startsAfter.IsBefore(LaneCursor.After(hour, r)),
-                cancellationToken).ConfigureAwait(false);
-            foreach (var chunk in records.Chunk(chunkSize))
+            foreach (var chunk in read.Records.Where(r => startsAfter.IsBefore(LaneCursor.After(hour, r))).Chunk(chunkSize))
             {
                 if (chunks++ > 0 && shouldPause())
                 {

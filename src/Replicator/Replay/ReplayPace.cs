@@ -1,9 +1,10 @@
 namespace Replicator.Replay;
 
 /// <summary>
-/// Keeps a replay at or under its rate limits, records per second and bytes per second, across all
-/// lanes: each chunk reserves its share and waits until the totals sent since the start are allowed,
-/// so the average over any window longer than a chunk stays on the limit, not merely each second.
+/// Keeps a replay at or under its rate limits, records per second and bytes per second: each chunk
+/// waits until the totals sent since the start, itself included, are allowed. Over any window from the
+/// start the average is at most the limit, and on it once the replay is rate-bound, whatever the chunk
+/// size (a chunk sent first and paid for after would put a replay of a few chunks well over it).
 /// </summary>
 public sealed class ReplayPace(double? recordsPerSecond, double? bytesPerSecond, TimeProvider time)
 {
@@ -24,8 +25,8 @@ public sealed class ReplayPace(double? recordsPerSecond, double? bytesPerSecond,
             _records += records;
             _bytes += bytes;
             var allowedAfter = Math.Max(
-                recordsPerSecond is { } rps ? (_records - records) / rps : 0,
-                bytesPerSecond is { } bps ? (_bytes - bytes) / bps : 0);
+                recordsPerSecond is { } rps ? _records / rps : 0,
+                bytesPerSecond is { } bps ? _bytes / bps : 0);
             var wait = _start.Value + TimeSpan.FromSeconds(allowedAfter) - now;
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }

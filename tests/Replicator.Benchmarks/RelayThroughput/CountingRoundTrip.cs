@@ -10,17 +10,25 @@ namespace Replicator.Benchmarks.RelayThroughput;
 public sealed class CountingRoundTrip(IPutRecordsTarget inner, TimeSpan roundTrip) : IPutRecordsTarget
 {
     private long _calls;
+    private long _firstCallTicks;
+    private long _lastAnswerTicks;
 
     public long Calls => Interlocked.Read(ref _calls);
+
+    /// <summary>From the first call to the last answer: the span records were being sent in.</summary>
+    public TimeSpan Sending => TimeSpan.FromTicks(Interlocked.Read(ref _lastAnswerTicks) - Interlocked.Read(ref _firstCallTicks));
 
     public async Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);
+        Interlocked.CompareExchange(ref _firstCallTicks, DateTime.UtcNow.Ticks, 0);
         if (roundTrip > TimeSpan.Zero)
         {
             await Task.Delay(roundTrip, cancellationToken).ConfigureAwait(false);
         }
 
-        return await inner.PutRecordsAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = await inner.PutRecordsAsync(request, cancellationToken).ConfigureAwait(false);
+        Interlocked.Exchange(ref _lastAnswerTicks, DateTime.UtcNow.Ticks);
+        return response;
     }
 }

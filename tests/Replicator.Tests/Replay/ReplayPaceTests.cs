@@ -9,14 +9,14 @@ public sealed class ReplayPaceTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
 
     [Fact]
-    public void Chunks_wait_until_the_records_before_them_are_allowed()
+    public void Chunks_wait_until_they_and_the_records_before_them_are_allowed()
     {
         var pace = new ReplayPace(recordsPerSecond: 100, bytesPerSecond: null, _time);
 
-        Assert.Equal(TimeSpan.Zero, pace.Reserve(50, 0));
         Assert.Equal(TimeSpan.FromSeconds(0.5), pace.Reserve(50, 0));
         Assert.Equal(TimeSpan.FromSeconds(1), pace.Reserve(50, 0));
-        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(TimeSpan.FromSeconds(1.5), pace.Reserve(50, 0));
+        _time.Advance(TimeSpan.FromSeconds(3));
         // Behind schedule after a pause: no wait, but no burst beyond the average either.
         Assert.Equal(TimeSpan.Zero, pace.Reserve(50, 0));
         Assert.Equal(TimeSpan.Zero, pace.Reserve(50, 0));
@@ -24,13 +24,27 @@ public sealed class ReplayPaceTests
     }
 
     [Fact]
+    public void A_replay_of_a_few_large_chunks_stays_at_the_limit()
+    {
+        var pace = new ReplayPace(recordsPerSecond: 1000, bytesPerSecond: null, _time);
+        var start = _time.GetUtcNow();
+
+        for (var chunk = 0; chunk < 3; chunk++)
+        {
+            _time.Advance(pace.Reserve(500, 0));
+        }
+
+        // 1,500 records sent by the time the last chunk goes: 1.5 s, not 1 s as if the first chunk were free.
+        Assert.Equal(TimeSpan.FromSeconds(1.5), _time.GetUtcNow() - start);
+    }
+
+    [Fact]
     public void The_tighter_of_the_two_limits_binds()
     {
         var pace = new ReplayPace(recordsPerSecond: 1000, bytesPerSecond: 10_000, _time);
 
-        pace.Reserve(10, 50_000);
-
         Assert.Equal(TimeSpan.FromSeconds(5), pace.Reserve(10, 50_000));
+        Assert.Equal(TimeSpan.FromSeconds(10), pace.Reserve(10, 50_000));
     }
 
     [Fact]
