@@ -197,7 +197,10 @@ public sealed class GlueStandIn : IAsyncDisposable
             table.Partitions.Remove(key);
             table.Partitions[CatalogInputs.PartitionKey(input)] = Stamped(input, new JsonObject
             {
-                ["DatabaseName"] = databaseName, ["TableName"] = tableName, ["CatalogId"] = CatalogId, ["CreationTime"] = existing["CreationTime"]!.DeepClone(),
+                ["DatabaseName"] = databaseName,
+                ["TableName"] = tableName,
+                ["CatalogId"] = CatalogId,
+                ["CreationTime"] = existing["CreationTime"]!.DeepClone(),
             });
         }
 
