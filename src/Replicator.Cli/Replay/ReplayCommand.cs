@@ -70,7 +70,7 @@ public static class ReplayCommand
             region = StepFunctionsClient.RegionOf(options.StateMachineArn);
             request = options.Request();
             // The plan function checks again; this catches a wrong field before anything starts, and gives the replay id to watch.
-            plan = request.Plan(region, "cli", 0, 0, 0);
+            plan = request.Plan(region, "cli", request.Range() ?? throw new ReplayOptionsException("atRisk is the alarm trigger's input; give --from and --to."), 0, 0, 0);
         }
         catch (Exception e) when (e is ReplayOptionsException or InvalidFunctionInputException or ArgumentException or IOException)
         {

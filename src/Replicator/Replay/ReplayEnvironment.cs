@@ -21,4 +21,11 @@ public static class ReplayEnvironment
 
     /// <summary>For the local cloud only: this region's DynamoDB endpoint.</summary>
     public const string DynamoDbEndpoint = Relay.RelayEnvironment.DynamoDbEndpoint;
+
+    /// <summary>What only the plan reads.</summary>
+    public static class PlanOnly
+    {
+        /// <summary>The relay's checkpoints: where an at-risk replay starts.</summary>
+        public const string CheckpointTable = Relay.RelayEnvironment.CheckpointTable;
+    }
 }

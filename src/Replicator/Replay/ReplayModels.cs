@@ -8,26 +8,47 @@ namespace Replicator.Replay;
 /// archived records of <c>stream</c> with event time in [from, to), into <c>targetStream</c> in
 /// <c>targetRegion</c> (by default the same stream in this region), in <c>lanes</c> parallel lanes,
 /// at most <c>recordsPerSecond</c> and <c>bytesPerSecond</c> in all. Starting the same replay again
-/// (same <c>replayId</c>, which by default is made from the rest) resumes it.
+/// (same <c>replayId</c>, which by default is made from the rest) resumes it. With <c>atRisk</c>
+/// instead of from and to (the alarm trigger's input, <c>events/replay-at-risk.json</c>), the plan
+/// works the range out: see <see cref="AtRiskRange"/>.
 /// </summary>
 public sealed record ReplayRequest(
     string Stream,
-    DateTimeOffset From,
-    DateTimeOffset To,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
     string? TargetStream = null,
     string? TargetRegion = null,
     int Lanes = 1,
     double? RecordsPerSecond = null,
     double? BytesPerSecond = null,
-    string? ReplayId = null)
+    string? ReplayId = null,
+    bool AtRisk = false)
 {
     public const int MaxLanes = 64;
 
-    /// <exception cref="Lambda.InvalidFunctionInputException">A field is out of range; the message names it.</exception>
-    public ReplayPlan Plan(string thisRegion, string owner, int hours, int objects, long archivedBytes)
+    /// <summary>The range asked for; null with <c>atRisk</c>, whose range the plan works out.</summary>
+    /// <exception cref="Lambda.InvalidFunctionInputException">from or to is missing, or given with atRisk.</exception>
+    public (DateTimeOffset From, DateTimeOffset To)? Range()
     {
+        if (AtRisk)
+        {
+            Check(From is null && To is null, "atRisk", "works out from and to itself; leave them out");
+            return null;
+        }
+
+        return (From ?? throw Missing("from"), To ?? throw Missing("to"));
+
+        static Lambda.InvalidFunctionInputException Missing(string field) =>
+            new($"replay-plan: {field} is missing; give from and to, or atRisk to replay what the target is about to lose.");
+    }
+
+    /// <param name="range">The range asked for, or the one worked out for <c>atRisk</c>.</param>
+    /// <exception cref="Lambda.InvalidFunctionInputException">A field is out of range; the message names it.</exception>
+    public ReplayPlan Plan(string thisRegion, string owner, (DateTimeOffset From, DateTimeOffset To) range, int hours, int objects, long archivedBytes)
+    {
+        var (from, to) = range;
         Check(!string.IsNullOrWhiteSpace(Stream), "stream", "is empty");
-        Check(From < To, "from", $"({From:O}) is not before to ({To:O})");
+        Check(from < to, "from", $"({from:O}) is not before to ({to:O})");
         Check(Lanes is >= 1 and <= MaxLanes, "lanes", $"is {Lanes}; it must be 1 to {MaxLanes}");
         Check(RecordsPerSecond is null or > 0, "recordsPerSecond", $"is {RecordsPerSecond}; leave it out for no limit");
         Check(BytesPerSecond is null or > 0, "bytesPerSecond", $"is {BytesPerSecond}; leave it out for no limit");
@@ -35,8 +56,8 @@ public sealed record ReplayRequest(
         var targetRegion = TargetRegion ?? thisRegion;
         var id = ReplayId ?? string.Create(
             CultureInfo.InvariantCulture,
-            $"{Stream}@{From.UtcDateTime:yyyyMMddTHHmmssZ}-{To.UtcDateTime:yyyyMMddTHHmmssZ}-{targetRegion}-{targetStream}-x{Lanes}");
-        return new ReplayPlan(id, Stream, From.ToUniversalTime(), To.ToUniversalTime(), targetStream, targetRegion, Lanes, RecordsPerSecond, BytesPerSecond, owner, hours, objects, archivedBytes, Enumerable.Range(0, Lanes).ToList());
+            $"{Stream}@{from.UtcDateTime:yyyyMMddTHHmmssZ}-{to.UtcDateTime:yyyyMMddTHHmmssZ}-{targetRegion}-{targetStream}-x{Lanes}");
+        return new ReplayPlan(id, Stream, from.ToUniversalTime(), to.ToUniversalTime(), targetStream, targetRegion, Lanes, RecordsPerSecond, BytesPerSecond, owner, hours, objects, archivedBytes, Enumerable.Range(0, Lanes).ToList());
     }
 
     private static void Check(bool valid, string field, string problem)

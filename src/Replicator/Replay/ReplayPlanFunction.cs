@@ -10,17 +10,30 @@ namespace Replicator.Replay;
 /// holds for the range, checks that the target stream exists, and records the replay in the progress
 /// table with this execution as its owner. Hands the state machine one Map item per lane.
 /// </summary>
-public sealed class ReplayPlanFunction(ReplaySettings settings, ArchiveReader archive, ReplayProgressStore progress, Func<string, string, CancellationToken, Task> checkTargetStream)
+public sealed class ReplayPlanFunction(
+    ReplaySettings settings,
+    ArchiveReader archive,
+    ReplayProgressStore progress,
+    Func<string, string, CancellationToken, Task> checkTargetStream,
+    AtRiskRange atRisk)
 {
     public static LambdaHandler CreateHandler(IReadOnlyDictionary<string, string> environment)
     {
         var settings = ReplaySettings.From(environment);
         var credentials = AwsEnvironment.Credentials(environment);
+        var checkpoints = new Relay.CheckpointStore(
+            DynamoDbClients.Create(settings.Region, credentials, settings.DynamoDbEndpoint),
+            EnvironmentSettings.Required(environment, ReplayEnvironment.PlanOnly.CheckpointTable),
+            TimeProvider.System);
         return new ReplayPlanFunction(
             settings,
             settings.ArchiveReader(credentials),
             settings.ProgressStore(credentials),
-            (region, stream, cancellationToken) => settings.Kinesis(region, credentials).DescribeStreamSummaryAsync(stream, cancellationToken)).HandleAsync;
+            (region, stream, cancellationToken) => settings.Kinesis(region, credentials).DescribeStreamSummaryAsync(stream, cancellationToken),
+            new AtRiskRange(
+                checkpoints,
+                async (stream, cancellationToken) => (await settings.Kinesis(settings.Region, credentials).DescribeStreamSummaryAsync(stream, cancellationToken).ConfigureAwait(false)).RetentionPeriodHours,
+                TimeProvider.System)).HandleAsync;
     }
 
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
@@ -34,9 +47,12 @@ public sealed class ReplayPlanFunction(ReplaySettings settings, ArchiveReader ar
     /// <exception cref="InvalidFunctionInputException">A field of the request is wrong, or the target stream does not exist.</exception>
     /// <exception cref="ArchiveEmptyException">The archive holds nothing for the range.</exception>
     /// <exception cref="ReplayMismatchException">The replay id is taken by a different replay.</exception>
+    /// <exception cref="NothingAtRiskException">An at-risk replay found the target ahead of the retention edge.</exception>
     public async Task<ReplayPlan> PlanAsync(PlanRequest request, CancellationToken cancellationToken)
     {
-        var plan = request.Request.Plan(settings.Region, request.Execution, 0, 0, 0);
+        var asked = request.Request;
+        var range = asked.Range() ?? await atRisk.OfAsync(asked.Stream, asked.TargetRegion ?? settings.Region, cancellationToken).ConfigureAwait(false);
+        var plan = asked.Plan(settings.Region, request.Execution, range, 0, 0, 0);
         var hours = plan.Range.Hours().ToList();
         var (objects, bytes) = await archive.MeasureAsync(plan.Range, cancellationToken).ConfigureAwait(false);
         if (objects == 0)

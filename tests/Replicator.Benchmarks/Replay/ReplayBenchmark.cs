@@ -86,7 +86,7 @@ public static class ReplayBenchmark
         var kinesis = cloud.CreateKinesisClient(b);
         await kinesis.CreateStreamAsync(target, 4, CancellationToken.None);
         await kinesis.WaitUntilActiveAsync(target, CancellationToken.None);
-        var plan = new ReplayRequest(archive.Stream, Start, Start.AddHours(1), target, b, lanes, recordsPerSecond).Plan(a, "benchmark", 1, 0, 0);
+        var plan = new ReplayRequest(archive.Stream, Start, Start.AddHours(1), target, b, lanes, recordsPerSecond).Plan(a, "benchmark", (Start, Start.AddHours(1)), 1, 0, 0);
         var progress = new ReplayProgressStore(cloud.CreateDynamoDbClient(a), ReplicatorTables.ReplayProgress);
         await progress.ClaimAsync(plan, plan.Owner, CancellationToken.None);
         var latencyOnlyTarget = new LatencyOnlyTarget(RoundTrip);

@@ -47,7 +47,7 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
         var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, records, shards: 2, CancellationToken.None);
         var target = await fixture.CreateStreamAsync("resumed", fixture.RegionB, shards: 2);
         var store = await StoreAsync();
-        var plan = new ReplayRequest(archive.Stream, Start, Start.AddHours(1), target, fixture.RegionB, Lanes: 1).Plan(fixture.RegionA, "run-1", 1, 1, 0);
+        var plan = new ReplayRequest(archive.Stream, Start, Start.AddHours(1), target, fixture.RegionB, Lanes: 1).Plan(fixture.RegionA, "run-1", (Start, Start.AddHours(1)), 1, 1, 0);
         await store.ClaimAsync(plan, plan.Owner, CancellationToken.None);
         var kinesis = new KinesisPutRecordsTarget(fixture.Cloud.CreateKinesisClient(fixture.RegionB));
         var crashing = new CrashingTarget(kinesis, crashOnCall: 12);
@@ -72,7 +72,7 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
     public async Task A_second_execution_of_the_same_replay_takes_it_over_and_the_first_stops_at_its_next_chunk()
     {
         var store = await StoreAsync();
-        var plan = new ReplayRequest("orders", Start, Start.AddHours(1), Lanes: 2).Plan(fixture.RegionA, "first", 1, 1, 0);
+        var plan = new ReplayRequest("orders", Start, Start.AddHours(1), Lanes: 2).Plan(fixture.RegionA, "first", (Start, Start.AddHours(1)), 1, 1, 0);
         await store.ClaimAsync(plan, "first", CancellationToken.None);
         await store.BeginChunkAsync(plan.ReplayId, "first", 1, 10, CancellationToken.None);
 
@@ -107,6 +107,9 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
     [InlineData("from", nameof(InvalidFunctionInputException), "from (2026-11-20T07:00:00.0000000+00:00) is not before to")]
     [InlineData("target", nameof(InvalidFunctionInputException), "targetStream no-such-stream does not exist in targetRegion")]
     [InlineData("range", nameof(ArchiveEmptyException), "has no objects under archive/stream=")]
+    [InlineData("no range", nameof(InvalidFunctionInputException), "from is missing; give from and to, or atRisk")]
+    [InlineData("range and atRisk", nameof(InvalidFunctionInputException), "atRisk works out from and to itself; leave them out")]
+    [InlineData("atRisk without checkpoints", nameof(InvalidFunctionInputException), "atRisk needs the target's checkpoints")]
     public async Task The_plan_refuses_a_replay_it_cannot_do_naming_what_is_wrong(string fault, string error, string cause)
     {
         var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, RecordsEveryTenSeconds(10, keys: 2), shards: 1, CancellationToken.None);
@@ -116,6 +119,9 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
             "lanes" => valid with { Lanes = 0 },
             "from" => valid with { From = Start.AddHours(1) },
             "target" => valid with { TargetStream = "no-such-stream" },
+            "no range" => valid with { From = null, To = null },
+            "range and atRisk" => valid with { AtRisk = true },
+            "atRisk without checkpoints" => valid with { From = null, To = null, AtRisk = true },
             _ => valid with { From = Start.AddDays(-3), To = Start.AddDays(-2) },
         };
 
@@ -124,6 +130,41 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
         Assert.Equal((error, "Plan"), (result.Error, result.StatesEntered.First()));
         Assert.Contains(cause, result.Cause, StringComparison.Ordinal);
         Assert.DoesNotContain("ReplayLane", result.StatesEntered);
+    }
+
+    [Fact]
+    public async Task An_at_risk_replay_replays_from_the_targets_checkpoint_to_the_retention_edge_an_hour_ahead()
+    {
+        // kinesalite keeps a stream 24 hours: the edge an hour ahead is now - 23 h.
+        var now = DateTimeOffset.UtcNow;
+        var records = Enumerable.Range(0, 600).Select(i => new CdcRecord(6_000_000_000L + (i % 12), i / 12, now.AddHours(-30).AddMinutes(i).AddSeconds(30))).ToList();
+        var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, records, shards: 1, CancellationToken.None);
+        var target = await fixture.CreateStreamAsync("at-risk", fixture.RegionB);
+        await CheckpointAsync(archive, now.AddHours(-28));
+
+        var result = await Machine(archive).RunAsync(await AtRiskSampleAsync(archive, target), null, null, CancellationToken.None);
+
+        var report = LocalReplay.Report(result);
+        var expected = records.Where(r => r.CommitTimestamp >= now.AddHours(-28) && r.CommitTimestamp < now.AddHours(-23)).ToList();
+        Assert.Equal(300, expected.Count);
+        Assert.Equal(expected.Count, report.Replayed);
+        var check = ReplicationCheck.Compare(expected, await ArrivedAsync(target));
+        Assert.Equal((300, 0, 0, 0), (check.Found, check.Missing, check.OrderViolations, check.Unexpected));
+    }
+
+    [Fact]
+    public async Task An_at_risk_replay_of_a_target_ahead_of_the_retention_edge_replays_nothing_and_succeeds()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, [new CdcRecord(6_100_000_000L, 0, now.AddHours(-2))], shards: 1, CancellationToken.None);
+        var target = await fixture.CreateStreamAsync("not-at-risk", fixture.RegionB);
+        await CheckpointAsync(archive, now.AddHours(-1));
+
+        var result = await Machine(archive).RunAsync(await AtRiskSampleAsync(archive, target), null, null, CancellationToken.None);
+
+        Assert.True(result.IsSuccess, result.Cause);
+        Assert.Equal(["Plan", "NothingAtRisk"], result.StatesEntered);
+        Assert.Equal(nameof(NothingAtRiskException), (string?)result.Output!["Error"]);
     }
 
     [Fact]
@@ -174,6 +215,23 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
             counts[key] = n + 1;
             return new CdcRecord(key, n, Start.AddSeconds(i * 10));
         }).ToList();
+    }
+
+    /// <summary>events/replay-at-risk.json, the retention alarm's input, for this archive's stream and a target in region B.</summary>
+    private async Task<ReplayRequest> AtRiskSampleAsync(ArchivedStream archive, string target)
+    {
+        var sample = JsonSerializer.Deserialize(await File.ReadAllBytesAsync(Path.Combine(RepositoryLayout.Root(), "events", "replay-at-risk.json")), ReplayJsonContext.Default.ReplayRequest)!;
+        Assert.True(sample.AtRisk);
+        return sample with { Stream = archive.Stream, TargetStream = target, TargetRegion = fixture.RegionB };
+    }
+
+    /// <summary>Records that the relay has replicated the stream's one shard into region B up to <paramref name="commitTimestamp"/>.</summary>
+    private async Task CheckpointAsync(ArchivedStream archive, DateTimeOffset commitTimestamp)
+    {
+        await ReplicatorTables.CreateAsync(fixture.DynamoDb, CancellationToken.None);
+        var shard = (await fixture.Cloud.CreateKinesisClient(fixture.RegionA).ListShardsAsync(archive.Stream, CancellationToken.None)).Single().ShardId;
+        await new CheckpointStore(fixture.DynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System)
+            .AdvanceAsync(archive.Stream, new ShardCheckpoint(fixture.RegionB, shard, "1", commitTimestamp), [shard], CancellationToken.None);
     }
 
     private LocalReplay Machine(ArchivedStream archive) => new(fixture.Cloud, fixture.RegionA, archive.Bucket, new LocalTopics(), TextWriter.Null);

@@ -17,7 +17,8 @@ public sealed class ReplayPaceTests
         Assert.Equal(TimeSpan.FromSeconds(1), pace.Reserve(50, 0));
         Assert.Equal(TimeSpan.FromSeconds(1.5), pace.Reserve(50, 0));
         _time.Advance(TimeSpan.FromSeconds(3));
-        // Behind schedule after a pause: no wait, but no burst beyond the average either.
+        // Behind schedule after a pause: no wait until the average is caught up, and no burst beyond it.
+        Assert.Equal(TimeSpan.Zero, pace.Reserve(50, 0));
         Assert.Equal(TimeSpan.Zero, pace.Reserve(50, 0));
         Assert.Equal(TimeSpan.Zero, pace.Reserve(50, 0));
         Assert.Equal(TimeSpan.FromSeconds(0.5), pace.Reserve(50, 0));

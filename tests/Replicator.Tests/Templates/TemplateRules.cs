@@ -37,7 +37,7 @@ public static partial class TemplateRules
         ["failover-report"] = [],
         ["catalog-sync"] = DeployedSettings(typeof(Replicator.Catalog.CatalogSyncEnvironment)),
         ["archive-transform"] = DeployedSettings(typeof(Replicator.Archive.ArchiveEnvironment)),
-        ["replay-plan"] = DeployedSettings(typeof(Replicator.Replay.ReplayEnvironment)),
+        ["replay-plan"] = [.. DeployedSettings(typeof(Replicator.Replay.ReplayEnvironment)), .. DeployedSettings(typeof(Replicator.Replay.ReplayEnvironment.PlanOnly))],
         ["replay-lane"] = DeployedSettings(typeof(Replicator.Replay.ReplayEnvironment)),
         ["replay-report"] = DeployedSettings(typeof(Replicator.Replay.ReplayEnvironment)),
     };
