@@ -85,6 +85,40 @@ public sealed class TemplateTests
     }
 
     [Fact]
+    public void The_archive_replicates_to_the_peer_with_the_peers_key_only_when_asked()
+    {
+        var template = CloudFormationTemplate.Load("template.yaml");
+        var replication = template.Resources["ArchiveBucket"]!["Properties"]!["ReplicationConfiguration"]!["Fn::If"]!.AsArray();
+
+        Assert.Equal("ReplicateArchive", replication[0]!.ToString());
+        Assert.Equal("AWS::NoValue", replication[2]!["Ref"]!.ToString());
+        var rule = replication[1]!["Rules"]![0]!;
+        Assert.Equal("Enabled", rule["SourceSelectionCriteria"]!["SseKmsEncryptedObjects"]!["Status"]!.ToString());
+        Assert.Equal("archive/", rule["Filter"]!["Prefix"]!.ToString());
+        Assert.Equal("ArchiveReplicaBucketArn", rule["Destination"]!["Bucket"]!["Ref"]!.ToString());
+        Assert.Equal("ArchiveReplicaKmsKeyArn", rule["Destination"]!["EncryptionConfiguration"]!["ReplicaKmsKeyID"]!["Ref"]!.ToString());
+        Assert.Equal("ReplicateArchive", template.Resources["ArchiveReplicationRole"]!["Condition"]!.ToString());
+    }
+
+    [Fact]
+    public void The_retention_alarm_goes_off_when_the_at_risk_window_opens()
+    {
+        var template = CloudFormationTemplate.Load("template.yaml");
+        var retentionHours = int.Parse(template.Resources["InputStream"]!["Properties"]!["RetentionPeriodHours"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture);
+        var alarm = template.Resources["IteratorAgeNearRetentionAlarm"]!["Properties"]!;
+
+        var thresholdMs = double.Parse(alarm["Threshold"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal((TimeSpan.FromHours(retentionHours) - Replicator.Replay.AtRiskRange.Window).TotalMilliseconds, thresholdMs);
+        var rule = template.Resources["ReplayOnRetentionRiskRule"]!["Properties"]!;
+        Assert.Equal("IteratorAgeNearRetentionAlarm", rule["EventPattern"]!["resources"]![0]!["Fn::GetAtt"]![0]!.ToString());
+        var input = rule["Targets"]![0]!["Input"]!["Fn::Sub"]!.ToString()
+            .Replace("${ReplayTriggerLanes}", "4", StringComparison.Ordinal).Replace("${InputStreamName}", "s", StringComparison.Ordinal).Replace("${TargetStreamReplicationRegion}", "r", StringComparison.Ordinal);
+        var request = System.Text.Json.JsonSerializer.Deserialize(input, Replicator.Replay.ReplayJsonContext.Default.ReplayRequest)!;
+        Assert.Equal((true, "s", "r", 4), (request.AtRisk, request.Stream, request.TargetRegion, request.Lanes));
+    }
+
+    [Fact]
     public void Seed_004_parameter_names_and_table_keys_are_kept()
     {
         var template = CloudFormationTemplate.Load("template.yaml");
