@@ -68,17 +68,29 @@ public sealed class ArchiveReader(S3Reader s3, string bucket)
         return (objects, bytes);
     }
 
-    private static IEnumerable<ArchiveEnvelope> Lines(byte[] gzipped)
+    private static List<ArchiveEnvelope> Lines(byte[] gzipped)
     {
-        using var gzip = new GZipStream(new MemoryStream(gzipped), CompressionMode.Decompress);
-        using var reader = new StreamReader(gzip);
-        while (reader.ReadLine() is { } line)
+        using var unzipped = new MemoryStream(gzipped.Length * 4);
+        using (var gzip = new GZipStream(new MemoryStream(gzipped), CompressionMode.Decompress))
         {
-            if (line.Length > 0)
-            {
-                yield return ArchiveEnvelope.Parse(System.Text.Encoding.UTF8.GetBytes(line));
-            }
+            gzip.CopyTo(unzipped);
         }
+
+        var envelopes = new List<ArchiveEnvelope>();
+        var rest = unzipped.GetBuffer().AsSpan(0, (int)unzipped.Length);
+        while (!rest.IsEmpty)
+        {
+            var end = rest.IndexOf((byte)'\n');
+            var line = end < 0 ? rest : rest[..end];
+            if (!line.IsEmpty)
+            {
+                envelopes.Add(ArchiveEnvelope.Parse(line));
+            }
+
+            rest = end < 0 ? [] : rest[(end + 1)..];
+        }
+
+        return envelopes;
     }
 }
 

@@ -46,7 +46,8 @@ public sealed class LaneReplayer(ArchiveReader archive, RecordDelivery delivery,
             // limits, the lanes finish the hour together and the replay as a whole runs at the limit.
             var pace = new ReplayPace(plan.RecordsPerSecond * read.Share, plan.BytesPerSecond * read.Share, time);
             var startsAfter = cursor;
-            foreach (var chunk in read.Records.Where(r => startsAfter.IsBefore(LaneCursor.After(hour, r))).Chunk(chunkSize))
+            var left = startsAfter.Hour == hour ? read.Records.Where(r => startsAfter.IsBefore(LaneCursor.After(hour, r))) : read.Records;
+            foreach (var chunk in left.Chunk(chunkSize))
             {
                 if (chunks++ > 0 && shouldPause())
                 {
