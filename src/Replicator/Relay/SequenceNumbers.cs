@@ -18,4 +18,8 @@ public static class SequenceNumbers
 
         return sequenceNumber.PadLeft(Width, '0');
     }
+
+    /// <summary>Numeric order without padding: the API's pattern has no leading zeros, so a longer number is larger.</summary>
+    public static int Compare(string left, string right) =>
+        left.Length != right.Length ? left.Length.CompareTo(right.Length) : string.CompareOrdinal(left, right);
 }

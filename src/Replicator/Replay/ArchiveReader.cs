@@ -43,14 +43,22 @@ public sealed class ArchiveReader(S3Reader s3, string bucket)
             }
         }
 
-        var seen = new HashSet<(string Shard, string Sequence)>();
-        var ordered = records
-            .OrderBy(r => r.ShardId, StringComparer.Ordinal)
-            .ThenBy(r => SequenceNumbers.Pad(r.SequenceNumber), StringComparer.Ordinal)
-            .Where(r => seen.Add((r.ShardId, r.SequenceNumber)))
-            .ToList();
+        records.Sort(ShardOrder);
+        // Sorted, a record Firehose delivered twice sits next to its copy.
+        var ordered = new List<ArchiveEnvelope>(records.Count);
+        foreach (var record in records)
+        {
+            if (ordered.Count == 0 || ShardOrder(ordered[^1], record) != 0)
+            {
+                ordered.Add(record);
+            }
+        }
+
         return new HourOfArchive(ordered, inRange);
     }
+
+    private static int ShardOrder(ArchiveEnvelope left, ArchiveEnvelope right) =>
+        string.CompareOrdinal(left.ShardId, right.ShardId) is var byShard and not 0 ? byShard : SequenceNumbers.Compare(left.SequenceNumber, right.SequenceNumber);
 
     /// <summary>How many objects, and how many bytes, the archive holds for the range's hours.</summary>
     public async Task<(int Objects, long Bytes)> MeasureAsync(ReplayRange range, CancellationToken cancellationToken)

@@ -22,4 +22,15 @@ public sealed class SequenceNumbersTests
     {
         Assert.Throws<ArgumentException>(() => SequenceNumbers.Pad(text));
     }
+
+    [Theory]
+    [InlineData("9", "10", -1)]
+    [InlineData("49590338271490256608559692538361571095921575989136588898", "49590338271490256608559692538361571095921575989136588899", -1)]
+    [InlineData("100", "99", 1)]
+    [InlineData("0", "0", 0)]
+    public void Compare_OrdersAsNumbersWithoutPadding(string left, string right, int expected)
+    {
+        Assert.Equal(expected, Math.Sign(SequenceNumbers.Compare(left, right)));
+        Assert.Equal(Math.Sign(string.CompareOrdinal(SequenceNumbers.Pad(left), SequenceNumbers.Pad(right))), Math.Sign(SequenceNumbers.Compare(left, right)));
+    }
 }
