@@ -51,26 +51,27 @@ internal static class KinesisEventReader
         {
             var index = records.Count;
             var fields = ReadRecord(ref reader, payload);
-            var where = $"Records[{index}]";
+            // Built only for an error: this runs for every record.
+            string Where() => $"Records[{index}]";
             if (!fields.HasKinesis)
             {
-                throw new MalformedEventException($"{where}.kinesis is missing.");
+                throw new MalformedEventException($"{Where()}.kinesis is missing.");
             }
 
-            var sequenceNumber = fields.SequenceNumber ?? throw new MalformedEventException($"{where}.kinesis.sequenceNumber is missing.");
-            var partitionKey = fields.PartitionKey ?? throw new MalformedEventException($"{where} (sequence number {sequenceNumber}): kinesis.partitionKey is missing.");
-            var data = fields.Data ?? throw new MalformedEventException($"{where} (sequence number {sequenceNumber}): kinesis.data is missing.");
-            var arn = fields.EventSourceArn ?? throw new MalformedEventException($"{where} (sequence number {sequenceNumber}): eventSourceARN is missing.");
-            var eventId = fields.EventId ?? throw new MalformedEventException($"{where} (sequence number {sequenceNumber}): eventID is missing.");
+            var sequenceNumber = fields.SequenceNumber ?? throw new MalformedEventException($"{Where()}.kinesis.sequenceNumber is missing.");
+            var partitionKey = fields.PartitionKey ?? throw new MalformedEventException($"{Where()} (sequence number {sequenceNumber}): kinesis.partitionKey is missing.");
+            var data = fields.Data ?? throw new MalformedEventException($"{Where()} (sequence number {sequenceNumber}): kinesis.data is missing.");
+            var arn = fields.EventSourceArn ?? throw new MalformedEventException($"{Where()} (sequence number {sequenceNumber}): eventSourceARN is missing.");
+            var eventId = fields.EventId ?? throw new MalformedEventException($"{Where()} (sequence number {sequenceNumber}): eventID is missing.");
             if (!IsBase64(data.Base64.Span))
             {
-                throw new MalformedEventException($"{where} (sequence number {sequenceNumber}): kinesis.data is not base64.");
+                throw new MalformedEventException($"{Where()} (sequence number {sequenceNumber}): kinesis.data is not base64.");
             }
 
             var shard = ShardOf(eventId.Span);
             if (firstArn is null)
             {
-                var whereFirst = $"{where} (sequence number {sequenceNumber})";
+                var whereFirst = $"{Where()} (sequence number {sequenceNumber})";
                 streamName = StreamNameOf(Encoding.UTF8.GetString(arn.Span), whereFirst);
                 shardId = shard.Length > 0 ? Encoding.UTF8.GetString(shard) : throw NotShardAndSequence(eventId.Span, whereFirst);
                 firstArn = arn.ToArray();
@@ -78,7 +79,7 @@ internal static class KinesisEventReader
             }
             else if (!arn.Span.SequenceEqual(firstArn) || !shard.SequenceEqual(firstShard))
             {
-                var whereOther = $"{where} (sequence number {sequenceNumber})";
+                var whereOther = $"{Where()} (sequence number {sequenceNumber})";
                 var otherShard = shard.Length > 0 ? Encoding.UTF8.GetString(shard) : throw NotShardAndSequence(eventId.Span, whereOther);
                 throw new MalformedEventException(
                     $"{whereOther} is from {StreamNameOf(Encoding.UTF8.GetString(arn.Span), whereOther)}/{otherShard} but the batch began with {streamName}/{shardId}; a Kinesis event holds one shard.");

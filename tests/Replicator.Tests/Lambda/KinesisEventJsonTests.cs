@@ -146,4 +146,22 @@ public sealed class KinesisEventJsonTests
             Assert.Equal(entries.Select(e => e.Data.Length), read.Records.Select(e => e.Data.Length));
         }
     }
+
+    [Fact]
+    public void PutRecordsBody_CarriesTheStreamArnAndExplicitHashKeysWhenGiven()
+    {
+        var request = new Replicator.Aws.Kinesis.PutRecordsRequest("orders", [
+            new(Replicator.Aws.Kinesis.Base64Data.FromBytes([1, 2, 3]), "k1") { ExplicitHashKey = "170141183460469231731687303715884105728" },
+            new(Replicator.Aws.Kinesis.Base64Data.FromBytes([]), "k\"2"),
+        ])
+        { StreamARN = "arn:aws:kinesis:us-east-1:000000000000:stream/orders" };
+
+        var body = Replicator.Aws.Kinesis.PutRecordsBody.Serialize(request);
+
+        var read = JsonSerializer.Deserialize(body, Replicator.Aws.Kinesis.KinesisJsonContext.Default.PutRecordsRequest)!;
+        Assert.Equal(("orders", request.StreamARN), (read.StreamName, read.StreamARN));
+        Assert.Equal(["170141183460469231731687303715884105728", null], read.Records.Select(r => r.ExplicitHashKey));
+        Assert.Equal(["k1", "k\"2"], read.Records.Select(r => r.PartitionKey));
+        Assert.Equal([new byte[] { 1, 2, 3 }, []], read.Records.Select(r => r.Data.ToArray()));
+    }
 }
