@@ -41,7 +41,8 @@ internal static class PutRecordsBody
                 + (record.ExplicitHashKey is { } hashKey ? HashKeyField.Length + EncodedLength(hashKey, out escapedHashKeys[i]) : 0) + RecordEnd.Length;
         }
 
-        var body = new byte[length];
+        // Every byte is written below, so the array need not be zeroed first.
+        var body = GC.AllocateUninitializedArray<byte>(length);
         var rest = body.AsSpan();
         Append(ref rest, Open);
         AppendText(ref rest, request.StreamName, escapedName);
