@@ -44,10 +44,12 @@ public sealed class LaneReplayer(ArchiveReader archive, RecordDelivery delivery,
             var read = await archive.ReadHourAsync(range, hour, r => LaneOf(r.PartitionKey, plan.Lanes) == lane, cancellationToken).ConfigureAwait(false);
             // Every lane reads the whole hour, so each knows its share of it: paced at that share of the
             // limits, the lanes finish the hour together and the replay as a whole runs at the limit.
-            var pace = new ReplayPace(plan.RecordsPerSecond * read.Share, plan.BytesPerSecond * read.Share, time);
+            var (recordsPerSecond, bytesPerSecond) = (plan.RecordsPerSecond * read.Share, plan.BytesPerSecond * read.Share);
+            var pace = new ReplayPace(recordsPerSecond, bytesPerSecond, time);
+            var averageBytes = read.Records.Count == 0 ? 0 : read.Records.Average(r => (double)r.Data.Base64.Length + r.PartitionKey.Length);
             var startsAfter = cursor;
             var left = startsAfter.Hour == hour ? read.Records.Where(r => startsAfter.IsBefore(LaneCursor.After(hour, r))) : read.Records;
-            foreach (var chunk in left.Chunk(chunkSize))
+            foreach (var chunk in left.Chunk(ChunkSize(chunkSize, recordsPerSecond, bytesPerSecond, averageBytes)))
             {
                 if (chunks++ > 0 && shouldPause())
                 {
@@ -62,6 +64,20 @@ public sealed class LaneReplayer(ArchiveReader archive, RecordDelivery delivery,
         await progress.CompleteLaneAsync(plan.ReplayId, plan.Owner, lane, cancellationToken).ConfigureAwait(false);
         return new LaneResult(lane, true, sent, state.Sent + sent, maxDuplicates);
     }
+
+    /// <summary>
+    /// Records per chunk: as configured, but no more than a lane's rate allows in <see cref="MaxChunkWait"/>,
+    /// so that under a low limit a chunk never waits longer than an invocation has left.
+    /// </summary>
+    public static int ChunkSize(int configured, double? recordsPerSecond, double? bytesPerSecond, double averageRecordBytes)
+    {
+        var byRecords = recordsPerSecond * MaxChunkWait.TotalSeconds ?? double.MaxValue;
+        var byBytes = bytesPerSecond * MaxChunkWait.TotalSeconds / Math.Max(averageRecordBytes, 1) ?? double.MaxValue;
+        return (int)Math.Clamp(Math.Min(byRecords, byBytes), 1, configured);
+    }
+
+    /// <summary>The longest a chunk waits for the rate limit: well inside the time a lane invocation keeps back.</summary>
+    public static readonly TimeSpan MaxChunkWait = TimeSpan.FromSeconds(20);
 
     /// <summary>FNV-1a over the key's UTF-8 bytes: the same lane for a key on every run and every machine.</summary>
     public static int LaneOf(string partitionKey, int lanes)

@@ -25,6 +25,7 @@ public sealed record ReplayRequest(
     bool AtRisk = false)
 {
     public const int MaxLanes = 64;
+    public const int MinBytesPerSecondPerLane = 65_536;
 
     /// <summary>The range asked for; null with <c>atRisk</c>, whose range the plan works out.</summary>
     /// <exception cref="Lambda.InvalidFunctionInputException">from or to is missing, or given with atRisk.</exception>
@@ -50,8 +51,9 @@ public sealed record ReplayRequest(
         Check(!string.IsNullOrWhiteSpace(Stream), "stream", "is empty");
         Check(from < to, "from", $"({from:O}) is not before to ({to:O})");
         Check(Lanes is >= 1 and <= MaxLanes, "lanes", $"is {Lanes}; it must be 1 to {MaxLanes}");
-        Check(RecordsPerSecond is null or > 0, "recordsPerSecond", $"is {RecordsPerSecond}; leave it out for no limit");
-        Check(BytesPerSecond is null or > 0, "bytesPerSecond", $"is {BytesPerSecond}; leave it out for no limit");
+        // Each lane gets its share of the limits, and a chunk must not wait longer than an invocation has left.
+        Check(RecordsPerSecond is null || RecordsPerSecond >= Lanes, "recordsPerSecond", $"is {RecordsPerSecond}; with {Lanes} lanes it must be at least {Lanes} (one record per second per lane), or left out for no limit");
+        Check(BytesPerSecond is null || BytesPerSecond >= Lanes * MinBytesPerSecondPerLane, "bytesPerSecond", $"is {BytesPerSecond}; with {Lanes} lanes it must be at least {Lanes * MinBytesPerSecondPerLane} ({MinBytesPerSecondPerLane} per lane, so a 1 MiB record waits at most 16 s), or left out for no limit");
         var targetStream = TargetStream ?? Stream;
         var targetRegion = TargetRegion ?? thisRegion;
         var id = ReplayId ?? string.Create(

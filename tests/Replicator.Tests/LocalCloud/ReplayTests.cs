@@ -108,6 +108,7 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
     [InlineData("target", nameof(InvalidFunctionInputException), "targetStream no-such-stream does not exist in targetRegion")]
     [InlineData("range", nameof(ArchiveEmptyException), "has no objects under archive/stream=")]
     [InlineData("no range", nameof(InvalidFunctionInputException), "from is missing; give from and to, or atRisk")]
+    [InlineData("rate", nameof(InvalidFunctionInputException), "recordsPerSecond is 3; with 4 lanes it must be at least 4")]
     [InlineData("range and atRisk", nameof(InvalidFunctionInputException), "atRisk works out from and to itself; leave them out")]
     [InlineData("atRisk without checkpoints", nameof(InvalidFunctionInputException), "atRisk needs the target's checkpoints")]
     public async Task The_plan_refuses_a_replay_it_cannot_do_naming_what_is_wrong(string fault, string error, string cause)
@@ -120,6 +121,7 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
             "from" => valid with { From = Start.AddHours(1) },
             "target" => valid with { TargetStream = "no-such-stream" },
             "no range" => valid with { From = null, To = null },
+            "rate" => valid with { Lanes = 4, RecordsPerSecond = 3 },
             "range and atRisk" => valid with { AtRisk = true },
             "atRisk without checkpoints" => valid with { From = null, To = null, AtRisk = true },
             _ => valid with { From = Start.AddDays(-3), To = Start.AddDays(-2) },

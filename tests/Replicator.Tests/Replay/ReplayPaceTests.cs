@@ -61,4 +61,16 @@ public sealed class ReplayPaceTests
 
         Assert.InRange(sent / 30.0, 250 * 0.95, 250 * 1.05);
     }
+
+    [Theory]
+    [InlineData(500, null, null, 1000, 500)]
+    [InlineData(500, 10.0, null, 1000, 200)]
+    [InlineData(500, 0.001, null, 1000, 1)]
+    [InlineData(500, null, 10_000.0, 1000, 200)]
+    [InlineData(500, 1000.0, 100_000.0, 1000, 500)]
+    public void A_chunk_under_a_low_limit_is_no_more_than_twenty_seconds_of_it(int configured, double? recordsPerSecond, double? bytesPerSecond, double averageBytes, int expected)
+    {
+        Assert.Equal(expected, LaneReplayer.ChunkSize(configured, recordsPerSecond, bytesPerSecond, averageBytes));
+        Assert.True(LaneReplayer.MaxChunkWait < ReplayLaneFunction.ReservedPerChunk);
+    }
 }
