@@ -10,7 +10,7 @@ namespace Replicator.Replay;
 /// cursor back with a plain string comparison. Unlike a count of records, it stays right if
 /// Firehose delivers a late object into an hour.
 /// </summary>
-public readonly record struct LaneCursor(string Value) : IComparable<LaneCursor>
+public readonly record struct LaneCursor(string Value)
 {
     public static LaneCursor Start { get; } = new(string.Empty);
 
@@ -21,8 +21,6 @@ public readonly record struct LaneCursor(string Value) : IComparable<LaneCursor>
     public string Hour => Value.Length == 0 ? string.Empty : Value[..Value.IndexOf('/', StringComparison.Ordinal)];
 
     public bool IsBefore(LaneCursor other) => string.CompareOrdinal(Value, other.Value) < 0;
-
-    public int CompareTo(LaneCursor other) => string.CompareOrdinal(Value, other.Value);
 
     public override string ToString() => Value.Length == 0 ? "(start)" : Value;
 }
