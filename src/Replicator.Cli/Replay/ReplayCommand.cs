@@ -120,7 +120,7 @@ public static class ReplayCommand
 
         console.Write(summary);
         console.MarkupLineInterpolated(
-            $"[green]Replayed {report.Replayed.ToString("N0", CultureInfo.InvariantCulture)} records[/] from {report.Objects} archived objects; at most {report.MaxDuplicates} of them twice (from resumed runs).");
+            $"[green]Replayed {report.Replayed.ToString("N0", CultureInfo.InvariantCulture)} records[/] from {report.Plan.Objects} archived objects; at most {report.MaxDuplicates} of them twice (from resumed runs).");
         return 0;
     }
 

@@ -99,18 +99,7 @@ public sealed record LaneRequest(ReplayPlan Plan, int Lane);
 
 public sealed record ReportRequest(ReplayPlan Plan);
 
+/// <param name="Plan">The replay reported on, as planned.</param>
 /// <param name="Replayed">Records made durable in the target over every run of the replay.</param>
 /// <param name="MaxDuplicates">Records resumes may have sent twice, at most (0 for a replay that never stopped midway).</param>
-public sealed record ReplayReport(
-    string ReplayId,
-    string Stream,
-    DateTimeOffset From,
-    DateTimeOffset To,
-    string TargetStream,
-    string TargetRegion,
-    int Lanes,
-    long Replayed,
-    long MaxDuplicates,
-    int Objects,
-    long ArchivedBytes,
-    IReadOnlyList<long> ReplayedPerLane);
+public sealed record ReplayReport(ReplayPlan Plan, long Replayed, long MaxDuplicates, IReadOnlyList<long> ReplayedPerLane);

@@ -27,19 +27,7 @@ public sealed class ReplayReportFunction(ReplayProgressStore progress, EmbeddedM
             throw new InvalidOperationException($"Replay '{plan.ReplayId}': lane {unfinished.i} is not done (cursor {unfinished.lane.Cursor}); the report runs after every lane finished.");
         }
 
-        var report = new ReplayReport(
-            plan.ReplayId,
-            plan.Stream,
-            plan.From,
-            plan.To,
-            plan.TargetStream,
-            plan.TargetRegion,
-            plan.Lanes,
-            lanes.Sum(l => l.Sent),
-            lanes.Sum(l => l.MaxDuplicates),
-            plan.Objects,
-            plan.ArchivedBytes,
-            lanes.Select(l => l.Sent).ToList());
+        var report = new ReplayReport(plan, lanes.Sum(l => l.Sent), lanes.Sum(l => l.MaxDuplicates), lanes.Select(l => l.Sent).ToList());
         metrics.Write(
             [(MetricDimensions.StreamName, plan.TargetStream), (MetricDimensions.TargetRegion, plan.TargetRegion)],
             [new Metric(MetricNames.ReplayMaxDuplicates, Metric.Count, report.MaxDuplicates)],
