@@ -6,7 +6,9 @@ namespace Replicator.Tests.Templates;
 
 /// <summary>
 /// A CloudFormation template read into JSON nodes, with YAML short forms (<c>!Ref</c>, <c>!GetAtt</c>,
-/// <c>!Sub</c> …) turned into their long forms (<c>Ref</c>, <c>Fn::GetAtt</c>, <c>Fn::Sub</c> …).
+/// <c>!Sub</c> …) turned into their long forms (<c>Ref</c>, <c>Fn::GetAtt</c>, <c>Fn::Sub</c> …), and
+/// <c>Fn::ForEach</c> loops expanded as the AWS::LanguageExtensions transform does, so the checks see
+/// the resources a deploy creates.
 /// </summary>
 public sealed class CloudFormationTemplate(string name, JsonObject root)
 {
@@ -23,13 +25,17 @@ public sealed class CloudFormationTemplate(string name, JsonObject root)
             .Select(r => (r.Key, Type: r.Value!["Type"]!.GetValue<string>(), Properties: r.Value["Properties"]?.AsObject() ?? []))
             .Where(r => r.Type.StartsWith(prefix, StringComparison.Ordinal));
 
-    public static CloudFormationTemplate Load(string fileName) => Parse(fileName, File.ReadAllText(Path.Combine(RepositoryLayout.Root(), fileName)));
+    /// <param name="parameters">Values for parameters that a loop iterates over (others take their Default).</param>
+    public static CloudFormationTemplate Load(string fileName, IReadOnlyDictionary<string, string>? parameters = null) =>
+        Parse(fileName, File.ReadAllText(Path.Combine(RepositoryLayout.Root(), fileName)), parameters);
 
-    public static CloudFormationTemplate Parse(string name, string yaml)
+    public static CloudFormationTemplate Parse(string name, string yaml, IReadOnlyDictionary<string, string>? parameters = null)
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
-        return new CloudFormationTemplate(name, (JsonObject)Convert(stream.Documents[0].RootNode)!);
+        var root = (JsonObject)Convert(stream.Documents[0].RootNode)!;
+        ForEachExpansion.Expand(root, parameters ?? new Dictionary<string, string>(), name);
+        return new CloudFormationTemplate(name, root);
     }
 
     private static JsonNode? Convert(YamlNode node)

@@ -10,7 +10,7 @@ namespace Replicator.Tests.Templates;
 /// <summary>The definitions in statemachines/ are valid ASL and template.yaml deploys them with every placeholder filled.</summary>
 public sealed partial class StateMachineTests
 {
-    private static readonly CloudFormationTemplate Template = CloudFormationTemplate.Load("template.yaml");
+    private static readonly CloudFormationTemplate Template = CloudFormationTemplate.Load("template.yaml", TemplateTests.TwoTargets);
 
     public static TheoryData<string> Definitions => new(Directory.GetFiles(Path.Combine(RepositoryLayout.Root(), "statemachines"), "*.asl.json").Select(Path.GetFileName)!);
 
@@ -63,7 +63,7 @@ public sealed partial class StateMachineTests
     {
         static double Number(System.Text.Json.Nodes.JsonNode? node) => double.Parse(node!.ToString(), System.Globalization.CultureInfo.InvariantCulture);
         double Default(string parameter) => Number(Template.Parameters[parameter]!["Default"]);
-        var relayTimeout = Number(Template.Resources["RelayFunction"]!["Properties"]!["Timeout"] ?? Template.Root["Globals"]!["Function"]!["Timeout"]);
+        var relayTimeout = Number(Template.Resources["RelayTouseast2"]!["Properties"]!["Timeout"] ?? Template.Root["Globals"]!["Function"]!["Timeout"]);
 
         Assert.True(Default("FailoverFenceSeconds") >= Default("GateCacheTtlSeconds") + relayTimeout);
     }

@@ -1,11 +1,12 @@
 using Replicator.LocalCloud;
+using System.Text.Json.Nodes;
 using Tomlyn;
 using Tomlyn.Model;
 
 namespace Replicator.Tests.Templates;
 
 /// <summary>The deploy templates, checked against the CloudFormation specification and the project's own rules.</summary>
-public sealed class TemplateTests
+public sealed partial class TemplateTests
 {
     /// <summary>
     /// The only statements allowed <c>Resource: "*"</c> or a service-wide action, each with its reason.
@@ -22,6 +23,13 @@ public sealed class TemplateTests
         ["ReplicatorKey/CloudWatchAlarmsPublishToEncryptedTopics"] = "key policy: CloudWatch alarms publish to the KMS-encrypted SNS topics; Resource * is the key itself",
     };
 
+    /// <summary>Parameters for template.yaml with two target regions, so the checks see the relay loop expanded twice.</summary>
+    public static readonly IReadOnlyDictionary<string, string> TwoTargets = new Dictionary<string, string>
+    {
+        ["TargetStreamReplicationRegion"] = "us-east-2",
+        ["ReplicationTargetRegions"] = "us-east-2,eu-west-1",
+    };
+
     private static readonly string[] TemplateFiles = ["template.yaml", "ddb-template.yml"];
     private static readonly Lazy<Task<ResourceSpecification>> Specification = new(ResourceSpecification.LoadAsync);
 
@@ -30,64 +38,92 @@ public sealed class TemplateTests
     [Theory]
     [MemberData(nameof(Templates))]
     public async Task Every_resource_matches_the_CloudFormation_specification(string file) =>
-        AssertNone(TemplateRules.Specification(CloudFormationTemplate.Load(file), await Specification.Value));
+        AssertNone(TemplateRules.Specification(CloudFormationTemplate.Load(file, TwoTargets), await Specification.Value));
 
     [Theory]
     [MemberData(nameof(Templates))]
-    public void Every_reference_resolves(string file) => AssertNone(TemplateRules.References(CloudFormationTemplate.Load(file)));
+    public void Every_reference_resolves(string file) => AssertNone(TemplateRules.References(CloudFormationTemplate.Load(file, TwoTargets)));
 
     [Theory]
     [MemberData(nameof(Templates))]
     public void Iam_grants_only_named_actions_on_named_resources(string file) =>
-        AssertNone(TemplateRules.LeastPrivilege(CloudFormationTemplate.Load(file), WildcardAllowList));
+        AssertNone(TemplateRules.LeastPrivilege(CloudFormationTemplate.Load(file, TwoTargets), WildcardAllowList));
 
     [Theory]
     [MemberData(nameof(Templates))]
-    public void Everything_is_encrypted_and_keys_rotate(string file) => AssertNone(TemplateRules.Encryption(CloudFormationTemplate.Load(file)));
+    public void Everything_is_encrypted_and_keys_rotate(string file) => AssertNone(TemplateRules.Encryption(CloudFormationTemplate.Load(file, TwoTargets)));
 
     [Fact]
     public void Functions_run_handlers_the_bootstrap_serves_with_every_setting_they_read() =>
-        AssertNone(TemplateRules.Functions(CloudFormationTemplate.Load("template.yaml")));
+        AssertNone(TemplateRules.Functions(MainTemplate()));
 
     [Fact]
     public void Alarms_use_metrics_that_exist_and_composites_combine_this_templates_alarms() =>
-        AssertNone(TemplateRules.Alarms(CloudFormationTemplate.Load("template.yaml")));
+        AssertNone(TemplateRules.Alarms(MainTemplate()));
 
     [Fact]
     public void The_relay_never_skips_and_reports_partial_batches()
     {
-        var stream = CloudFormationTemplate.Load("template.yaml").Resources["RelayFunction"]!["Properties"]!["Events"]!["InputStream"]!["Properties"]!;
-        Assert.Equal("TRIM_HORIZON", stream["StartingPosition"]!.ToString());
-        Assert.Equal("ReportBatchItemFailures", stream["FunctionResponseTypes"]![0]!.ToString());
-        Assert.Equal("-1", stream["MaximumRetryAttempts"]!.ToString());
-        Assert.Equal("-1", stream["MaximumRecordAgeInSeconds"]!.ToString());
-        Assert.Equal("1", stream["ParallelizationFactor"]!.ToString());
+        var template = MainTemplate();
+        foreach (var relay in new[] { "RelayTouseast2", "RelayToeuwest1" })
+        {
+            var stream = template.Resources[relay]!["Properties"]!["Events"]!["InputStream"]!["Properties"]!;
+            Assert.Equal("TRIM_HORIZON", stream["StartingPosition"]!.ToString());
+            Assert.Equal("ReportBatchItemFailures", stream["FunctionResponseTypes"]![0]!.ToString());
+            Assert.Equal("-1", stream["MaximumRetryAttempts"]!.ToString());
+            Assert.Equal("-1", stream["MaximumRecordAgeInSeconds"]!.ToString());
+            Assert.Equal("1", stream["ParallelizationFactor"]!.ToString());
+        }
+    }
+
+    [Fact]
+    public void Each_target_region_gets_its_own_relay_consumer_checkpoints_and_alarms()
+    {
+        var template = MainTemplate();
+        var relays = template.ResourcesOfType("AWS::Serverless::Function").Where(f => f.Properties["Handler"]!.ToString() == "relay").ToArray();
+
+        Assert.Equal(["RelayToeuwest1", "RelayTouseast2"], relays.Select(r => r.LogicalId).Order());
+        foreach (var (target, id) in new[] { ("us-east-2", "Touseast2"), ("eu-west-1", "Toeuwest1") })
+        {
+            var relay = template.Resources[$"Relay{id}"]!["Properties"]!;
+            Assert.Equal(target, relay["Environment"]!["Variables"]!["TARGET_STREAM_REPLICATION_REGION"]!.ToString());
+            Assert.Equal($"kinesis-relay-${{AWS::Region}}-to-{target}", relay["FunctionName"]!["Fn::Sub"]!.ToString());
+            Assert.Equal($"RelayLogGroup{id}", relay["LoggingConfig"]!["LogGroup"]!["Ref"]!.ToString());
+            Assert.Equal($"kinesis-relay-to-{target}", template.Resources[$"RelayConsumer{id}"]!["Properties"]!["ConsumerName"]!["Fn::Sub"]!.ToString());
+            Assert.Contains($":kinesis:{target}:", relay["Policies"]![0]!["Statement"]!.AsArray().Single(s => s!["Sid"]?.ToString() == "WriteTheTargetStream")!["Resource"]!["Fn::Sub"]!.ToString(), StringComparison.Ordinal);
+            Assert.Equal(target, template.Resources[$"CheckpointLagCriticalAlarm{id}"]!["Properties"]!["Dimensions"]![1]!["Value"]!.ToString());
+            Assert.Equal($"Relay{id}", template.Resources[$"RelayErrorsAlarm{id}"]!["Properties"]!["Dimensions"]![0]!["Value"]!["Ref"]!.ToString());
+            Assert.Contains($"${{RelayErrorsAlarm{id}}}", template.Resources[$"SystemHealthCompositeAlarm{id}"]!["Properties"]!["AlarmRule"]!["Fn::Sub"]!.ToString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal("ReplicationTargetRegions", template.Resources["LagMonitorFunction"]!["Properties"]!["Environment"]!["Variables"]!["TARGET_REGIONS"]!["Fn::Join"]![1]!["Ref"]!.ToString());
+        Assert.Contains("AWS::LanguageExtensions", template.Root["Transform"]!.AsArray().Select(t => t!.ToString()));
     }
 
     [Fact]
     public void Seed_003_lifecycle_thresholds_and_three_alarm_tiers()
     {
-        var template = CloudFormationTemplate.Load("template.yaml");
+        var template = MainTemplate();
         var rule = template.Resources["ArchiveBucket"]!["Properties"]!["LifecycleConfiguration"]!["Rules"]![0]!;
         Assert.Equal(
             ["STANDARD_IA:30", "GLACIER:90", "DEEP_ARCHIVE:365"],
             rule["Transitions"]!.AsArray().Select(t => $"{t!["StorageClass"]}:{t["TransitionInDays"]}"));
         Assert.Equal("730", rule["NoncurrentVersionExpiration"]!["NoncurrentDays"]!.ToString());
         Assert.Equal("7", rule["AbortIncompleteMultipartUpload"]!["DaysAfterInitiation"]!.ToString());
-        Assert.Equal("1800", template.Resources["CheckpointLagWarningAlarm"]!["Properties"]!["Threshold"]!.ToString());
-        Assert.Equal("3600", template.Resources["CheckpointLagCriticalAlarm"]!["Properties"]!["Threshold"]!.ToString());
+        Assert.Equal("1800", template.Resources["CheckpointLagWarningAlarmTouseast2"]!["Properties"]!["Threshold"]!.ToString());
+        Assert.Equal("3600", template.Resources["CheckpointLagCriticalAlarmTouseast2"]!["Properties"]!["Threshold"]!.ToString());
         Assert.Equal(3, template.ResourcesOfType("AWS::SNS::Topic").Count());
         Assert.Equal(
             ["OpsTopic", "CriticalTopic", "ManagementTopic"],
-            new[] { "InfrastructureHealthCompositeAlarm", "SystemHealthCompositeAlarm", "EscalationCompositeAlarm" }
+            new[] { "InfrastructureHealthCompositeAlarmTouseast2", "SystemHealthCompositeAlarmTouseast2", "EscalationCompositeAlarmTouseast2" }
                 .Select(id => template.Resources[id]!["Properties"]!["AlarmActions"]![0]!["Ref"]!.ToString()));
-        Assert.Contains(" AND ", template.Resources["EscalationCompositeAlarm"]!["Properties"]!["AlarmRule"]!["Fn::Sub"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains(" AND ", template.Resources["EscalationCompositeAlarmTouseast2"]!["Properties"]!["AlarmRule"]!["Fn::Sub"]!.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public void The_archive_replicates_to_the_peer_with_the_peers_key_only_when_asked()
     {
-        var template = CloudFormationTemplate.Load("template.yaml");
+        var template = MainTemplate();
         var replication = template.Resources["ArchiveBucket"]!["Properties"]!["ReplicationConfiguration"]!["Fn::If"]!.AsArray();
 
         Assert.Equal("ReplicateArchive", replication[0]!.ToString());
@@ -103,25 +139,25 @@ public sealed class TemplateTests
     [Fact]
     public void The_retention_alarm_goes_off_when_the_at_risk_window_opens()
     {
-        var template = CloudFormationTemplate.Load("template.yaml");
+        var template = MainTemplate();
         var retentionHours = int.Parse(template.Resources["InputStream"]!["Properties"]!["RetentionPeriodHours"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture);
-        var alarm = template.Resources["IteratorAgeNearRetentionAlarm"]!["Properties"]!;
+        var alarm = template.Resources["IteratorAgeNearRetentionAlarmToeuwest1"]!["Properties"]!;
 
         var thresholdMs = double.Parse(alarm["Threshold"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture);
 
         Assert.Equal((TimeSpan.FromHours(retentionHours) - Replicator.Replay.AtRiskRange.Window).TotalMilliseconds, thresholdMs);
-        var rule = template.Resources["ReplayOnRetentionRiskRule"]!["Properties"]!;
-        Assert.Equal("IteratorAgeNearRetentionAlarm", rule["EventPattern"]!["resources"]![0]!["Fn::GetAtt"]![0]!.ToString());
+        var rule = template.Resources["ReplayOnRetentionRiskRuleToeuwest1"]!["Properties"]!;
+        Assert.Equal("IteratorAgeNearRetentionAlarmToeuwest1", rule["EventPattern"]!["resources"]![0]!["Fn::GetAtt"]![0]!.ToString());
         var input = rule["Targets"]![0]!["Input"]!["Fn::Sub"]!.ToString()
-            .Replace("${ReplayTriggerLanes}", "4", StringComparison.Ordinal).Replace("${InputStreamName}", "s", StringComparison.Ordinal).Replace("${TargetStreamReplicationRegion}", "r", StringComparison.Ordinal);
+            .Replace("${ReplayTriggerLanes}", "4", StringComparison.Ordinal).Replace("${InputStreamName}", "s", StringComparison.Ordinal);
         var request = System.Text.Json.JsonSerializer.Deserialize(input, Replicator.Replay.ReplayJsonContext.Default.ReplayRequest)!;
-        Assert.Equal((true, "s", "r", 4), (request.AtRisk, request.Stream, request.TargetRegion, request.Lanes));
+        Assert.Equal((true, "s", "eu-west-1", 4), (request.AtRisk, request.Stream, request.TargetRegion, request.Lanes));
     }
 
     [Fact]
     public void Seed_004_parameter_names_and_table_keys_are_kept()
     {
-        var template = CloudFormationTemplate.Load("template.yaml");
+        var template = MainTemplate();
         Assert.All(
             new[] { "InputStreamName", "CheckpointTableName", "ActiveRegionConfigTableName", "TargetStreamReplicationRegion" },
             name => Assert.True(template.Parameters.ContainsKey(name), $"template.yaml lacks seed 004's parameter {name}"));
@@ -146,14 +182,21 @@ public sealed class TemplateTests
         Assert.NotEqual(primary, secondary);
         Assert.Contains($"TargetStreamReplicationRegion={secondary}", Deploy("primary", "parameter_overrides"), StringComparison.Ordinal);
         Assert.Contains($"TargetStreamReplicationRegion={primary}", Deploy("secondary", "parameter_overrides"), StringComparison.Ordinal);
+        Assert.Contains($"ReplicationTargetRegions={secondary}", Deploy("primary", "parameter_overrides"), StringComparison.Ordinal);
+        Assert.Contains($"ReplicationTargetRegions={primary}", Deploy("secondary", "parameter_overrides"), StringComparison.Ordinal);
+        foreach (var command in new[] { "build", "deploy" })
+        {
+            var parameters = (TomlTable)((TomlTable)((TomlTable)config["default"])[command])["parameters"];
+            Assert.True((bool)parameters["language_extensions"], $"samconfig.toml: default.{command} must expand the template's Fn::ForEach (language_extensions = true)");
+        }
     }
 
     [Fact]
     public void Dashboard_body_is_json_and_charts_only_metrics_the_functions_write()
     {
-        var dashboard = Assert.Single(CloudFormationTemplate.Load("template.yaml").ResourcesOfType("AWS::CloudWatch::Dashboard"));
+        var dashboard = Assert.Single(MainTemplate().ResourcesOfType("AWS::CloudWatch::Dashboard"));
         var body = System.Text.RegularExpressions.Regex.Replace((string)dashboard.Properties["DashboardBody"]!["Fn::Sub"]!, @"\$\{[^}]+\}", "x");
-        var widgets = System.Text.Json.Nodes.JsonNode.Parse(body)!["widgets"]!.AsArray();
+        var widgets = JsonNode.Parse(body)!["widgets"]!.AsArray();
 
         var charted = new List<string>();
         foreach (var metrics in widgets.Select(w => w!["properties"]!["metrics"]!.AsArray()))
@@ -161,6 +204,18 @@ public sealed class TemplateTests
             string? ns = null, name = null;
             foreach (var line in metrics.Select(m => m!.AsArray()))
             {
+                if (line[0] is JsonObject { } query && query["expression"]?.ToString() is { } expression)
+                {
+                    var search = SearchExpression().Match(expression);
+                    Assert.True(search.Success, $"dashboard expression {expression} is not a SEARCH of one namespace and metric");
+                    if (search.Groups["namespace"].Value == Replicator.Telemetry.MetricNames.Namespace)
+                    {
+                        charted.Add(search.Groups["metric"].Value);
+                    }
+
+                    continue;
+                }
+
                 if ((string?)line[0] == "...")
                 {
                     continue;
@@ -189,6 +244,11 @@ public sealed class TemplateTests
         Assert.All(Directory.GetFiles(Path.Combine(root, "events"), "*.json"), file =>
             Assert.True(tests.Contains(Path.GetFileName(file), StringComparison.Ordinal), $"events/{Path.GetFileName(file)} is not used by any test"));
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^SEARCH\('\{(?<namespace>[^,}]+)[^}]*\}.*MetricName=\\?""(?<metric>[A-Za-z]+)\\?""")]
+    private static partial System.Text.RegularExpressions.Regex SearchExpression();
+
+    private static CloudFormationTemplate MainTemplate() => CloudFormationTemplate.Load("template.yaml", TwoTargets);
 
     private static void AssertNone(IEnumerable<string> findings)
     {

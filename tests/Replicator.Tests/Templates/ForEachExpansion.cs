@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+
+namespace Replicator.Tests.Templates;
+
+/// <summary>
+/// Expands <c>Fn::ForEach::Name: [Identifier, Collection, Fragment]</c> the way the AWS::LanguageExtensions
+/// transform does (CloudFormation template reference, Fn::ForEach): for each value of the collection, a copy
+/// of the fragment with <c>${Identifier}</c> replaced by the value and <c>&amp;{Identifier}</c> by the value
+/// without its non-alphanumeric characters, in keys and strings alike. The collection is a list or a
+/// <c>Ref</c> to a CommaDelimitedList parameter.
+/// </summary>
+public static class ForEachExpansion
+{
+    private const string Prefix = "Fn::ForEach::";
+
+    public static void Expand(JsonObject root, IReadOnlyDictionary<string, string> parameters, string templateName)
+    {
+        var parameterValues = (root["Parameters"]?.AsObject() ?? [])
+            .ToDictionary(p => p.Key, p => parameters.TryGetValue(p.Key, out var value) ? value : p.Value?["Default"]?.ToString());
+        foreach (var section in new[] { "Resources", "Conditions", "Outputs" })
+        {
+            if (root[section] is JsonObject mapping)
+            {
+                ExpandMapping(mapping, parameterValues, templateName);
+            }
+        }
+    }
+
+    private static void ExpandMapping(JsonObject mapping, IReadOnlyDictionary<string, string?> parameters, string templateName)
+    {
+        foreach (var loop in mapping.Where(e => e.Key.StartsWith(Prefix, StringComparison.Ordinal)).ToList())
+        {
+            mapping.Remove(loop.Key);
+            var parts = loop.Value as JsonArray is { Count: 3 } array ? array : throw new InvalidOperationException($"{templateName}: {loop.Key} must be [Identifier, Collection, Fragment]");
+            var identifier = parts[0]!.GetValue<string>();
+            foreach (var value in Collection(parts[1], parameters, $"{templateName}: {loop.Key}"))
+            {
+                var fragment = Substitute(parts[2]!, identifier, value)!.AsObject();
+                ExpandMapping(fragment, parameters, templateName);
+                foreach (var (key, node) in fragment.ToList())
+                {
+                    fragment.Remove(key);
+                    if (!mapping.TryAdd(key, node))
+                    {
+                        throw new InvalidOperationException($"{templateName}: {loop.Key} generates {key}, which already exists");
+                    }
+                }
+            }
+        }
+
+        foreach (var (_, child) in mapping)
+        {
+            if (child is JsonObject nested)
+            {
+                ExpandMapping(nested, parameters, templateName);
+            }
+        }
+    }
+
+    private static IEnumerable<string> Collection(JsonNode? collection, IReadOnlyDictionary<string, string?> parameters, string where) => collection switch
+    {
+        JsonArray values => values.Select(v => v!.GetValue<string>()),
+        JsonObject { Count: 1 } reference when reference["Ref"] is JsonValue name =>
+            parameters.TryGetValue(name.GetValue<string>(), out var value) && !string.IsNullOrEmpty(value)
+                ? value.Split(',', StringSplitOptions.TrimEntries)
+                : throw new InvalidOperationException($"{where} iterates over parameter {name}, which has no value here; pass one to Load"),
+        _ => throw new InvalidOperationException($"{where}: the collection must be a list or a Ref to a CommaDelimitedList parameter"),
+    };
+
+    private static JsonNode? Substitute(JsonNode node, string identifier, string value)
+    {
+        var alphanumeric = string.Concat(value.Where(char.IsAsciiLetterOrDigit));
+        string Replace(string text) => text.Replace($"${{{identifier}}}", value, StringComparison.Ordinal).Replace($"&{{{identifier}}}", alphanumeric, StringComparison.Ordinal);
+        return node switch
+        {
+            JsonObject o => new JsonObject(o.Select(e => KeyValuePair.Create(Replace(e.Key), e.Value is null ? null : Substitute(e.Value, identifier, value)))),
+            JsonArray a => new JsonArray(a.Select(e => e is null ? null : Substitute(e, identifier, value)).ToArray()),
+            JsonValue v when v.TryGetValue<string>(out var text) => JsonValue.Create(Replace(text)),
+            _ => node.DeepClone(),
+        };
+    }
+}
