@@ -2,6 +2,7 @@ using System.CommandLine;
 using Replicator.Cli.Demo;
 using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.Faults;
+using Replicator.Relay;
 
 namespace Replicator.Cli.Drills;
 
@@ -21,11 +22,16 @@ public static class DrillCommand
     {
         var records = new Option<int>("--records") { Description = "CDC records to produce", DefaultValueFactory = _ => 100_000 };
         var keys = new Option<int>("--keys") { Description = "distinct keys, Zipf-skewed", DefaultValueFactory = _ => 1_000 };
+        var ordering = new Option<RelayOrdering>("--ordering")
+        {
+            Description = "Strict (each key's first copies in order) or Packed (each key's last copies in order); the check holds the target to it",
+            DefaultValueFactory = _ => RelayOrdering.Strict,
+        };
         var command = new Command(
             "chaos",
             "Replicate under injected faults (10 % of records failed, 5 % of requests throttled, 1 % of invocations killed after their PutRecords landed) and check every record.")
         {
-            records, keys,
+            records, keys, ordering,
         };
         command.SetAction((parse, cancellationToken) => DemoCommand.RunAsync(
             new DemoOptions
@@ -34,6 +40,7 @@ public static class DrillCommand
                 Records = parse.GetValue(records),
                 Keys = parse.GetValue(keys),
                 ZipfExponent = 1.1,
+                Ordering = parse.GetValue(ordering),
                 Faults = FaultPlan.Chaos,
                 Timeout = TimeSpan.FromMinutes(10),
             },

@@ -1,5 +1,6 @@
 using Replicator.LocalCloud.Emulators;
 using Replicator.LocalCloud.Faults;
+using Replicator.Relay;
 
 namespace Replicator.LocalCloud.Demo;
 
@@ -21,6 +22,9 @@ public sealed record DemoOptions
 
     /// <summary>Key popularity: null for uniform, else Zipf with this exponent (a few hot keys, a long tail).</summary>
     public double? ZipfExponent { get; init; }
+
+    /// <summary>The relays' ordering mode; the check holds the target to that mode's contract.</summary>
+    public RelayOrdering Ordering { get; init; } = RelayOrdering.Strict;
 
     /// <summary>Faults injected into region A's relay; null for none.</summary>
     public FaultPlan? Faults { get; init; }

@@ -11,9 +11,18 @@ public static class LocalRelay
 {
     /// <param name="faults">Injected into this relay's target calls and invocations, for the chaos drill.</param>
     public static LocalEventSourceMapping Create(
-        TwoRegionCloud cloud, string streamName, string sourceRegion, string targetRegion, int batchSize, TextWriter functionLog, FaultInjection? faults = null, TimeSpan? functionTimeout = null)
+        TwoRegionCloud cloud,
+        string streamName,
+        string sourceRegion,
+        string targetRegion,
+        int batchSize,
+        TextWriter functionLog,
+        FaultInjection? faults = null,
+        TimeSpan? functionTimeout = null,
+        RelayOrdering ordering = RelayOrdering.Strict)
     {
         var environment = LocalFunctionEnvironment.Relay(cloud, sourceRegion, targetRegion);
+        environment[RelayEnvironment.Ordering] = ordering.ToString().ToLowerInvariant();
         LambdaHandler relay = RelayFactory.Create(environment, faults is null ? null : faults.Decorate, functionLog).HandleAsync;
         relay = faults is null ? relay : faults.Wrap(relay);
         var functionName = $"kinesis-relay-{sourceRegion}-to-{targetRegion}";

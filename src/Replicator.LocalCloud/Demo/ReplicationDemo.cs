@@ -35,8 +35,8 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, T
 
         // Faults strike only A's relay, the one that writes; B's relay is gated off and writes nothing.
         var faults = options.Faults is { } plan ? new FaultInjection(plan) : null;
-        var relayA = LocalRelay.Create(cloud, options.StreamName, options.RegionA, options.RegionB, options.BatchSize, functionLog, faults);
-        var relayB = LocalRelay.Create(cloud, options.StreamName, options.RegionB, options.RegionA, options.BatchSize, functionLog);
+        var relayA = LocalRelay.Create(cloud, options.StreamName, options.RegionA, options.RegionB, options.BatchSize, functionLog, faults, ordering: options.Ordering);
+        var relayB = LocalRelay.Create(cloud, options.StreamName, options.RegionB, options.RegionA, options.BatchSize, functionLog, ordering: options.Ordering);
         foreach (var relay in new[] { relayA, relayB })
         {
             relay.Invoked += result =>
@@ -75,7 +75,7 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, T
 
         var source = await StreamContents.ReadAsync(regionA, options.StreamName, cancellationToken).ConfigureAwait(false);
         var target = await StreamContents.ReadAsync(regionB, options.StreamName, cancellationToken).ConfigureAwait(false);
-        var check = ReplicationCheck.Compare(records, target.SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data)));
+        var check = ReplicationCheck.Compare(records, target.SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data)), options.Ordering);
         var checkpoints = await new CheckpointStore(dynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System)
             .ReadAsync(options.StreamName, cancellationToken).ConfigureAwait(false);
         var shards = source.Select(s => new ShardResult(

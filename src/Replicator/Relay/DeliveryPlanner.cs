@@ -1,32 +1,37 @@
 namespace Replicator.Relay;
 
 /// <summary>
-/// Chooses what the next PutRecords request carries. PutRecords may fail some records and land later
-/// ones of the same request, so a request holds at most one record per partition key, and a key's
-/// next record becomes eligible only once its previous one is durable. Records are taken oldest first
-/// across keys, so other keys keep flowing while one key waits on a retry.
+/// Chooses what the next PutRecords request carries and settles what each answer made durable.
+/// PutRecords may fail some records and land later ones of the same request. Under
+/// <see cref="RelayOrdering.Strict"/> a request therefore holds at most one record per partition key,
+/// and a key's next record becomes eligible only once its previous one is durable. Under
+/// <see cref="RelayOrdering.Packed"/> a request holds records in shard order whatever their keys, and a
+/// failure sends the rest of its key's records in that request again after it. Records are taken
+/// oldest first across keys either way, so other keys keep flowing while one key waits on a retry.
 /// </summary>
 public sealed class DeliveryPlanner
 {
     private readonly IReadOnlyList<SourceRecord> _records;
     private readonly PutRecordsLimits _limits;
+    private readonly RelayOrdering _ordering;
 
-    // Each key's records as a chain through the batch: the index of the same key's next record, or -1.
+    // Strict: each key's records as a chain through the batch (the index of the same key's next record, or -1).
     private readonly int[] _nextOfKey;
 
-    // Records that may be sent now (each the oldest pending of its key), by shard position.
+    // Records that may be sent now, by shard position (strict: each the oldest pending of its key).
     private readonly PriorityQueue<int, int> _ready = new();
 
-    public DeliveryPlanner(IReadOnlyList<SourceRecord> records, PutRecordsLimits limits)
+    public DeliveryPlanner(IReadOnlyList<SourceRecord> records, PutRecordsLimits limits, RelayOrdering ordering = RelayOrdering.Strict)
     {
         _records = records;
         _limits = limits;
+        _ordering = ordering;
         _nextOfKey = new int[records.Count];
         var lastOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var record in records)
         {
             _nextOfKey[record.Index] = -1;
-            if (lastOfKey.TryGetValue(record.PartitionKey, out var previous))
+            if (ordering == RelayOrdering.Strict && lastOfKey.TryGetValue(record.PartitionKey, out var previous))
             {
                 _nextOfKey[previous] = record.Index;
             }
@@ -66,16 +71,38 @@ public sealed class DeliveryPlanner
         return taken;
     }
 
-    /// <summary>The record landed: its key's next record becomes ready.</summary>
-    public void Delivered(SourceRecord record)
+    /// <summary>
+    /// Takes the answer to a request: <paramref name="landed"/>[i] says whether its i-th record landed.
+    /// Returns which records are now durable; the others are ready to be sent again.
+    /// </summary>
+    public bool[] Settle(IReadOnlyList<SourceRecord> request, IReadOnlyList<bool> landed)
     {
-        Pending--;
-        if (_nextOfKey[record.Index] is var next and >= 0)
+        var durable = new bool[request.Count];
+        HashSet<string>? failedKeys = null;
+        for (var i = 0; i < request.Count; i++)
         {
-            _ready.Enqueue(next, next);
-        }
-    }
+            var record = request[i];
+            // Packed: a record behind a failed one of its key must land again after it, or its copy stays ahead.
+            var behindAFailure = failedKeys?.Contains(record.PartitionKey) == true;
+            if (landed[i] && !behindAFailure)
+            {
+                durable[i] = true;
+                Pending--;
+                if (_nextOfKey[record.Index] is var next and >= 0)
+                {
+                    _ready.Enqueue(next, next);
+                }
 
-    /// <summary>The record did not land: it stays first in line for its key.</summary>
-    public void Failed(SourceRecord record) => _ready.Enqueue(record.Index, record.Index);
+                continue;
+            }
+
+            _ready.Enqueue(record.Index, record.Index);
+            if (_ordering == RelayOrdering.Packed && !landed[i])
+            {
+                (failedKeys ??= new HashSet<string>(StringComparer.Ordinal)).Add(record.PartitionKey);
+            }
+        }
+
+        return durable;
+    }
 }

@@ -5,18 +5,19 @@ namespace Replicator.Relay;
 
 /// <summary>
 /// Sends one source batch to the target stream with PutRecords, retrying failed records in per-key
-/// order (see <see cref="DeliveryPlanner"/>) until all are durable or the time budget runs out.
+/// order (see <see cref="DeliveryPlanner"/> and <see cref="RelayOrdering"/>) until all are durable or
+/// the time budget runs out.
 /// A request that lands nothing backs off with full jitter. A non-transient error stops delivery and
 /// is returned, not thrown, so the caller can still checkpoint the durable prefix.
 /// </summary>
-public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits limits, TimeProvider time)
+public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits limits, TimeProvider time, RelayOrdering ordering = RelayOrdering.Strict)
 {
     private static readonly TimeSpan BackoffBase = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan BackoffCap = TimeSpan.FromSeconds(2);
 
     public async Task<DeliveryOutcome> DeliverAsync(string targetStream, IReadOnlyList<SourceRecord> records, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        var planner = new DeliveryPlanner(records, limits);
+        var planner = new DeliveryPlanner(records, limits, ordering);
         var delivered = new bool[records.Count];
         int requests = 0, retried = 0, throttled = 0, fruitlessRounds = 0;
         Exception? error = null;
@@ -52,21 +53,18 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
             }
 
             var landed = 0;
+            var durable = planner.Settle(batch, results is null ? new bool[batch.Count] : results.Select(r => r.Succeeded).ToArray());
             for (var i = 0; i < batch.Count; i++)
             {
-                var record = batch[i];
-                var result = results?[i];
-                if (result is { Succeeded: true })
+                if (durable[i])
                 {
-                    planner.Delivered(record);
-                    delivered[record.Index] = true;
+                    delivered[batch[i].Index] = true;
                     landed++;
                     continue;
                 }
 
-                planner.Failed(record);
                 retried++;
-                if (result?.ErrorCode is "ProvisionedThroughputExceededException" or "KMSThrottlingException")
+                if (results?[i].ErrorCode is "ProvisionedThroughputExceededException" or "KMSThrottlingException")
                 {
                     throttled++;
                 }

@@ -20,6 +20,9 @@ public static class RelayEnvironment
     /// <summary>A role in the target's account to assume for writing there (cross-account targets); unset: the function's own role.</summary>
     public const string TargetRoleArn = "TARGET_ROLE_ARN";
 
+    /// <summary><c>strict</c> (default) or <c>packed</c>: see <see cref="RelayOrdering"/>.</summary>
+    public const string Ordering = "RELAY_ORDERING";
+
     /// <summary>Endpoint overrides, for the local cloud only.</summary>
     public const string TargetKinesisEndpoint = "REPLICATOR_TARGET_KINESIS_ENDPOINT";
     public const string SourceKinesisEndpoint = "REPLICATOR_SOURCE_KINESIS_ENDPOINT";

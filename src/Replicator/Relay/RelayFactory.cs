@@ -31,7 +31,7 @@ public static class RelayFactory
         return new RelayFunction(
             settings,
             new ActiveRegionGate(dynamoDb, settings.ConfigTable, settings.SourceRegion, settings.GateCacheTtl, time),
-            new RecordDelivery(target, PutRecordsLimits.Kinesis, time),
+            new RecordDelivery(target, PutRecordsLimits.Kinesis, time, settings.Ordering),
             new CheckpointStore(dynamoDb, settings.CheckpointTable, time),
             new StreamShards(
                 new KinesisClient(new AwsServiceOptions(settings.SourceRegion, credentials, AwsEnvironment.HttpClient) { EndpointOverride = settings.SourceKinesisEndpoint }),

@@ -15,7 +15,8 @@ public sealed record RelaySettings(
     Uri? DynamoDbEndpoint,
     string? TargetRoleArn = null,
     Uri? StsEndpoint = null,
-    Uri? SourceKinesisEndpoint = null)
+    Uri? SourceKinesisEndpoint = null,
+    RelayOrdering Ordering = RelayOrdering.Strict)
 {
     public static readonly TimeSpan DefaultGateCacheTtl = TimeSpan.FromSeconds(5);
 
@@ -41,8 +42,17 @@ public sealed record RelaySettings(
             OptionalUri(environment, RelayEnvironment.DynamoDbEndpoint),
             RoleArn(environment),
             OptionalUri(environment, RelayEnvironment.StsEndpoint),
-            OptionalUri(environment, RelayEnvironment.SourceKinesisEndpoint));
+            OptionalUri(environment, RelayEnvironment.SourceKinesisEndpoint),
+            OrderingFrom(environment));
     }
+
+    private static RelayOrdering OrderingFrom(IReadOnlyDictionary<string, string> environment) =>
+        Optional(environment, RelayEnvironment.Ordering) switch
+        {
+            null or "strict" => RelayOrdering.Strict,
+            "packed" => RelayOrdering.Packed,
+            var other => throw new SettingsException(RelayEnvironment.Ordering, $"'{other}' is not an ordering; use strict (each key's first copies in order) or packed (each key's last copies in order)."),
+        };
 
     private static string? RoleArn(IReadOnlyDictionary<string, string> environment)
     {

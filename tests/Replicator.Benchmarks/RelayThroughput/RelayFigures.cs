@@ -8,7 +8,11 @@ public sealed record RelayFigures(
     [property: JsonPropertyName("baseline_calls_per_10k")] double BaselineCallsPer10K,
     [property: JsonPropertyName("throughput_ratio")] double ThroughputRatio,
     [property: JsonPropertyName("loopback_ratio")] double LoopbackRatio,
-    [property: JsonPropertyName("hot_key_ratio")] double HotKeyRatio);
+    [property: JsonPropertyName("hot_key_ratio")] double HotKeyRatio,
+    [property: JsonPropertyName("hot_key_packed_ratio")] double HotKeyPackedRatio,
+    [property: JsonPropertyName("calls_per_10k_500_keys_packed")] double CallsPer10K500KeysPacked,
+    [property: JsonPropertyName("mixed_others_share")] double MixedOthersShare,
+    [property: JsonPropertyName("mixed_others_share_packed")] double MixedOthersSharePacked);
 
 [JsonSerializable(typeof(RelayFigures))]
 internal sealed partial class RelayFiguresJsonContext : JsonSerializerContext;

@@ -14,6 +14,9 @@ public enum RelayKind
     /// <summary>This project's relay, as shipped.</summary>
     Batched,
 
+    /// <summary>This project's relay with <c>RELAY_ORDERING=packed</c>: a key's records share requests.</summary>
+    Packed,
+
     /// <summary>The seed-004-style baseline: one target write and one checkpoint write per record.</summary>
     PerRecordBaseline,
 }
@@ -55,9 +58,11 @@ public static class RelayRun
         CountingRoundTrip? counting = null;
         PerRecordBaselineRelay? baseline = null;
         LambdaHandler handler;
-        if (kind == RelayKind.Batched)
+        var ordering = kind == RelayKind.Packed ? RelayOrdering.Packed : RelayOrdering.Strict;
+        if (kind != RelayKind.PerRecordBaseline)
         {
             var environment = LocalFunctionEnvironment.Relay(cloud, regionA, regionB);
+            environment[RelayEnvironment.Ordering] = ordering.ToString().ToLowerInvariant();
             handler = RelayFactory.Create(environment, inner => counting = new CountingRoundTrip(inner, roundTrip), TextWriter.Null).HandleAsync;
         }
         else
@@ -90,16 +95,16 @@ public static class RelayRun
         clock.Stop();
         await stop.CancelAsync();
         await running;
-        var arrivals = await VerifyAsync(target, stream, records, started, cancellationToken);
+        var arrivals = await VerifyAsync(target, stream, records, ordering, started, cancellationToken);
         return new RelayRunResult(kind, records.Count, mapping.Invocations, counting!.Calls, baseline?.CheckpointWrites ?? 0, clock.Elapsed, arrivals);
     }
 
     /// <summary>A benchmark of a relay that lost or reordered records would measure nothing: check before reporting.</summary>
     private static async Task<IReadOnlyList<(long Key, TimeSpan After)>> VerifyAsync(
-        Aws.Kinesis.KinesisClient target, string stream, IReadOnlyList<CdcRecord> records, DateTimeOffset started, CancellationToken cancellationToken)
+        Aws.Kinesis.KinesisClient target, string stream, IReadOnlyList<CdcRecord> records, RelayOrdering ordering, DateTimeOffset started, CancellationToken cancellationToken)
     {
         var arrived = (await StreamContents.ReadAsync(target, stream, cancellationToken)).SelectMany(s => s.Records).ToArray();
-        var check = ReplicationCheck.Compare(records, arrived.Select(r => CdcRecord.Parse(r.Data)));
+        var check = ReplicationCheck.Compare(records, arrived.Select(r => CdcRecord.Parse(r.Data)), ordering);
         if (!check.Passed)
         {
             throw new InvalidOperationException($"Replication in the benchmark went wrong: {check}");

@@ -1,5 +1,6 @@
 using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.Faults;
+using Replicator.Relay;
 
 namespace Replicator.Tests.LocalCloud;
 
@@ -29,6 +30,30 @@ public sealed class ChaosTests(LocalCloudFixture fixture)
         Assert.True(result.Faults.ThrottledRequests > 0);
         Assert.True(result.Faults.Crashes > 0);
         // A crash lands records without acknowledging them: they come again, as duplicates, never as gaps.
+        Assert.True(result.Check.Duplicates > 0);
+    }
+
+    [Fact]
+    public async Task Packed_ordering_keeps_each_keys_last_copies_in_order_under_the_same_faults()
+    {
+        var options = new DemoOptions
+        {
+            StreamName = LocalCloudFixture.UniqueStreamName("chaos-packed"),
+            Records = 10_000,
+            Keys = 200,
+            ZipfExponent = 1.1,
+            Ordering = RelayOrdering.Packed,
+            Faults = FaultPlan.Chaos with { CrashRate = 0.03 },
+        };
+
+        var result = await new ReplicationDemo(fixture.Cloud, options, TextWriter.Null).RunAsync(null, CancellationToken.None);
+
+        Assert.Equal(0, result.Check.Missing);
+        Assert.Equal(0, result.Check.OrderViolations);
+        Assert.Equal(0, result.Check.Unexpected);
+        Assert.True(result.CheckpointsAtTails);
+        Assert.True(result.Faults!.FailedRecords > 0);
+        // Records behind a failed one of their key were sent again: the price of packing.
         Assert.True(result.Check.Duplicates > 0);
     }
 }

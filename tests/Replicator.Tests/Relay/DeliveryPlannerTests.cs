@@ -30,10 +30,7 @@ public sealed class DeliveryPlannerTests
         {
             Assert.True(request.Sum(r => r.RequestBytes) <= PutRecordsLimits.Kinesis.MaxBytes);
             sizes.Add(request.Count);
-            foreach (var record in request)
-            {
-                planner.Delivered(record);
-            }
+            planner.Settle(request, Enumerable.Repeat(true, request.Count).ToArray());
         }
 
         // Five 1 MiB records plus their keys exceed 5 MiB, so four go per request and every record goes whole.
@@ -64,9 +61,35 @@ public sealed class DeliveryPlannerTests
         Assert.Equal([0, 1], first.Select(r => r.Index));
         Assert.Empty(planner.TakeNextRequest());
 
-        planner.Delivered(first[0]);
-        planner.Failed(first[1]);
+        Assert.Equal([true, false], planner.Settle(first, [true, false]));
         Assert.Equal([1, 2], planner.TakeNextRequest().Select(r => r.Index));
+    }
+
+    [Fact]
+    public void Packed_RepeatedKey_GoesInOneRequestInShardOrder()
+    {
+        var records = TestRecords.Cdc(6, keys: 2); // keys 0,1,0,1,0,1
+        var planner = new DeliveryPlanner(records, PutRecordsLimits.Kinesis, RelayOrdering.Packed);
+
+        var request = planner.TakeNextRequest();
+
+        Assert.Equal([0, 1, 2, 3, 4, 5], request.Select(r => r.Index));
+        Assert.All(planner.Settle(request, Enumerable.Repeat(true, 6).ToArray()), Assert.True);
+        Assert.Equal(0, planner.Pending);
+    }
+
+    [Fact]
+    public void Packed_AFailedRecord_SendsTheRestOfItsKeyAgainAfterItEvenWhatLanded()
+    {
+        var records = TestRecords.Cdc(6, keys: 2); // keys 0,1,0,1,0,1
+        var planner = new DeliveryPlanner(records, PutRecordsLimits.Kinesis, RelayOrdering.Packed);
+        var request = planner.TakeNextRequest();
+
+        // Record 2 (key 0) fails; 4 (key 0) landed ahead of it, so it is not durable and goes again; key 1 is unaffected.
+        var durable = planner.Settle(request, [true, true, false, true, true, true]);
+
+        Assert.Equal([true, true, false, true, false, true], durable);
+        Assert.Equal([2, 4], planner.TakeNextRequest().Select(r => r.Index));
     }
 
     [Fact]

@@ -8,9 +8,11 @@ using Replicator.Tests.Fakes;
 namespace Replicator.Tests.Relay;
 
 /// <summary>
-/// For any batch and any pattern of per-record and whole-request failures, delivery never sends a
-/// key's record before every earlier record of that key is durable, never puts two records of a key
-/// in one request, never exceeds the request limits, and ends with every record delivered once.
+/// For any batch and any pattern of per-record and whole-request failures, strict delivery never sends
+/// a key's record before every earlier record of that key is durable, never puts two records of a key
+/// in one request, never exceeds the request limits, and ends with every record delivered once. Packed
+/// delivery keeps the limits, sends a key's record only behind every earlier one (landed, or ahead of it
+/// in the same request), and ends with the last copies of each key's records in source order.
 /// </summary>
 public sealed class DeliveryProperties
 {
@@ -20,30 +22,62 @@ public sealed class DeliveryProperties
     [Property(MaxTest = 300)]
     public Property Per_key_order_and_limits_hold_under_any_failure_pattern(NonEmptyArray<RecordShape> shapes, int failureSeed, byte failurePercent)
     {
-        var records = shapes.Get.Select((shape, index) => new SourceRecord(
-            index,
-            (1000 + index).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            $"k{shape.Key % 9}",
-            Base64Data.FromBytes(BitConverter.GetBytes(index).Concat(new byte[shape.Padding % 120]).ToArray()),
-            DateTimeOffset.UnixEpoch)).ToArray();
-        var target = new CheckingTarget(records, new Random(failureSeed), (failurePercent % 90) / 100.0);
+        var records = Records(shapes);
+        var target = new CheckingTarget(records, new Random(failureSeed), (failurePercent % 90) / 100.0, RelayOrdering.Strict);
 
-        var outcome = new RecordDelivery(target, Limits, new SkipShortWaitsTimeProvider())
-            .DeliverAsync("orders", records, DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None).GetAwaiter().GetResult();
+        var outcome = Deliver(target, records, RelayOrdering.Strict);
 
         return (target.Violations.Count == 0).Label(string.Join("; ", target.Violations.Take(3)))
             .And(outcome.DurablePrefix == records.Length).Label($"durable prefix {outcome.DurablePrefix} of {records.Length}")
             .And(target.LandedCount.All(n => n == 1)).Label("every record landed exactly once");
     }
 
+    [Property(MaxTest = 300)]
+    public Property Packed_last_copies_are_in_per_key_order_under_any_failure_pattern(NonEmptyArray<RecordShape> shapes, int failureSeed, byte failurePercent)
+    {
+        var records = Records(shapes);
+        var target = new CheckingTarget(records, new Random(failureSeed), (failurePercent % 90) / 100.0, RelayOrdering.Packed);
+
+        var outcome = Deliver(target, records, RelayOrdering.Packed);
+        var lastCopiesOutOfOrder = target.Landings
+            .Select((index, position) => (index, position))
+            .GroupBy(l => l.index)
+            .Select(copies => copies.Last())
+            .OrderBy(l => l.position)
+            .GroupBy(l => records[l.index].PartitionKey)
+            .Where(key => !key.Select(l => l.index).SequenceEqual(key.Select(l => l.index).Order()))
+            .Select(key => key.Key)
+            .ToArray();
+
+        return (target.Violations.Count == 0).Label(string.Join("; ", target.Violations.Take(3)))
+            .And(outcome.DurablePrefix == records.Length).Label($"durable prefix {outcome.DurablePrefix} of {records.Length}")
+            .And(target.LandedCount.All(n => n >= 1)).Label("every record landed")
+            .And(lastCopiesOutOfOrder.Length == 0).Label($"last copies out of order for keys {string.Join(", ", lastCopiesOutOfOrder)}");
+    }
+
+    private static SourceRecord[] Records(NonEmptyArray<RecordShape> shapes) =>
+        shapes.Get.Select((shape, index) => new SourceRecord(
+            index,
+            (1000 + index).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            $"k{shape.Key % 9}",
+            Base64Data.FromBytes(BitConverter.GetBytes(index).Concat(new byte[shape.Padding % 120]).ToArray()),
+            DateTimeOffset.UnixEpoch)).ToArray();
+
+    private static DeliveryOutcome Deliver(IPutRecordsTarget target, SourceRecord[] records, RelayOrdering ordering) =>
+        new RecordDelivery(target, Limits, new SkipShortWaitsTimeProvider(), ordering)
+            .DeliverAsync("orders", records, DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None).GetAwaiter().GetResult();
+
     public sealed record RecordShape(byte Key, byte Padding);
 
     /// <summary>Fails records and requests at random, and checks each request against what has landed so far.</summary>
-    private sealed class CheckingTarget(IReadOnlyList<SourceRecord> records, Random random, double failureRate) : IPutRecordsTarget
+    private sealed class CheckingTarget(IReadOnlyList<SourceRecord> records, Random random, double failureRate, RelayOrdering ordering) : IPutRecordsTarget
     {
         public List<string> Violations { get; } = [];
 
         public int[] LandedCount { get; } = new int[records.Count];
+
+        /// <summary>Source indexes in the order they landed in the target, copies included.</summary>
+        public List<int> Landings { get; } = [];
 
         public Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken)
         {
@@ -62,6 +96,7 @@ public sealed class DeliveryProperties
                 }
 
                 LandedCount[record.Index]++;
+                Landings.Add(record.Index);
                 return new PutRecordsResultEntry(record.SequenceNumber, "shardId-000000000000", null, null);
             }).ToArray();
             return Task.FromResult(new PutRecordsResponse(results.Count(r => !r.Succeeded), results));
@@ -74,14 +109,18 @@ public sealed class DeliveryProperties
                 Violations.Add($"request of {sent.Length} records, {sent.Sum(r => r.RequestBytes)} bytes exceeds the limits");
             }
 
-            if (sent.GroupBy(r => r.PartitionKey).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            if (ordering == RelayOrdering.Strict && sent.GroupBy(r => r.PartitionKey).FirstOrDefault(g => g.Count() > 1) is { } repeated)
             {
                 Violations.Add($"request carries {repeated.Count()} records of key {repeated.Key}");
             }
 
-            foreach (var record in sent)
+            foreach (var (record, position) in sent.Select((r, i) => (r, i)))
             {
-                var earlier = records.Take(record.Index).Where(r => r.PartitionKey == record.PartitionKey && LandedCount[r.Index] == 0).ToArray();
+                // Packed: an earlier record of the key may also be ahead of it in this request.
+                var aheadInRequest = ordering == RelayOrdering.Packed ? sent.Take(position).Select(r => r.Index).ToHashSet() : [];
+                var earlier = records.Take(record.Index)
+                    .Where(r => r.PartitionKey == record.PartitionKey && LandedCount[r.Index] == 0 && !aheadInRequest.Contains(r.Index))
+                    .ToArray();
                 if (earlier.Length > 0)
                 {
                     Violations.Add($"record {record.Index} of key {record.PartitionKey} sent before earlier record {earlier[0].Index} landed");

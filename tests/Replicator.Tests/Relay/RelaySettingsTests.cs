@@ -23,6 +23,30 @@ public sealed class RelaySettingsTests
         Assert.Equal("kdsReplicationCheckpoint", settings.CheckpointTable);
         Assert.Equal(RelaySettings.DefaultGateCacheTtl, settings.GateCacheTtl);
         Assert.Null(settings.TargetKinesisEndpoint);
+        Assert.Equal(RelayOrdering.Strict, settings.Ordering);
+    }
+
+    [Theory]
+    [InlineData("strict", RelayOrdering.Strict)]
+    [InlineData("packed", RelayOrdering.Packed)]
+    public void From_Ordering_ReadsTheMode(string value, RelayOrdering expected)
+    {
+        var environment = Seed004Environment();
+        environment[RelayEnvironment.Ordering] = value;
+
+        Assert.Equal(expected, RelaySettings.From(environment).Ordering);
+    }
+
+    [Fact]
+    public void From_UnknownOrdering_NamesTheSettingAndTheChoices()
+    {
+        var environment = Seed004Environment();
+        environment[RelayEnvironment.Ordering] = "loose";
+
+        var error = Assert.Throws<SettingsException>(() => RelaySettings.From(environment));
+
+        Assert.Contains(RelayEnvironment.Ordering, error.Message, StringComparison.Ordinal);
+        Assert.Contains("strict", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
