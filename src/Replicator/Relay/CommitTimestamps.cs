@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Json;
 using Replicator.Aws.Kinesis;
@@ -11,58 +13,154 @@ namespace Replicator.Relay;
 /// </summary>
 public static class CommitTimestamps
 {
+    // 128 base64 characters decode to 96 bytes: enough for a CDC record's leading fields. Each further
+    // look decodes four times as much, continuing where the last one stopped.
+    private const int FirstLookCharacters = 128;
+
     private static ReadOnlySpan<byte> PropertyName => "commitTimestamp"u8;
 
-    /// <summary>Decodes the record's data (into a pooled buffer) to look for its commit timestamp.</summary>
+    private enum Search
+    {
+        Found,
+        Absent,
+        NeedsMore,
+    }
+
+    /// <summary>
+    /// Decodes as little of the record's data as settles it: a prefix first, then more, and the whole
+    /// record only when every prefix ends before the timestamp or the end of the top-level object.
+    /// </summary>
+    /// <exception cref="FormatException">The data is not base64.</exception>
     public static DateTimeOffset? TryRead(Base64Data data)
     {
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(data.Length);
+        var text = data.Base64.Span;
+        var buffer = ArrayPool<byte>.Shared.Rent(data.Length);
         try
         {
-            data.Decode(buffer);
-            return TryRead(buffer.AsSpan(0, data.Length));
+            int decodedCharacters = 0, decodedBytes = 0;
+            for (var look = Math.Min(FirstLookCharacters, text.Length); ; look = Math.Min(look * 4, text.Length))
+            {
+                // Only the whole text may end in padding; a prefix is whole 4-character groups.
+                var isWhole = look == text.Length;
+                if (Base64.DecodeFromUtf8(text[decodedCharacters..look], buffer.AsSpan(decodedBytes), out var consumed, out var written, isWhole) != OperationStatus.Done)
+                {
+                    throw new FormatException("The record's data is not base64.");
+                }
+
+                decodedCharacters += consumed;
+                decodedBytes += written;
+                if (Find(buffer.AsSpan(0, decodedBytes), isWhole, out var value) != Search.NeedsMore)
+                {
+                    return value;
+                }
+            }
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
     public static DateTimeOffset? TryRead(ReadOnlySpan<byte> payload)
     {
-        try
+        Find(payload, isWhole: true, out var value);
+        return value;
+    }
+
+    /// <summary>
+    /// The latest commit timestamp among the first <paramref name="count"/> records (one without a
+    /// commit timestamp counts with its arrival time), how many had none, and the first of those.
+    /// </summary>
+    public static (DateTimeOffset Latest, int Missing, string? FirstMissingSequenceNumber) Latest(IReadOnlyList<SourceRecord> records, int count)
+    {
+        var missing = 0;
+        string? first = null;
+        var latest = DateTimeOffset.MinValue;
+        for (var i = 0; i < count; i++)
         {
-            var reader = new Utf8JsonReader(payload);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            var commit = TryRead(records[i].Data);
+            if (commit is null)
             {
-                return null;
+                missing++;
+                first ??= records[i].SequenceNumber;
             }
 
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isCommitTimestamp = reader.ValueTextEquals(PropertyName);
-                reader.Read();
-                if (isCommitTimestamp)
-                {
-                    return reader.TokenType == JsonTokenType.String && DateTimeOffset.TryParse(
-                        reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
-                        ? value
-                        : null;
-                }
-
-                reader.Skip();
-            }
-
-            return null;
+            var timestamp = commit ?? records[i].ArrivalTime;
+            latest = timestamp > latest ? timestamp : latest;
         }
-        catch (JsonException)
-        {
-            // Not JSON: expected for opaque payloads, counted by the caller.
-            return null;
-        }
+
+        return (latest, missing, first);
     }
 
     /// <summary>The fixed-width UTC form stored in the checkpoint table, so string order is time order.</summary>
     public static string Format(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <param name="isWhole">False for a prefix: running out of it then means <see cref="Search.NeedsMore"/>, not absent.</param>
+    private static Search Find(ReadOnlySpan<byte> json, bool isWhole, out DateTimeOffset? value)
+    {
+        value = null;
+        var outOfData = isWhole ? Search.Absent : Search.NeedsMore;
+        try
+        {
+            var reader = new Utf8JsonReader(json, isFinalBlock: isWhole, state: default);
+            if (!reader.Read())
+            {
+                return outOfData;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return Search.Absent;
+            }
+
+            while (true)
+            {
+                if (!reader.Read())
+                {
+                    return outOfData;
+                }
+
+                if (reader.TokenType != JsonTokenType.PropertyName)
+                {
+                    return Search.Absent;
+                }
+
+                var isCommitTimestamp = reader.ValueTextEquals(PropertyName);
+                if (!reader.Read())
+                {
+                    return outOfData;
+                }
+
+                if (isCommitTimestamp)
+                {
+                    value = reader.TokenType == JsonTokenType.String ? Parse(ref reader) : null;
+                    return Search.Found;
+                }
+
+                if (!reader.TrySkip())
+                {
+                    return outOfData;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a prefix of invalid JSON is invalid too): expected for opaque payloads, counted by the caller.
+            return Search.Absent;
+        }
+    }
+
+    private static DateTimeOffset? Parse(ref Utf8JsonReader reader)
+    {
+        // The usual form, "…Z", parses without a string; anything else goes through the lenient parser.
+        if (!reader.ValueIsEscaped && reader.ValueSpan is [.., (byte)'Z'] && reader.TryGetDateTimeOffset(out var utc))
+        {
+            return utc.ToUniversalTime();
+        }
+
+        return DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
+            ? value
+            : null;
+    }
 }

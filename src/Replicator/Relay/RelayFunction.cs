@@ -111,29 +111,13 @@ public sealed class RelayFunction(
     }
 
     /// <summary>
-    /// The latest commit timestamp among the durable records (a record without one counts with its
-    /// arrival time), which the checkpoint keeps: records of different keys need not arrive in commit
-    /// order, so the last record's timestamp may be older than one already replicated. Also counts the
-    /// records without a commitTimestamp, logging the first one's sequence number once per batch.
+    /// The latest commit timestamp among the durable records, which the checkpoint keeps: records of
+    /// different keys need not arrive in commit order, so the last record's timestamp may be older than
+    /// one already replicated. Records without one are counted and the first named, once per batch.
     /// </summary>
     private static (int Missing, DateTimeOffset Latest) ScanCommitTimestamps(IReadOnlyList<SourceRecord> records, int count, ILambdaContext context)
     {
-        var missing = 0;
-        string? first = null;
-        var latest = DateTimeOffset.MinValue;
-        for (var i = 0; i < count; i++)
-        {
-            var commit = CommitTimestamps.TryRead(records[i].Data);
-            if (commit is null)
-            {
-                missing++;
-                first ??= records[i].SequenceNumber;
-            }
-
-            var timestamp = commit ?? records[i].ArrivalTime;
-            latest = timestamp > latest ? timestamp : latest;
-        }
-
+        var (latest, missing, first) = CommitTimestamps.Latest(records, count);
         if (first is not null)
         {
             context.Logger.LogWarning(

@@ -101,8 +101,8 @@ public class EventToRequestBenchmarks
             planner.Settle(request, AllLanded(request.Count));
         }
 
-        // The checkpoint needs the last record's commit timestamp only.
-        return bodyBytes + (CommitTimestamps.TryRead(batch.Records[^1].Data)?.Ticks ?? 0);
+        // The checkpoint keeps the latest commit timestamp of the durable records, as the relay reads it.
+        return bodyBytes + CommitTimestamps.Latest(batch.Records, batch.Records.Count).Latest.Ticks;
     }
 
     /// <summary>A seed-004-style relay: the event deserialized whole, each record decoded and sent on its own.</summary>

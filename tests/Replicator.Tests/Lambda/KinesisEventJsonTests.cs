@@ -73,6 +73,9 @@ public sealed class KinesisEventJsonTests
     [InlineData("[1]", "'Records'")]
     [InlineData("{\"Records\":[", "not a Kinesis event")]
     [InlineData("{\"Records\":[{\"eventSourceARN\":\"arn:aws:kinesis:us-east-1:123456789012:stream/s\",\"eventID\":\"shardId-0:9\",\"kinesis\":{\"sequenceNumber\":\"9\",\"partitionKey\":\"k\",\"data\":\"not base64!\"}}]}", "(sequence number 9): kinesis.data is not base64")]
+    [InlineData("{\"Records\":[{\"eventSourceARN\":\"arn:aws:kinesis:us-east-1:123456789012:stream/s\",\"eventID\":\"shardId-0:9\",\"kinesis\":{\"sequenceNumber\":\"9\",\"partitionKey\":\"k\",\"data\":\"YW=j\"}}]}", "(sequence number 9): kinesis.data is not base64")]
+    [InlineData("{\"Records\":[{\"eventSourceARN\":\"arn:aws:kinesis:us-east-1:123456789012:stream/s\",\"eventID\":\"shardId-0:9\",\"kinesis\":{\"sequenceNumber\":\"9\",\"partitionKey\":\"k\",\"data\":\"YWJjZ\"}}]}", "(sequence number 9): kinesis.data is not base64")]
+    [InlineData("{\"Records\":[{\"eventSourceARN\":\"arn:aws:kinesis:us-east-1:123456789012:stream/s\",\"eventID\":\"shardId-0:9\",\"kinesis\":{\"sequenceNumber\":\"9\",\"partitionKey\":\"k\",\"data\":\"Y===\"}}]}", "(sequence number 9): kinesis.data is not base64")]
     [InlineData("{\"Records\":[{\"eventSourceARN\":\"arn:aws:kinesis:us-east-1:123456789012:stream/s\",\"eventID\":\"shardId-0:1\",\"kinesis\":{\"sequenceNumber\":\"1\",\"partitionKey\":\"k\",\"data\":\"\"}},{\"eventSourceARN\":\"arn:aws:kinesis:us-east-1:123456789012:stream/s\",\"eventID\":\"shardId-1:2\",\"kinesis\":{\"sequenceNumber\":\"2\",\"partitionKey\":\"k\",\"data\":\"\"}}]}", "Records[1] (sequence number 2) is from s/shardId-1 but the batch began with s/shardId-0")]
     public void SourceBatchRead_NotAKinesisEvent_SaysWhatIsWrong(string json, string expected)
     {

@@ -33,6 +33,23 @@ public sealed class CommitTimestampsTests
         Assert.Null(CommitTimestamps.TryRead(new byte[] { 0xff, 0xfe, 0x00, 0x7b }));
     }
 
+    /// <summary>Long records are read from a decoded prefix when it settles the answer, and whole when it does not.</summary>
+    [Theory]
+    [InlineData("{\"commitTimestamp\":\"2021-11-10T00:48:30Z\",\"pad\":\"PAD\"}", true)]
+    [InlineData("{\"pad\":\"PAD\",\"commitTimestamp\":\"2021-11-10T00:48:30Z\"}", true)]
+    [InlineData("{\"pad\":\"PAD\",\"nested\":{\"commitTimestamp\":\"1999-01-01T00:00:00Z\"},\"commitTimestamp\":\"2021-11-10T00:48:30Z\"}", true)]
+    [InlineData("{\"pad\":\"PAD\"}", false)]
+    [InlineData("[\"PAD\",{\"commitTimestamp\":\"2021-11-10T00:48:30Z\"}]", false)]
+    [InlineData("not json PAD {\"commitTimestamp\":\"2021-11-10T00:48:30Z\"}", false)]
+    public void TryRead_LongBase64Record_FindsTheTopLevelTimestampWhereverItIs(string template, bool found)
+    {
+        var json = template.Replace("PAD", new string('x', 3000), StringComparison.Ordinal);
+
+        var commit = CommitTimestamps.TryRead(Replicator.Aws.Kinesis.Base64Data.FromBytes(Encoding.UTF8.GetBytes(json)));
+
+        Assert.Equal(found ? new DateTimeOffset(2021, 11, 10, 0, 48, 30, TimeSpan.Zero) : null, commit);
+    }
+
     [Fact]
     public void Format_IsFixedWidthSoStringOrderIsTimeOrder()
     {
