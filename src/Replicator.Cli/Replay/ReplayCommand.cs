@@ -26,7 +26,7 @@ public static class ReplayCommand
         var to = new Option<DateTimeOffset?>("--to") { Description = "end of the range (exclusive)" };
         var targetStream = new Option<string?>("--target-stream") { Description = "the stream to replay into; default: the archived stream" };
         var targetRegion = new Option<string?>("--target-region") { Description = "the target stream's region; default: the state machine's" };
-        var lanes = new Option<int?>("--lanes") { Description = "parallel lanes, split by partition-key hash (1 to 64)" };
+        var lanes = new Option<int?>("--lanes") { Description = $"parallel lanes, split by partition-key hash (1 to {Replicator.Replay.ReplayRequest.MaxLanes})" };
         var rate = new Option<double?>("--rate") { Description = "records per second at most, over all lanes" };
         var byteRate = new Option<double?>("--byte-rate") { Description = "bytes per second at most, over all lanes" };
         var replayId = new Option<string?>("--replay-id") { Description = "resume this replay; default: an id made from the stream, range, target and lanes, so the same command resumes" };

@@ -26,7 +26,7 @@ public sealed class LocalFirehose(TwoRegionCloud cloud, string region, string st
 
     /// <summary>The object key prefix for a record's partition keys, as the delivery stream's Prefix expression makes it.</summary>
     public static string PrefixFor(IReadOnlyDictionary<string, string> keys) =>
-        $"archive/stream={keys["stream"]}/hour={keys["hour"]}/" + (keys.TryGetValue("tenant", out var tenant) ? $"tenant={tenant}/" : "");
+        $"archive/stream={keys["stream"]}/hour={keys["hour"]}/" + (keys.TryGetValue("tenant", out var tenant) ? $"tenant={tenant}/" : "") + $"bucket={keys["bucket"]}/";
 
     public const string ErrorPrefix = "archive-errors/processing-failed/";
 

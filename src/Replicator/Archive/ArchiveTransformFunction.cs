@@ -77,6 +77,8 @@ public sealed class ArchiveTransformFunction(string? tenantField)
             keys["tenant"] = TenantPrefix.Of(bytes, tenantField) ?? NoTenant;
         }
 
+        keys["bucket"] = ArchiveBuckets.Name(ArchiveBuckets.Of(partitionKey));
+
         return (new FirehoseRecordResult("", FirehoseRecordResult.Ok, Base64Data.FromBytes(line), new FirehoseRecordMetadata(keys)), null);
     }
 

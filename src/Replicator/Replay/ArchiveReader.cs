@@ -6,40 +6,44 @@ using Replicator.Relay;
 namespace Replicator.Replay;
 
 /// <summary>
-/// Reads the archive back an hour at a time. Within an hour, records are put back in shard order
-/// (shard, then sequence number): Firehose's objects need not sort the way their records arrived,
-/// but a key's records are all in one shard, so shard order is every key's order. Copies Firehose
-/// delivered twice (it delivers at least once) are read once.
+/// Reads the archive back an hour at a time, for one lane of a replay. A lane reads only the objects of
+/// the buckets it owns (<see cref="ArchiveBuckets"/>), so the lanes of a replay together read the
+/// archive once; an hour archived before buckets is read whole by every lane, each keeping its keys.
+/// Within an hour, records are put back in shard order (shard, then sequence number): Firehose's
+/// objects need not sort the way their records arrived, but a key's records are all in one shard, so
+/// shard order is every key's order. Copies Firehose delivered twice (it delivers at least once) are
+/// read once.
 /// </summary>
 public sealed class ArchiveReader(S3Reader s3, string bucket)
 {
-    /// <summary>One hour's records of the range that <paramref name="keep"/> accepts, in shard order, and how many the range has in that hour in all.</summary>
+    /// <summary>Objects a lane fetches at once: S3 answers each GET after tens of milliseconds, and an hour holds one object a minute or more.</summary>
+    private const int ConcurrentGets = 4;
+
+    /// <summary>The lane a key replays in: every key of a bucket in the same lane.</summary>
+    public static int LaneOf(string partitionKey, int lanes) => ArchiveBuckets.Of(partitionKey) % lanes;
+
+    /// <summary>One hour's records of the range in lane <paramref name="lane"/> of <paramref name="lanes"/>, in shard order, and the lane's share of the hour.</summary>
     /// <remarks>An hour is held in memory to sort it; a lane keeps only its own records, so more lanes need less each.</remarks>
-    public async Task<HourOfArchive> ReadHourAsync(ReplayRange range, string hour, Func<ArchiveEnvelope, bool> keep, CancellationToken cancellationToken)
+    public async Task<HourOfArchive> ReadHourAsync(ReplayRange range, string hour, int lane, int lanes, CancellationToken cancellationToken)
     {
+        var objects = await s3.ListAsync(bucket, range.HourPrefix(hour), cancellationToken).ConfigureAwait(false);
+        var bucketed = objects.All(o => ArchiveBuckets.InKey(o.Key) is not null);
+        var mine = bucketed ? objects.Where(o => ArchiveBuckets.InKey(o.Key) % lanes == lane).ToArray() : objects.ToArray();
+
+        var lines = new List<ArchiveEnvelope>[mine.Length];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, mine.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = ConcurrentGets, CancellationToken = cancellationToken },
+            async (i, token) => lines[i] = Lines(await GetAsync(mine[i].Key, token).ConfigureAwait(false))).ConfigureAwait(false);
+
         var records = new List<ArchiveEnvelope>();
         var inRange = 0;
-        foreach (var key in await s3.ListKeysAsync(bucket, range.HourPrefix(hour), cancellationToken).ConfigureAwait(false))
+        foreach (var record in lines.SelectMany(l => l).Where(r => range.Contains(r.CommitTimestamp ?? r.ArrivalTime)))
         {
-            byte[] gzipped;
-            try
+            inRange++;
+            if (LaneOf(record.PartitionKey, lanes) == lane)
             {
-                gzipped = await s3.GetObjectAsync(bucket, key, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Aws.Json.AwsServiceException e) when (e.ErrorCode == "InvalidObjectState")
-            {
-                // The lifecycle rules move the archive to Glacier after 90 days and Deep Archive after 365.
-                throw new ArchivedObjectNotRestoredException(
-                    $"s3://{bucket}/{key} is in a Glacier storage class: restore the range's objects (S3 RestoreObject, or a Batch Operations restore job) and replay again. {e.Message}");
-            }
-
-            foreach (var record in Lines(gzipped).Where(r => range.Contains(r.CommitTimestamp ?? r.ArrivalTime)))
-            {
-                inRange++;
-                if (keep(record))
-                {
-                    records.Add(record);
-                }
+                records.Add(record);
             }
         }
 
@@ -54,7 +58,25 @@ public sealed class ArchiveReader(S3Reader s3, string bucket)
             }
         }
 
-        return new HourOfArchive(ordered, inRange);
+        // A lane that read only its buckets knows the hour's size by its objects' sizes, not by their records.
+        var share = bucketed
+            ? objects.Sum(o => o.Size) is var all and > 0 ? (double)mine.Sum(o => o.Size) / all : 0
+            : inRange == 0 ? 0 : Math.Min(1, (double)records.Count / inRange);
+        return new HourOfArchive(ordered, share, mine.Length);
+    }
+
+    private async Task<byte[]> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await s3.GetObjectAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Aws.Json.AwsServiceException e) when (e.ErrorCode == "InvalidObjectState")
+        {
+            // The lifecycle rules move the archive to Glacier after 90 days and Deep Archive after 365.
+            throw new ArchivedObjectNotRestoredException(
+                $"s3://{bucket}/{key} is in a Glacier storage class: restore the range's objects (S3 RestoreObject, or a Batch Operations restore job) and replay again. {e.Message}");
+        }
     }
 
     private static int ShardOrder(ArchiveEnvelope left, ArchiveEnvelope right) =>
@@ -102,13 +124,10 @@ public sealed class ArchiveReader(S3Reader s3, string bucket)
     }
 }
 
-/// <param name="Records">The records kept, in shard order, each once.</param>
-/// <param name="InRange">Every record of the range in the hour, kept or not (copies Firehose delivered twice included).</param>
-public sealed record HourOfArchive(IReadOnlyList<ArchiveEnvelope> Records, int InRange)
-{
-    /// <summary>The part of the hour's records kept: a lane's share of the rate limits while it replays the hour.</summary>
-    public double Share => InRange == 0 ? 0 : Math.Min(1, (double)Records.Count / InRange);
-}
+/// <param name="Records">The lane's records, in shard order, each once.</param>
+/// <param name="Share">The lane's part of the hour (0 to 1): its share of the rate limits while it replays the hour.</param>
+/// <param name="ObjectsRead">Objects the lane fetched for the hour.</param>
+public sealed record HourOfArchive(IReadOnlyList<ArchiveEnvelope> Records, double Share, int ObjectsRead);
 
 /// <summary>An object of the range has moved to a Glacier storage class and must be restored before it can be replayed.</summary>
 public sealed class ArchivedObjectNotRestoredException(string message) : Exception(message);

@@ -4,8 +4,8 @@ using Replicator.Relay;
 namespace Replicator.Replay;
 
 /// <summary>
-/// Replays one lane of a replay: the archived records of the range whose partition key hashes to the
-/// lane, in archive order, a chunk at a time, with the relay's ordering-safe delivery and at the lane's
+/// Replays one lane of a replay: the archived records of the range whose partition key falls in the
+/// lane (<see cref="ArchiveReader.LaneOf"/>), in archive order, a chunk at a time, with the relay's ordering-safe delivery and at the lane's
 /// share of the rate limits. A key's records are all in one lane, so lanes run side by side (one Map
 /// iteration each) and never reorder a key. After every chunk the lane's cursor moves forward in the
 /// progress table, so a run that stops, fails or pauses for time continues from there.
@@ -41,9 +41,9 @@ public sealed class LaneReplayer(ArchiveReader archive, RecordDelivery delivery,
         var chunks = 0;
         foreach (var hour in range.Hours().Where(h => string.CompareOrdinal(h, cursor.Hour) >= 0))
         {
-            var read = await archive.ReadHourAsync(range, hour, r => LaneOf(r.PartitionKey, plan.Lanes) == lane, cancellationToken).ConfigureAwait(false);
-            // Every lane reads the whole hour, so each knows its share of it: paced at that share of the
-            // limits, the lanes finish the hour together and the replay as a whole runs at the limit.
+            var read = await archive.ReadHourAsync(range, hour, lane, plan.Lanes, cancellationToken).ConfigureAwait(false);
+            // Paced at its share of the hour, each lane takes its share of the limits: the lanes finish
+            // the hour together and the replay as a whole runs at the limit.
             var (recordsPerSecond, bytesPerSecond) = (plan.RecordsPerSecond * read.Share, plan.BytesPerSecond * read.Share);
             var pace = new ReplayPace(recordsPerSecond, bytesPerSecond, time);
             var averageBytes = read.Records.Count == 0 ? 0 : read.Records.Average(r => (double)r.Data.Base64.Length + r.PartitionKey.Length);
@@ -78,18 +78,6 @@ public sealed class LaneReplayer(ArchiveReader archive, RecordDelivery delivery,
 
     /// <summary>The longest a chunk waits for the rate limit: well inside the time a lane invocation keeps back.</summary>
     public static readonly TimeSpan MaxChunkWait = TimeSpan.FromSeconds(20);
-
-    /// <summary>FNV-1a over the key's UTF-8 bytes: the same lane for a key on every run and every machine.</summary>
-    public static int LaneOf(string partitionKey, int lanes)
-    {
-        var hash = 2166136261u;
-        foreach (var b in System.Text.Encoding.UTF8.GetBytes(partitionKey))
-        {
-            hash = (hash ^ b) * 16777619u;
-        }
-
-        return (int)(hash % (uint)lanes);
-    }
 
     /// <returns>The cursor after the chunk.</returns>
     private async Task<LaneCursor> SendAsync(ReplayPlan plan, int lane, string hour, ArchiveEnvelope[] chunk, ReplayPace pace, DateTimeOffset deadline, CancellationToken cancellationToken)

@@ -24,7 +24,8 @@ public sealed record ReplayRequest(
     string? ReplayId = null,
     bool AtRisk = false)
 {
-    public const int MaxLanes = 64;
+    /// <summary>Each lane owns at least one of the archive's buckets.</summary>
+    public const int MaxLanes = Archive.ArchiveBuckets.Count;
     public const int MinBytesPerSecondPerLane = 65_536;
 
     /// <summary>The range asked for; null with <c>atRisk</c>, whose range the plan works out.</summary>

@@ -25,7 +25,10 @@ public sealed class ArchiveTransformTests
             "{\"partitionKey\":\"4211\",\"shardId\":\"shardId-000000000001\",\"sequenceNumber\":\"49546986683135544286507457936321625675700192471156785154\","
             + "\"arrivalTime\":\"2026-11-25T09:00:02.400Z\",\"commitTimestamp\":\"2026-11-25T09:15:02.345Z\",\"data\":\"" + Encoding.UTF8.GetString(original.Base64.Span) + "\"}\n",
             line);
-        Assert.Equal(new Dictionary<string, string> { ["stream"] = "kds-stream-1", ["hour"] = "2026-11-25-09", ["tenant"] = "acme" }, first.Metadata!.PartitionKeys);
+        Assert.Equal(
+            new Dictionary<string, string> { ["stream"] = "kds-stream-1", ["hour"] = "2026-11-25-09", ["tenant"] = "acme", ["bucket"] = ArchiveBuckets.Name(ArchiveBuckets.Of("4211")) },
+            first.Metadata!.PartitionKeys);
+        Assert.Matches("^[0-9]{2}$", first.Metadata.PartitionKeys["bucket"]);
     }
 
     [Fact]

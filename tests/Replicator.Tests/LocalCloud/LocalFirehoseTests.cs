@@ -35,7 +35,7 @@ public sealed class LocalFirehoseTests(LocalCloudFixture fixture)
         Assert.Equal(
             sent.Select(s => (s.PartitionKey, Convert.ToBase64String(s.Data))).Order(),
             archived.Select(a => (a.Envelope.PartitionKey, Convert.ToBase64String(a.Envelope.Data.ToArray()))).Order());
-        Assert.All(archived, a => Assert.StartsWith($"archive/stream={stream}/hour={a.Envelope.EventHour}/", a.Key, StringComparison.Ordinal));
+        Assert.All(archived, a => Assert.StartsWith($"archive/stream={stream}/hour={a.Envelope.EventHour}/bucket={ArchiveBuckets.Name(ArchiveBuckets.Of(a.Envelope.PartitionKey))}/", a.Key, StringComparison.Ordinal));
         Assert.All(archived.Where(a => a.Envelope.PartitionKey.StartsWith("opaque", StringComparison.Ordinal)), a => Assert.Null(a.Envelope.CommitTimestamp));
         Assert.Equal(cdc.Select(r => CdcRecord.Parse(r.ToJson()).CommitTimestamp).Order(), archived.Select(a => a.Envelope.CommitTimestamp).OfType<DateTimeOffset>().Order());
     }

@@ -170,11 +170,54 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
     }
 
     [Fact]
+    public async Task Lanes_read_only_their_buckets_objects_and_an_hour_archived_before_buckets_whole()
+    {
+        var records = RecordsEveryTenSeconds(360, keys: 40);
+        var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, records, shards: 2, CancellationToken.None);
+        var hour = Start.UtcDateTime.ToString("yyyy-MM-dd-HH", System.Globalization.CultureInfo.InvariantCulture);
+        var bucketed = new ReplayRange(archive.Stream, Start, Start.AddHours(1));
+        // The same objects under a stream's prefix without the bucket level, as the archive was written before buckets.
+        var unbucketed = bucketed with { Stream = $"{archive.Stream}-old" };
+        using var s3 = fixture.Cloud.CreateS3Client(fixture.RegionA);
+        var objects = (await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = archive.Bucket, Prefix = bucketed.HourPrefix(hour) })).S3Objects;
+        Assert.True(objects.Count >= 4, $"the hour has {objects.Count} objects");
+        foreach (var (item, i) in objects.Select((o, i) => (o, i)))
+        {
+            using var body = await s3.GetObjectAsync(archive.Bucket, item.Key);
+            using var copy = new MemoryStream();
+            await body.ResponseStream.CopyToAsync(copy);
+            await s3.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = archive.Bucket, Key = $"{unbucketed.HourPrefix(hour)}part-{i}.gz", InputStream = new MemoryStream(copy.ToArray()), UseChunkEncoding = false });
+        }
+
+        var reader = Reader(archive);
+        foreach (var (range, objectsPerLane) in new[] { (bucketed, (int?)null), (unbucketed, objects.Count) })
+        {
+            var lanes = await Task.WhenAll(Enumerable.Range(0, 4).Select(lane => reader.ReadHourAsync(range, hour, lane, 4, CancellationToken.None)));
+
+            var expected = records.Where(r => bucketed.Contains(r.CommitTimestamp)).ToList();
+            Assert.Equal(expected.Count, lanes.Sum(l => l.Records.Count));
+            Assert.All(Enumerable.Range(0, 4), lane => Assert.All(lanes[lane].Records, r => Assert.Equal(lane, ArchiveReader.LaneOf(r.PartitionKey, 4))));
+            var check = ReplicationCheck.Compare(expected, lanes.SelectMany(l => l.Records).Select(r => CdcRecord.Parse(r.Data.ToArray())));
+            Assert.Equal((0, 0, 0), (check.Missing, check.OrderViolations, check.Duplicates));
+            Assert.Equal(1.0, lanes.Sum(l => l.Share), precision: 6);
+            if (objectsPerLane is { } every)
+            {
+                Assert.All(lanes, l => Assert.Equal(every, l.ObjectsRead));
+            }
+            else
+            {
+                // Together the lanes fetched each object once.
+                Assert.Equal(objects.Count, lanes.Sum(l => l.ObjectsRead));
+            }
+        }
+    }
+
+    [Fact]
     public void A_keys_lane_is_the_same_every_time_and_lanes_are_all_used()
     {
-        var lanes = Enumerable.Range(0, 1000).Select(i => LaneReplayer.LaneOf($"key-{i}", 4)).ToList();
+        var lanes = Enumerable.Range(0, 1000).Select(i => ArchiveReader.LaneOf($"key-{i}", 4)).ToList();
 
-        Assert.Equal(lanes, Enumerable.Range(0, 1000).Select(i => LaneReplayer.LaneOf($"key-{i}", 4)));
+        Assert.Equal(lanes, Enumerable.Range(0, 1000).Select(i => ArchiveReader.LaneOf($"key-{i}", 4)));
         Assert.Equal([0, 1, 2, 3], lanes.Distinct().Order());
     }
 

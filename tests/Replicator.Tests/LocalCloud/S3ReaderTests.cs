@@ -24,7 +24,7 @@ public sealed class S3ReaderTests(LocalCloudFixture fixture)
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "elsewhere/x", ContentBody = "x", UseChunkEncoding = false });
         var reader = new S3Reader(new AwsServiceOptions(fixture.RegionA, fixture.Cloud.Credentials, AwsEnvironment.HttpClient) { EndpointOverride = fixture.Cloud.Region(fixture.RegionA).S3Endpoint });
 
-        var listed = await reader.ListKeysAsync(bucket, "archive/stream=orders/", CancellationToken.None);
+        var listed = (await reader.ListAsync(bucket, "archive/stream=orders/", CancellationToken.None)).Select(o => o.Key);
         var body = await reader.GetObjectAsync(bucket, keys[7], CancellationToken.None);
 
         Assert.Equal(keys.Order(StringComparer.Ordinal), listed);

@@ -28,10 +28,6 @@ public sealed class S3Reader
         _retry = TransientRetry.Create(options.Retry);
     }
 
-    /// <summary>Every key under <paramref name="prefix"/>, in key order.</summary>
-    public async Task<IReadOnlyList<string>> ListKeysAsync(string bucket, string prefix, CancellationToken cancellationToken) =>
-        (await ListAsync(bucket, prefix, cancellationToken).ConfigureAwait(false)).Select(o => o.Key).ToList();
-
     /// <summary>Every object under <paramref name="prefix"/>, in key order, following continuation tokens.</summary>
     public async Task<IReadOnlyList<S3ObjectSummary>> ListAsync(string bucket, string prefix, CancellationToken cancellationToken)
     {
