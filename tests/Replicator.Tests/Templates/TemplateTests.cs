@@ -110,6 +110,9 @@ public sealed partial class TemplateTests
             rule["Transitions"]!.AsArray().Select(t => $"{t!["StorageClass"]}:{t["TransitionInDays"]}"));
         Assert.Equal("730", rule["NoncurrentVersionExpiration"]!["NoncurrentDays"]!.ToString());
         Assert.Equal("7", rule["AbortIncompleteMultipartUpload"]!["DaysAfterInitiation"]!.ToString());
+        var expiry = template.Resources["ArchiveBucket"]!["Properties"]!["LifecycleConfiguration"]!["Rules"]![1]!["Fn::If"]!.AsArray();
+        Assert.Equal(("ArchiveExpires", "ArchiveRetentionDays", "AWS::NoValue"), (expiry[0]!.ToString(), expiry[1]!["ExpirationInDays"]!["Ref"]!.ToString(), expiry[2]!["Ref"]!.ToString()));
+        Assert.Equal("0", template.Parameters["ArchiveRetentionDays"]!["Default"]!.ToString());
         Assert.Equal("1800", template.Resources["CheckpointLagWarningAlarmTouseast2"]!["Properties"]!["Threshold"]!.ToString());
         Assert.Equal("3600", template.Resources["CheckpointLagCriticalAlarmTouseast2"]!["Properties"]!["Threshold"]!.ToString());
         Assert.Equal(3, template.ResourcesOfType("AWS::SNS::Topic").Count());
