@@ -50,11 +50,14 @@ public sealed class DeliveryPlanner
     public int Pending { get; private set; }
 
     /// <summary>The next request's records (their keys are then in flight); empty when nothing is ready.</summary>
-    public IReadOnlyList<SourceRecord> TakeNextRequest()
+    /// <param name="before">Only records at positions before this are taken (a caller's window).</param>
+    /// <param name="maxRecords">At most this many, below the request limit.</param>
+    public IReadOnlyList<SourceRecord> TakeNextRequest(int before = int.MaxValue, int maxRecords = int.MaxValue)
     {
-        var taken = new List<SourceRecord>(Math.Min(_ready.Count, _limits.MaxRecords));
+        var most = Math.Min(_limits.MaxRecords, maxRecords);
+        var taken = new List<SourceRecord>(Math.Min(_ready.Count, most));
         var bytes = 0;
-        while (taken.Count < _limits.MaxRecords && _ready.TryPeek(out var index, out _))
+        while (taken.Count < most && _ready.TryPeek(out var index, out _) && index < before)
         {
             var record = _records[index];
             // A record always fits an empty request (1 MiB is Kinesis' per-record limit), so none is ever split or starved.

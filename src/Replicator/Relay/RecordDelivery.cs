@@ -15,21 +15,45 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
     private static readonly TimeSpan BackoffBase = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan BackoffCap = TimeSpan.FromSeconds(2);
 
-    public async Task<DeliveryOutcome> DeliverAsync(string targetStream, IReadOnlyList<SourceRecord> records, DateTimeOffset deadline, CancellationToken cancellationToken)
+    /// <param name="window">Streams <paramref name="records"/> through with checkpoints (see <see cref="DeliveryWindow"/>); null delivers them as one batch.</param>
+    public async Task<DeliveryOutcome> DeliverAsync(
+        string targetStream, IReadOnlyList<SourceRecord> records, DateTimeOffset deadline, CancellationToken cancellationToken, DeliveryWindow? window = null)
     {
         var planner = new DeliveryPlanner(records, limits, ordering);
         var delivered = new bool[records.Count];
         int requests = 0, retried = 0, throttled = 0, fruitlessRounds = 0;
+        int prefix = 0, checkpointed = 0, sentUpTo = 0;
+        int? stopAt = null;
         Exception? error = null;
 
         using var timeLeft = new CancellationTokenSource(Max(deadline - time.GetUtcNow(), TimeSpan.Zero), time);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeLeft.Token);
 
-        while (planner.Pending > 0 && !budget.IsCancellationRequested)
+        while (planner.Pending > 0 && !budget.IsCancellationRequested && !(prefix >= stopAt))
         {
-            var batch = planner.TakeNextRequest();
+            var before = window is null ? records.Count : stopAt ?? checkpointed + window.Lead;
+            var batch = planner.TakeNextRequest(before, window?.MaxRequestRecords ?? int.MaxValue);
+            if (batch.Count == 0)
+            {
+                throw new InvalidOperationException($"Delivery planned an empty request with {planner.Pending} records pending (durable prefix {prefix}, window before {before}).");
+            }
+
+            if (window?.BeforeRequestAsync is { } beforeRequest)
+            {
+                try
+                {
+                    await beforeRequest(batch, budget.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (budget.IsCancellationRequested)
+                {
+                    planner.Settle(batch, new bool[batch.Count]);
+                    break;
+                }
+            }
+
             var request = new PutRecordsRequest(targetStream, batch.Select(r => new PutRecordsRequestEntry(r.Data, r.PartitionKey)).ToArray());
             requests++;
+            sentUpTo = Math.Max(sentUpTo, batch[^1].Index + 1);
             IReadOnlyList<PutRecordsResultEntry>? results = null;
             try
             {
@@ -75,6 +99,19 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
                 break;
             }
 
+            while (prefix < records.Count && delivered[prefix])
+            {
+                prefix++;
+            }
+
+            if (window is not null && stopAt is null && prefix - checkpointed >= window.CheckpointEvery && prefix < records.Count)
+            {
+                var goOn = await window.CheckpointAsync(prefix, cancellationToken).ConfigureAwait(false);
+                checkpointed = prefix;
+                // Stopping: what was already sent is seen through, so the caller's last checkpoint covers everything sent.
+                stopAt = goOn ? null : sentUpTo;
+            }
+
             fruitlessRounds = landed == 0 ? fruitlessRounds + 1 : 0;
             if (fruitlessRounds > 0 && planner.Pending > 0)
             {
@@ -82,8 +119,8 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
             }
         }
 
-        var prefix = Array.IndexOf(delivered, false);
-        return new DeliveryOutcome(prefix < 0 ? records.Count : prefix, requests, retried, throttled, error);
+        var durablePrefix = Array.IndexOf(delivered, false);
+        return new DeliveryOutcome(durablePrefix < 0 ? records.Count : durablePrefix, requests, retried, throttled, error, sentUpTo);
     }
 
     private async Task BackOffAsync(int attempt, CancellationToken budget)

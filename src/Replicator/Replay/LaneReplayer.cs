@@ -5,14 +5,15 @@ namespace Replicator.Replay;
 
 /// <summary>
 /// Replays one lane of a replay: the archived records of the range whose partition key falls in the
-/// lane (<see cref="ArchiveReader.LaneOf"/>), in archive order, a chunk at a time, with the relay's ordering-safe delivery and at the lane's
-/// share of the rate limits. A key's records are all in one lane, so lanes run side by side (one Map
-/// iteration each) and never reorder a key. After every chunk the lane's cursor moves forward in the
-/// progress table, so a run that stops, fails or pauses for time continues from there.
+/// lane (<see cref="ArchiveReader.LaneOf"/>), in archive order, an hour at a time, with the relay's
+/// ordering-safe delivery and at the lane's share of the rate limits. A key's records are all in one
+/// lane, so lanes run side by side (one Map iteration each) and never reorder a key. After every chunk
+/// of durable records the lane's cursor moves forward in the progress table, so a run that stops,
+/// fails or pauses for time continues from there.
 /// </summary>
 public sealed class LaneReplayer(ArchiveReader archive, RecordDelivery delivery, ReplayProgressStore progress, int chunkSize, TimeProvider time)
 {
-    /// <param name="shouldPause">Asked before every chunk but the first: true hands back a continuation (the invocation's time is running short).</param>
+    /// <param name="shouldPause">Asked after every chunk and before every hour but the first: true hands back a continuation (the invocation's time is running short).</param>
     /// <exception cref="ReplayDeliveryException">A chunk could not be made durable; what was durable is checkpointed.</exception>
     /// <exception cref="ReplaySupersededException">Another execution of the replay owns it now.</exception>
     public async Task<LaneResult> RunAsync(ReplayPlan plan, int lane, Func<bool> shouldPause, DateTimeOffset deadline, CancellationToken cancellationToken)
@@ -38,27 +39,35 @@ public sealed class LaneReplayer(ArchiveReader archive, RecordDelivery delivery,
         var range = plan.Range;
         var cursor = state.Cursor;
         long sent = 0;
-        var chunks = 0;
+        var hours = 0;
         foreach (var hour in range.Hours().Where(h => string.CompareOrdinal(h, cursor.Hour) >= 0))
         {
+            if (hours++ > 0 && shouldPause())
+            {
+                return new LaneResult(lane, false, sent, state.Sent + sent, maxDuplicates);
+            }
+
             var read = await archive.ReadHourAsync(range, hour, lane, plan.Lanes, cancellationToken).ConfigureAwait(false);
             // Paced at its share of the hour, each lane takes its share of the limits: the lanes finish
             // the hour together and the replay as a whole runs at the limit.
             var (recordsPerSecond, bytesPerSecond) = (plan.RecordsPerSecond * read.Share, plan.BytesPerSecond * read.Share);
-            var pace = new ReplayPace(recordsPerSecond, bytesPerSecond, time);
             var averageBytes = read.Records.Count == 0 ? 0 : read.Records.Average(r => (double)r.Data.Base64.Length + r.PartitionKey.Length);
             var startsAfter = cursor;
-            var left = startsAfter.Hour == hour ? read.Records.Where(r => startsAfter.IsBefore(LaneCursor.After(hour, r))) : read.Records;
-            foreach (var chunk in left.Chunk(ChunkSize(chunkSize, recordsPerSecond, bytesPerSecond, averageBytes)))
+            var left = (startsAfter.Hour == hour ? read.Records.Where(r => startsAfter.IsBefore(LaneCursor.After(hour, r))) : read.Records).ToArray();
+            if (left.Length == 0)
             {
-                if (chunks++ > 0 && shouldPause())
-                {
-                    return new LaneResult(lane, false, sent, state.Sent + sent, maxDuplicates);
-                }
-
-                cursor = await SendAsync(plan, lane, hour, chunk, pace, deadline, cancellationToken).ConfigureAwait(false);
-                sent += chunk.Length;
+                continue;
             }
+
+            var (durable, paused) = await SendHourAsync(
+                plan, lane, hour, left, new ReplayPace(recordsPerSecond, bytesPerSecond, time), ChunkSize(chunkSize, recordsPerSecond, bytesPerSecond, averageBytes), shouldPause, deadline, cancellationToken).ConfigureAwait(false);
+            sent += durable;
+            if (paused)
+            {
+                return new LaneResult(lane, false, sent, state.Sent + sent, maxDuplicates);
+            }
+
+            cursor = LaneCursor.After(hour, left[^1]);
         }
 
         await progress.CompleteLaneAsync(plan.ReplayId, plan.Owner, lane, cancellationToken).ConfigureAwait(false);
@@ -79,32 +88,57 @@ public sealed class LaneReplayer(ArchiveReader archive, RecordDelivery delivery,
     /// <summary>The longest a chunk waits for the rate limit: well inside the time a lane invocation keeps back.</summary>
     public static readonly TimeSpan MaxChunkWait = TimeSpan.FromSeconds(20);
 
-    /// <returns>The cursor after the chunk.</returns>
-    private async Task<LaneCursor> SendAsync(ReplayPlan plan, int lane, string hour, ArchiveEnvelope[] chunk, ReplayPace pace, DateTimeOffset deadline, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the lane's records of one hour as one stream (requests stay full across chunk boundaries),
+    /// checkpointing the cursor after every chunk of durable records; before anything goes out, the
+    /// lane notes that up to two chunks may be in flight, the most a crash can send twice.
+    /// </summary>
+    /// <returns>Records made durable, and whether the lane paused (<paramref name="shouldPause"/>) before the hour's end.</returns>
+    private async Task<(int Durable, bool Paused)> SendHourAsync(
+        ReplayPlan plan, int lane, string hour, ArchiveEnvelope[] left, ReplayPace pace, int chunk, Func<bool> shouldPause, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        var records = chunk.Select((r, i) => new SourceRecord(i, r.SequenceNumber, r.PartitionKey, r.Data, r.ArrivalTime)).ToList();
-        await pace.WaitAsync(records.Count, records.Sum(r => (long)r.RequestBytes), cancellationToken).ConfigureAwait(false);
-        await progress.BeginChunkAsync(plan.ReplayId, plan.Owner, lane, records.Count, cancellationToken).ConfigureAwait(false);
+        var records = left.Select((r, i) => new SourceRecord(i, r.SequenceNumber, r.PartitionKey, r.Data, r.ArrivalTime)).ToList();
+        var recorded = 0;
+        var paused = false;
+        var window = new DeliveryWindow(
+            chunk,
+            async (prefix, token) =>
+            {
+                await progress.AdvanceAsync(plan.ReplayId, plan.Owner, lane, LaneCursor.After(hour, left[prefix - 1]), prefix - recorded, Math.Min(chunk * 2, left.Length - prefix), token).ConfigureAwait(false);
+                recorded = prefix;
+                paused = shouldPause();
+                return !paused;
+            },
+            (request, token) => pace.WaitAsync(request.Count, request.Sum(r => (long)r.RequestBytes), token),
+            MaxRequestRecords: chunk);
+        await progress.BeginChunkAsync(plan.ReplayId, plan.Owner, lane, Math.Min(window.Lead, left.Length), cancellationToken).ConfigureAwait(false);
         DeliveryOutcome outcome;
         try
         {
-            outcome = await delivery.DeliverAsync(plan.TargetStream, records, deadline, cancellationToken).ConfigureAwait(false);
+            outcome = await delivery.DeliverAsync(plan.TargetStream, records, deadline, cancellationToken, window).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not (OperationCanceledException or ReplaySupersededException))
         {
-            throw new ReplayDeliveryException($"Replay '{plan.ReplayId}' lane {lane} into {plan.TargetRegion}/{plan.TargetStream} stopped in the chunk starting at archived sequence number {chunk[0].SequenceNumber}: {e.Message}", e);
+            throw new ReplayDeliveryException($"Replay '{plan.ReplayId}' lane {lane} into {plan.TargetRegion}/{plan.TargetStream} stopped in hour {hour} after the record with archived sequence number {(recorded > 0 ? left[recorded - 1].SequenceNumber : "(none)")}: {e.Message}", e);
         }
 
-        if (outcome.DurablePrefix > 0)
+        var stoppedCleanly = outcome.Complete(left.Length) || (paused && outcome.Error is null && outcome.NothingInDoubt);
+        if (outcome.DurablePrefix > recorded)
         {
-            // Keep what was made durable even if the rest of the chunk was not: a resume starts after it.
-            await progress.AdvanceAsync(plan.ReplayId, plan.Owner, lane, LaneCursor.After(hour, chunk[outcome.DurablePrefix - 1]), outcome.DurablePrefix, chunk.Length - outcome.DurablePrefix, cancellationToken).ConfigureAwait(false);
+            // Keep what was made durable even if the rest was not: a resume starts after it.
+            var stillInFlight = stoppedCleanly ? 0 : Math.Min(window.Lead, left.Length - outcome.DurablePrefix);
+            await progress.AdvanceAsync(plan.ReplayId, plan.Owner, lane, LaneCursor.After(hour, left[outcome.DurablePrefix - 1]), outcome.DurablePrefix - recorded, stillInFlight, cancellationToken).ConfigureAwait(false);
+        }
+        else if (stoppedCleanly)
+        {
+            // Paused right at a checkpoint, which still counted the window as in flight.
+            await progress.ClearInFlightAsync(plan.ReplayId, plan.Owner, lane, cancellationToken).ConfigureAwait(false);
         }
 
-        return outcome.Complete(chunk.Length)
-            ? LaneCursor.After(hour, chunk[^1])
+        return stoppedCleanly
+            ? (outcome.DurablePrefix, !outcome.Complete(left.Length))
             : throw new ReplayDeliveryException(
-                $"Replay '{plan.ReplayId}' lane {lane} into {plan.TargetRegion}/{plan.TargetStream} stopped at the record with archived sequence number {chunk[outcome.DurablePrefix].SequenceNumber} (shard {chunk[outcome.DurablePrefix].ShardId}): {outcome.Error?.Message ?? "not durable before the invocation's deadline"}",
+                $"Replay '{plan.ReplayId}' lane {lane} into {plan.TargetRegion}/{plan.TargetStream} stopped at the record with archived sequence number {left[outcome.DurablePrefix].SequenceNumber} (shard {left[outcome.DurablePrefix].ShardId}): {outcome.Error?.Message ?? "not durable before the invocation's deadline"}",
                 outcome.Error);
     }
 }

@@ -7,7 +7,7 @@ public static class ReplayEnvironment
     public const string ArchiveBucket = "REPLAY_ARCHIVE_BUCKET";
     public const string ProgressTable = "DDB_REPLAY_PROGRESS_TABLE_NAME";
 
-    /// <summary>Records per chunk: each chunk is delivered, then checkpointed (default 500, one PutRecords at most when keys are distinct).</summary>
+    /// <summary>Records per chunk: a lane checkpoints after every chunk of durable records and sends at most two past its checkpoint (default 500).</summary>
     public const string ChunkRecords = "REPLAY_CHUNK_RECORDS";
 
     /// <summary>Optional: a lane invocation hands back a continuation after this many chunks, as it does when its time runs short.</summary>

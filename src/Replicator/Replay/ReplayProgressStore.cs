@@ -80,6 +80,10 @@ public sealed class ReplayProgressStore(IAmazonDynamoDB dynamoDb, string table)
             cancellationToken,
             extraCondition: "(attribute_not_exists(#cursor) OR #cursor < :cursor)");
 
+    /// <summary>The lane stopped with everything it sent durable and its cursor already past it: nothing is in flight.</summary>
+    public Task ClearInFlightAsync(string replayId, string owner, int lane, CancellationToken cancellationToken) =>
+        UpdateLaneAsync(replayId, owner, lane, "SET #inFlight = :zero", new() { ["#inFlight"] = Field(lane, "inFlight") }, new() { [":zero"] = Count(0) }, cancellationToken);
+
     /// <summary>A run found records in flight from one that died: they may be in the target twice; count them as such.</summary>
     public Task CountResumeAsync(string replayId, string owner, int lane, long inFlight, CancellationToken cancellationToken) =>
         UpdateLaneAsync(

@@ -25,7 +25,7 @@ public sealed record ReplaySettings(
             Required(environment, ReplayEnvironment.Region),
             Required(environment, ReplayEnvironment.ArchiveBucket),
             Required(environment, ReplayEnvironment.ProgressTable),
-            chunk <= 10_000 ? chunk : throw new Lambda.SettingsException(ReplayEnvironment.ChunkRecords, $"is {chunk}; a lane holds a chunk in memory and checkpoints after it, so keep it at most 10000."),
+            chunk <= 10_000 ? chunk : throw new Lambda.SettingsException(ReplayEnvironment.ChunkRecords, $"is {chunk}; a lane that dies may send two chunks twice, so keep it at most 10000."),
             OptionalPositiveInt(environment, ReplayEnvironment.MaxChunksPerInvocation),
             EndpointMap(environment, ReplayEnvironment.KinesisEndpoints),
             OptionalUri(environment, ReplayEnvironment.S3Endpoint),

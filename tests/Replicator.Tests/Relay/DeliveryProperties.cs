@@ -55,6 +55,34 @@ public sealed class DeliveryProperties
             .And(lastCopiesOutOfOrder.Length == 0).Label($"last copies out of order for keys {string.Join(", ", lastCopiesOutOfOrder)}");
     }
 
+    [Property(MaxTest = 300)]
+    public Property A_window_sends_nothing_past_its_lead_and_a_stop_leaves_nothing_in_doubt(NonEmptyArray<RecordShape> shapes, int failureSeed, byte failurePercent, byte every, byte stopAfter)
+    {
+        var records = Records(shapes);
+        var target = new CheckingTarget(records, new Random(failureSeed), (failurePercent % 60) / 100.0, RelayOrdering.Strict);
+        var checkpoints = new List<int>();
+        var checkpointEvery = 1 + (every % 10);
+        var stopAtCheckpoint = stopAfter % 5; // 0: never stop
+        var window = new DeliveryWindow(
+            checkpointEvery,
+            (prefix, _) =>
+            {
+                checkpoints.Add(prefix);
+                target.Checkpointed = prefix;
+                return Task.FromResult(checkpoints.Count != stopAtCheckpoint);
+            });
+        target.Lead = window.Lead;
+
+        var outcome = new RecordDelivery(target, Limits, new SkipShortWaitsTimeProvider())
+            .DeliverAsync("orders", records, DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None, window).GetAwaiter().GetResult();
+
+        var stopped = stopAtCheckpoint > 0 && checkpoints.Count == stopAtCheckpoint;
+        return (target.Violations.Count == 0).Label(string.Join("; ", target.Violations.Take(3)))
+            .And(checkpoints.Zip(checkpoints.Skip(1)).All(p => p.Second - p.First >= checkpointEvery)).Label($"checkpoints {string.Join(",", checkpoints)} closer than {checkpointEvery}")
+            .And(stopped ? outcome.NothingInDoubt : outcome.DurablePrefix == records.Length).Label($"stopped {stopped}: durable prefix {outcome.DurablePrefix}, sent up to {outcome.SentUpTo} of {records.Length}")
+            .And(target.LandedCount.All(n => n <= 1)).Label("no record landed twice");
+    }
+
     private static SourceRecord[] Records(NonEmptyArray<RecordShape> shapes) =>
         shapes.Get.Select((shape, index) => new SourceRecord(
             index,
@@ -78,6 +106,11 @@ public sealed class DeliveryProperties
 
         /// <summary>Source indexes in the order they landed in the target, copies included.</summary>
         public List<int> Landings { get; } = [];
+
+        /// <summary>With a window: the durable prefix last checkpointed, and how far past it records may go.</summary>
+        public int Checkpointed { get; set; }
+
+        public int Lead { get; set; } = int.MaxValue;
 
         public Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken)
         {
@@ -107,6 +140,11 @@ public sealed class DeliveryProperties
             if (sent.Length > Limits.MaxRecords || (sent.Length > 1 && sent.Sum(r => r.RequestBytes) > Limits.MaxBytes))
             {
                 Violations.Add($"request of {sent.Length} records, {sent.Sum(r => r.RequestBytes)} bytes exceeds the limits");
+            }
+
+            if (sent.FirstOrDefault(r => r.Index >= (long)Checkpointed + Lead) is { } beyond)
+            {
+                Violations.Add($"record {beyond.Index} sent past the window (checkpoint {Checkpointed}, lead {Lead})");
             }
 
             if (ordering == RelayOrdering.Strict && sent.GroupBy(r => r.PartitionKey).FirstOrDefault(g => g.Count() > 1) is { } repeated)
