@@ -100,11 +100,12 @@ public sealed class LaneReplayer(ArchiveReader archive, RecordDelivery delivery,
         var records = left.Select((r, i) => new SourceRecord(i, r.SequenceNumber, r.PartitionKey, r.Data, r.ArrivalTime)).ToList();
         var recorded = 0;
         var paused = false;
-        var window = new DeliveryWindow(
+        DeliveryWindow? window = null;
+        window = new DeliveryWindow(
             chunk,
             async (prefix, token) =>
             {
-                await progress.AdvanceAsync(plan.ReplayId, plan.Owner, lane, LaneCursor.After(hour, left[prefix - 1]), prefix - recorded, Math.Min(chunk * 2, left.Length - prefix), token).ConfigureAwait(false);
+                await progress.AdvanceAsync(plan.ReplayId, plan.Owner, lane, LaneCursor.After(hour, left[prefix - 1]), prefix - recorded, Math.Min(window!.Lead, left.Length - prefix), token).ConfigureAwait(false);
                 recorded = prefix;
                 paused = shouldPause();
                 return !paused;
