@@ -1,6 +1,8 @@
 namespace Replicator.Relay;
 
 /// <summary>What one invocation did, for the log line and metrics. Never holds payload bytes.</summary>
+/// <param name="GatedRecords">Records consumed without replicating: the whole batch when the region is not active, or the replicas at its start.</param>
+/// <param name="CheckpointedCommit">The commit timestamp the checkpoint took (the latest of the durable records), when any are durable.</param>
 public sealed record BatchReport(
     string StreamName,
     string ShardId,
@@ -13,4 +15,5 @@ public sealed record BatchReport(
     int ThrottledRecords,
     int RecordsWithoutCommitTimestamp,
     string? FirstFailedSequenceNumber,
-    CheckpointAdvance? Checkpoint);
+    CheckpointAdvance? Checkpoint,
+    DateTimeOffset? CheckpointedCommit);

@@ -46,7 +46,7 @@ public sealed class RelayFunction(
         var records = batch.Records;
         if (records.Count == 0)
         {
-            return (StreamsEventResponse.Success, Report(batch, records, gated: 0, outcome: null, missingTimestamps: 0, checkpoint: null));
+            return (StreamsEventResponse.Success, Report(batch, records, gated: 0, outcome: null, missingTimestamps: 0, checkpoint: null, checkpointedCommit: null));
         }
 
         var decision = await gate.CheckAsync(batch.StreamName, cancellationToken).ConfigureAwait(false);
@@ -54,7 +54,7 @@ public sealed class RelayFunction(
         {
             context.Logger.LogInformation(
                 $"Stream {batch.StreamName} is not active in {settings.SourceRegion} (activeRegion {decision.ActiveRegion}, state {decision.State}); {records.Count} records consumed without replicating.");
-            return (StreamsEventResponse.Success, Report(batch, records, gated: records.Count, outcome: null, missingTimestamps: 0, checkpoint: null));
+            return (StreamsEventResponse.Success, Report(batch, records, gated: records.Count, outcome: null, missingTimestamps: 0, checkpoint: null, checkpointedCommit: null));
         }
 
         var replicas = decision.ReplicasAtStart(records);
@@ -65,7 +65,7 @@ public sealed class RelayFunction(
             records = records.Skip(replicas).Select((record, index) => record with { Index = index }).ToList();
             if (records.Count == 0)
             {
-                return (StreamsEventResponse.Success, Report(batch, records, gated: replicas, outcome: null, missingTimestamps: 0, checkpoint: null));
+                return (StreamsEventResponse.Success, Report(batch, records, gated: replicas, outcome: null, missingTimestamps: 0, checkpoint: null, checkpointedCommit: null));
             }
         }
 
@@ -75,10 +75,12 @@ public sealed class RelayFunction(
 
         var missingTimestamps = 0;
         CheckpointAdvance? advance = null;
+        DateTimeOffset? checkpointedCommit = null;
         if (outcome.DurablePrefix > 0)
         {
             var last = records[outcome.DurablePrefix - 1];
             (missingTimestamps, var latestCommit) = ScanCommitTimestamps(records, outcome.DurablePrefix, context);
+            checkpointedCommit = latestCommit;
             advance = await checkpoints.AdvanceAsync(
                 batch.StreamName,
                 new ShardCheckpoint(settings.TargetRegion, batch.ShardId, last.SequenceNumber, latestCommit),
@@ -103,7 +105,7 @@ public sealed class RelayFunction(
             }
         }
 
-        var report = Report(batch, records, gated: replicas, outcome, missingTimestamps, advance);
+        var report = Report(batch, records, gated: replicas, outcome, missingTimestamps, advance, checkpointedCommit);
         var response = outcome.Complete(records.Count)
             ? StreamsEventResponse.Success
             : new StreamsEventResponse([new BatchItemFailure(records[outcome.DurablePrefix].SequenceNumber)]);
@@ -128,7 +130,8 @@ public sealed class RelayFunction(
     }
 
     /// <param name="delivered">The records handed to delivery: the batch without the replicas at its start.</param>
-    private static BatchReport Report(SourceBatch batch, IReadOnlyList<SourceRecord> delivered, int gated, DeliveryOutcome? outcome, int missingTimestamps, CheckpointAdvance? checkpoint)
+    private static BatchReport Report(
+        SourceBatch batch, IReadOnlyList<SourceRecord> delivered, int gated, DeliveryOutcome? outcome, int missingTimestamps, CheckpointAdvance? checkpoint, DateTimeOffset? checkpointedCommit)
     {
         var replicated = outcome?.DurablePrefix ?? 0;
         return new BatchReport(
@@ -143,6 +146,7 @@ public sealed class RelayFunction(
             outcome?.ThrottledRecords ?? 0,
             missingTimestamps,
             outcome is null || outcome.Complete(delivered.Count) ? null : delivered[outcome.DurablePrefix].SequenceNumber,
-            checkpoint);
+            checkpoint,
+            checkpointedCommit);
     }
 }

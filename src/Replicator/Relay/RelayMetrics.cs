@@ -11,7 +11,8 @@ public sealed class RelayMetrics(EmbeddedMetrics emf, string targetRegion, TimeP
     public void BatchDone(SourceBatch batch, BatchReport report, string requestId)
     {
         var now = clock.GetUtcNow();
-        var durable = batch.Records.Take(report.Replicated).ToArray();
+        // The durable records follow the replicas the batch began with, if any.
+        var durable = batch.Records.Skip(report.GatedRecords).Take(report.Replicated).ToArray();
         var metrics = new List<Metric>
         {
             new(MetricNames.RecordsReplicated, Metric.Count, report.Replicated),
@@ -22,10 +23,8 @@ public sealed class RelayMetrics(EmbeddedMetrics emf, string targetRegion, TimeP
             new(MetricNames.RecordsWithoutCommitTimestamp, Metric.Count, report.RecordsWithoutCommitTimestamp),
             new(MetricNames.BatchFailures, Metric.Count, report.FirstFailedSequenceNumber is null ? 0 : 1),
         };
-        if (durable.Length > 0)
+        if (report.CheckpointedCommit is { } checkpointed)
         {
-            var last = durable[^1];
-            var checkpointed = CommitTimestamps.TryRead(last.Data) ?? last.ArrivalTime;
             metrics.Add(new Metric(MetricNames.CheckpointLagSeconds, Metric.Seconds, Math.Max(0, (now - checkpointed).TotalSeconds)));
         }
 

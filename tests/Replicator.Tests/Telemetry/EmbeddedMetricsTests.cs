@@ -17,7 +17,8 @@ public sealed class EmbeddedMetricsTests
         var clock = new FakeTimeProvider(Now);
         var records = TestRecords.Cdc(250, keys: 10, start: Now.AddSeconds(-300));
         var batch = new SourceBatch("orders", "shardId-000000000000", records);
-        var report = new BatchReport("orders", "shardId-000000000000", 250, 200, 12_345, 0, 3, 7, 2, 0, records[200].SequenceNumber, CheckpointAdvance.Advanced);
+        // The checkpoint took the latest commit of the durable records: record 199's, 300 - 199 seconds ago.
+        var report = new BatchReport("orders", "shardId-000000000000", 250, 200, 12_345, 0, 3, 7, 2, 0, records[200].SequenceNumber, CheckpointAdvance.Advanced, Now.AddSeconds(-101));
 
         new RelayMetrics(new EmbeddedMetrics(output, clock), "us-west-2", clock).BatchDone(batch, report, "req-1");
 
@@ -49,7 +50,6 @@ public sealed class EmbeddedMetricsTests
         Assert.Equal(12_345, counts.GetProperty(MetricNames.BytesReplicated).GetDouble());
         Assert.Equal(7, counts.GetProperty(MetricNames.PutRecordsRetries).GetDouble());
         Assert.Equal(1, counts.GetProperty(MetricNames.BatchFailures).GetDouble());
-        // Record 199 (the checkpointed one) committed 300 - 199 seconds ago.
         Assert.Equal(101, counts.GetProperty(MetricNames.CheckpointLagSeconds).GetDouble());
 
         var fromCommit = lines.Single(l => l.TryGetProperty("LatencyBasis", out var b) && b.GetString() == "CommitTimestamp");
@@ -57,5 +57,22 @@ public sealed class EmbeddedMetricsTests
         Assert.Equal(100, latencies.Length);
         Assert.Equal(300_000, latencies[0]);
         Assert.DoesNotContain("commitTimestamp", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Latency_is_measured_on_the_records_replicated_not_on_replicas_the_batch_began_with()
+    {
+        var output = new StringWriter();
+        var clock = new FakeTimeProvider(Now);
+        // Ten replicas committed an hour ago, then ten records replicated, committed 10 seconds ago.
+        var records = TestRecords.Cdc(10, keys: 5, start: Now.AddHours(-1)).Concat(TestRecords.Cdc(10, keys: 5, start: Now.AddSeconds(-10))).ToList();
+        var batch = new SourceBatch("orders", "shardId-000000000000", records);
+        var report = new BatchReport("orders", "shardId-000000000000", 20, 10, 1_000, 10, 1, 0, 0, 0, null, CheckpointAdvance.Advanced, Now.AddSeconds(-1));
+
+        new RelayMetrics(new EmbeddedMetrics(output, clock), "us-west-2", clock).BatchDone(batch, report, "req-2");
+
+        var fromCommit = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .Single(l => l.TryGetProperty("LatencyBasis", out var b) && b.GetString() == "CommitTimestamp");
+        Assert.All(fromCommit.GetProperty(MetricNames.ReplicationLatencyMs).EnumerateArray(), v => Assert.True(v.GetDouble() <= 10_000, $"latency {v} is a replica's"));
     }
 }
