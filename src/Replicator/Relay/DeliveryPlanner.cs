@@ -21,6 +21,11 @@ public sealed class DeliveryPlanner
     // Records that may be sent now, by shard position (strict: each the oldest pending of its key).
     private readonly PriorityQueue<int, int> _ready = new();
 
+    // Packed: how many records of a key a request may carry, for keys whose records have failed. A
+    // failure halves it and a request the key lands whole doubles it, so a key that keeps failing
+    // sends (and sends again) a few records at a time instead of hundreds.
+    private readonly Dictionary<string, int> _packLimit = new(StringComparer.Ordinal);
+
     public DeliveryPlanner(IReadOnlyList<SourceRecord> records, PutRecordsLimits limits, RelayOrdering ordering = RelayOrdering.Strict)
     {
         _records = records;
@@ -57,6 +62,8 @@ public sealed class DeliveryPlanner
         var most = Math.Min(_limits.MaxRecords, maxRecords);
         var taken = new List<SourceRecord>(Math.Min(_ready.Count, most));
         var bytes = 0;
+        Dictionary<string, int>? perKey = _packLimit.Count > 0 ? new(StringComparer.Ordinal) : null;
+        List<int>? heldBack = null;
         while (taken.Count < most && _ready.TryPeek(out var index, out _) && index < before)
         {
             var record = _records[index];
@@ -67,8 +74,26 @@ public sealed class DeliveryPlanner
             }
 
             _ready.Dequeue();
+            if (perKey is not null && _packLimit.TryGetValue(record.PartitionKey, out var limit))
+            {
+                // Once a key reaches its limit, the rest of its records wait for a later request, in order.
+                var count = perKey.GetValueOrDefault(record.PartitionKey);
+                if (count >= limit)
+                {
+                    (heldBack ??= []).Add(index);
+                    continue;
+                }
+
+                perKey[record.PartitionKey] = count + 1;
+            }
+
             taken.Add(record);
             bytes += record.RequestBytes;
+        }
+
+        foreach (var index in heldBack ?? [])
+        {
+            _ready.Enqueue(index, index);
         }
 
         return taken;
@@ -82,6 +107,11 @@ public sealed class DeliveryPlanner
     {
         var durable = new bool[request.Count];
         HashSet<string>? failedKeys = null;
+        if (_ordering == RelayOrdering.Packed)
+        {
+            AdaptPackLimits(request, landed);
+        }
+
         for (var i = 0; i < request.Count; i++)
         {
             var record = request[i];
@@ -107,5 +137,34 @@ public sealed class DeliveryPlanner
         }
 
         return durable;
+    }
+
+    private void AdaptPackLimits(IReadOnlyList<SourceRecord> request, IReadOnlyList<bool> landed)
+    {
+        var outcomes = new Dictionary<string, (int Sent, bool Failed)>(StringComparer.Ordinal);
+        for (var i = 0; i < request.Count; i++)
+        {
+            var (sent, failed) = outcomes.GetValueOrDefault(request[i].PartitionKey);
+            outcomes[request[i].PartitionKey] = (sent + 1, failed || !landed[i]);
+        }
+
+        foreach (var (key, (sent, failed)) in outcomes)
+        {
+            if (failed)
+            {
+                _packLimit[key] = Math.Max(1, sent / 2);
+            }
+            else if (_packLimit.TryGetValue(key, out var limit))
+            {
+                if (limit * 2 >= _limits.MaxRecords)
+                {
+                    _packLimit.Remove(key);
+                }
+                else
+                {
+                    _packLimit[key] = limit * 2;
+                }
+            }
+        }
     }
 }

@@ -89,7 +89,35 @@ public sealed class DeliveryPlannerTests
         var durable = planner.Settle(request, [true, true, false, true, true, true]);
 
         Assert.Equal([true, true, false, true, false, true], durable);
-        Assert.Equal([2, 4], planner.TakeNextRequest().Select(r => r.Index));
+        // Key 0 failed with three records in the request, so it may carry one now; four waits behind two.
+        var retry = planner.TakeNextRequest();
+        Assert.Equal([2], retry.Select(r => r.Index));
+        planner.Settle(retry, [true]);
+        Assert.Equal([4], planner.TakeNextRequest().Select(r => r.Index));
+    }
+
+    [Fact]
+    public void Packed_AKeyThatKeepsFailing_SendsFewerOfItsRecordsAtATimeAndMoreOnceItLands()
+    {
+        var records = TestRecords.Cdc(64, keys: 1);
+        var planner = new DeliveryPlanner(records, PutRecordsLimits.Kinesis, RelayOrdering.Packed);
+        var sizes = new List<int>();
+
+        for (var round = 0; round < 4; round++)
+        {
+            var request = planner.TakeNextRequest();
+            sizes.Add(request.Count);
+            planner.Settle(request, request.Select((_, i) => i > 0).ToArray()); // its first record fails every time
+        }
+
+        for (var request = planner.TakeNextRequest(); request.Count > 0; request = planner.TakeNextRequest())
+        {
+            sizes.Add(request.Count);
+            planner.Settle(request, Enumerable.Repeat(true, request.Count).ToArray());
+        }
+
+        Assert.Equal([64, 32, 16, 8, 4, 8, 16, 32, 4], sizes);
+        Assert.Equal(0, planner.Pending);
     }
 
     [Fact]
