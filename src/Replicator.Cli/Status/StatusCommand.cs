@@ -48,7 +48,7 @@ public static class StatusCommand
         using var dynamoDb = DynamoDbClients.Create(options.Region, credentials, options.DynamoDbEndpoint);
         var kinesis = new KinesisClient(new AwsServiceOptions(options.Region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = options.KinesisEndpoint });
         var gate = new ActiveRegionGate(dynamoDb, options.ConfigTable, options.Region, TimeSpan.Zero, TimeProvider.System);
-        var meter = new LagMeter(kinesis, new CheckpointStore(dynamoDb, options.CheckpointTable, TimeProvider.System), TimeProvider.System);
+        var meter = new LagMeter(kinesis, options.Region, new CheckpointStore(dynamoDb, options.CheckpointTable, TimeProvider.System), TimeProvider.System);
         var exitCode = 0;
         foreach (var stream in options.Streams)
         {

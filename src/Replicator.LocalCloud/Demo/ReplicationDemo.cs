@@ -82,7 +82,7 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, T
             s.ShardId,
             s.Records.Count,
             s.TailSequenceNumber,
-            checkpoints.Shards.SingleOrDefault(c => c.ShardId == s.ShardId && c.TargetRegion == options.RegionB))).ToArray();
+            checkpoints.OfSource(options.RegionA).Shards.SingleOrDefault(c => c.ShardId == s.ShardId && c.TargetRegion == options.RegionB))).ToArray();
 
         Report(progress, "done", produced, relayA, relayB);
         var injected = faults is null ? null : new InjectedFaults(faults.FailedRecords, faults.ThrottledRequests, faults.Crashes);

@@ -56,7 +56,7 @@ public sealed class DrainFunction(CheckpointStore checkpoints, Func<string, Kine
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(MeasurementTimeout);
-            var meter = new LagMeter(kinesisFor(request.SourceRegion), checkpoints, time);
+            var meter = new LagMeter(kinesisFor(request.SourceRegion), request.SourceRegion, checkpoints, time);
             var lag = await meter.MeasureAsync(request.StreamName, request.TargetRegion, request.SourceRegion, timeout.Token).ConfigureAwait(false);
             measurement = new DrainMeasurement(
                 now,

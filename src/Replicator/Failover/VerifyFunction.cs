@@ -36,7 +36,7 @@ public sealed class VerifyFunction(CheckpointStore checkpoints, TimeProvider tim
                 $"failover-verify: the drain of {request.StreamName} has not settled and force is false; a planned failover verifies only a drained stream.");
         }
 
-        var stored = await checkpoints.ReadAsync(request.StreamName, cancellationToken).ConfigureAwait(false);
+        var stored = (await checkpoints.ReadAsync(request.StreamName, cancellationToken).ConfigureAwait(false)).OfSource(request.SourceRegion);
         var targetView = stored.Shards.Where(s => s.TargetRegion == request.TargetRegion).ToDictionary(s => s.ShardId, StringComparer.Ordinal);
         var shardIds = drain.Measurement?.Shards.Select(s => s.ShardId).ToList() ?? targetView.Keys.ToList();
         foreach (var shard in drain.Measurement?.Shards ?? [])

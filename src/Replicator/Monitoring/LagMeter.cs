@@ -9,14 +9,15 @@ namespace Replicator.Monitoring;
 /// caught-up stream reports 0 instead of a stale value (MirrorMaker 2's lag stalls when idle), and a
 /// stuck relay's lag keeps growing even when no new records arrive.
 /// </summary>
-public sealed class LagMeter(KinesisClient source, CheckpointStore checkpoints, TimeProvider clock)
+/// <param name="source">The stream's region's Kinesis, <paramref name="sourceRegion"/>: the checkpoints read are that region's relays'.</param>
+public sealed class LagMeter(KinesisClient source, string sourceRegion, CheckpointStore checkpoints, TimeProvider clock)
 {
     /// <summary>Counting stops here per shard; beyond it the count is reported as a lower bound.</summary>
     public const int MaxRecordsCounted = 100_000;
 
     public async Task<StreamLag> MeasureAsync(string streamName, string targetRegion, string activeRegion, CancellationToken cancellationToken)
     {
-        var stored = await checkpoints.ReadAsync(streamName, cancellationToken).ConfigureAwait(false);
+        var stored = (await checkpoints.ReadAsync(streamName, cancellationToken).ConfigureAwait(false)).OfSource(sourceRegion);
         var shards = await source.ListShardsAsync(streamName, cancellationToken).ConfigureAwait(false);
         var lags = new List<ShardLag>();
         foreach (var shard in shards)

@@ -25,7 +25,7 @@ public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegion
         return new LagMonitorFunction(
             settings,
             new ActiveRegionGate(dynamoDb, settings.ConfigTable, settings.Region, TimeSpan.Zero, time),
-            new LagMeter(kinesis, new CheckpointStore(dynamoDb, settings.CheckpointTable, time), time),
+            new LagMeter(kinesis, settings.Region, new CheckpointStore(dynamoDb, settings.CheckpointTable, time), time),
             new EmbeddedMetrics(metricsOutput ?? Console.Out, time));
     }
 

@@ -21,7 +21,7 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
     /// <param name="streamShardIds">Every shard of the source stream: the stream-level watermark rises only when each has a checkpoint.</param>
     public async Task<CheckpointAdvance> AdvanceAsync(string streamName, ShardCheckpoint checkpoint, IReadOnlyCollection<string> streamShardIds, CancellationToken cancellationToken)
     {
-        var attribute = TableAttributes.Checkpoint(checkpoint.TargetRegion, checkpoint.ShardId);
+        var attribute = TableAttributes.Checkpoint(checkpoint);
         var response = await UpdateIfAsync(new UpdateItemRequest
         {
             TableName = table,
@@ -46,7 +46,7 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
         }
 
         var before = response.Attributes ?? [];
-        var previous = StreamCheckpoints.From(before).Shards.FirstOrDefault(s => s.TargetRegion == checkpoint.TargetRegion && s.ShardId == checkpoint.ShardId);
+        var previous = Of(StreamCheckpoints.From(before), checkpoint.SourceRegion).Shards.FirstOrDefault(s => s.TargetRegion == checkpoint.TargetRegion && s.ShardId == checkpoint.ShardId);
         if (previous is not null && previous.CommitTimestamp > checkpoint.CommitTimestamp)
         {
             checkpoint = checkpoint with { CommitTimestamp = previous.CommitTimestamp };
@@ -54,7 +54,7 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
         }
 
         var after = new Dictionary<string, AttributeValue>(before) { [attribute] = Map(checkpoint) };
-        await RaiseWatermarkAsync(streamName, after, streamShardIds, cancellationToken).ConfigureAwait(false);
+        await RaiseWatermarkAsync(streamName, Of(StreamCheckpoints.From(after), checkpoint.SourceRegion), streamShardIds, cancellationToken).ConfigureAwait(false);
         return CheckpointAdvance.Advanced;
     }
 
@@ -65,9 +65,12 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
         return StreamCheckpoints.From(response.Item ?? []);
     }
 
-    private async Task RaiseWatermarkAsync(string streamName, Dictionary<string, AttributeValue> item, IReadOnlyCollection<string> streamShardIds, CancellationToken cancellationToken)
+    /// <summary>The checkpoints of the source the write came from (all of them for a write that names none).</summary>
+    private static StreamCheckpoints Of(StreamCheckpoints all, string? sourceRegion) => sourceRegion is null ? all : all.OfSource(sourceRegion);
+
+    /// <param name="checkpoints">The source's checkpoints: the stream's watermark is how far its active region's stream is replicated.</param>
+    private async Task RaiseWatermarkAsync(string streamName, StreamCheckpoints checkpoints, IReadOnlyCollection<string> streamShardIds, CancellationToken cancellationToken)
     {
-        var checkpoints = StreamCheckpoints.From(item);
         if (checkpoints.WatermarkOver(streamShardIds) is not { } watermark || watermark <= checkpoints.LastReplicatedCommitTimestamp)
         {
             return;

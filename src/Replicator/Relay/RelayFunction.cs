@@ -83,7 +83,7 @@ public sealed class RelayFunction(
             checkpointedCommit = latestCommit;
             advance = await checkpoints.AdvanceAsync(
                 batch.StreamName,
-                new ShardCheckpoint(settings.TargetRegion, batch.ShardId, last.SequenceNumber, latestCommit),
+                new ShardCheckpoint(settings.TargetRegion, batch.ShardId, last.SequenceNumber, latestCommit, settings.SourceRegion),
                 await streamShards.ShardIdsAsync(batch.StreamName, batch.ShardId, cancellationToken).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
             if (advance == CheckpointAdvance.AlreadyAtOrPast)

@@ -37,6 +37,19 @@ public sealed record StreamCheckpoints(IReadOnlyList<ShardCheckpoint> Shards, Da
         return minimum;
     }
 
+    /// <summary>
+    /// The checkpoints of the relays that read <paramref name="sourceRegion"/>'s stream. A checkpoint
+    /// without a source (written when checkpoints did not name it, and two regions meant the source was
+    /// the target's peer) counts where the source has none of its own.
+    /// </summary>
+    public StreamCheckpoints OfSource(string sourceRegion)
+    {
+        var own = Shards.Where(s => s.SourceRegion == sourceRegion).ToList();
+        var unnamed = Shards.Where(s => s.SourceRegion is null && s.TargetRegion != sourceRegion
+            && !own.Exists(o => o.TargetRegion == s.TargetRegion && o.ShardId == s.ShardId));
+        return new StreamCheckpoints(own.Concat(unnamed).OrderBy(s => s.TargetRegion, StringComparer.Ordinal).ThenBy(s => s.ShardId, StringComparer.Ordinal).ToArray(), LastReplicatedCommitTimestamp);
+    }
+
     public static StreamCheckpoints From(IReadOnlyDictionary<string, AttributeValue> item)
     {
         var shards = new List<ShardCheckpoint>();
@@ -47,14 +60,15 @@ public sealed record StreamCheckpoints(IReadOnlyList<ShardCheckpoint> Shards, Da
                 continue;
             }
 
-            // checkpoint:{targetRegion}:{shardId}
-            var rest = name[TableAttributes.CheckpointPrefix.Length..];
-            var colon = rest.IndexOf(':', StringComparison.Ordinal);
+            // checkpoint:{sourceRegion}:{targetRegion}:{shardId}, or checkpoint:{targetRegion}:{shardId} (no source)
+            var parts = name[TableAttributes.CheckpointPrefix.Length..].Split(':');
+            var (source, target, shard) = parts.Length == 3 ? (parts[0], parts[1], parts[2]) : ((string?)null, parts[0], parts[^1]);
             shards.Add(new ShardCheckpoint(
-                rest[..colon],
-                rest[(colon + 1)..],
+                target,
+                shard,
                 value.M[TableAttributes.SequenceNumber].S.TrimStart('0'),
-                Parse(value.M[TableAttributes.CommitTimestamp].S)));
+                Parse(value.M[TableAttributes.CommitTimestamp].S),
+                source));
         }
 
         var watermark = item.TryGetValue(TableAttributes.LastReplicatedCommitTimestamp, out var wm) && wm.S is { } text ? Parse(text) : (DateTimeOffset?)null;

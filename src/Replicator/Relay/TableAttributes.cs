@@ -20,12 +20,18 @@ public static class TableAttributes
 
     public const string LastReplicatedCommitTimestamp = "lastReplicatedCommitTimestamp";
 
-    /// <summary>Per-shard checkpoints are attributes of the stream's item: <c>checkpoint:{targetRegion}:{shardId}</c>.</summary>
+    /// <summary>
+    /// Per-shard checkpoints are attributes of the stream's item: <c>checkpoint:{sourceRegion}:{targetRegion}:{shardId}</c>
+    /// (<c>checkpoint:{targetRegion}:{shardId}</c> before checkpoints named their source).
+    /// </summary>
     public const string CheckpointPrefix = "checkpoint:";
 
     public const string SequenceNumber = "sequenceNumber";
     public const string CommitTimestamp = "commitTimestamp";
     public const string UpdatedAt = "updatedAt";
 
-    public static string Checkpoint(string targetRegion, string shardId) => $"{CheckpointPrefix}{targetRegion}:{shardId}";
+    public static string Checkpoint(ShardCheckpoint checkpoint) =>
+        checkpoint.SourceRegion is { } source
+            ? $"{CheckpointPrefix}{source}:{checkpoint.TargetRegion}:{checkpoint.ShardId}"
+            : $"{CheckpointPrefix}{checkpoint.TargetRegion}:{checkpoint.ShardId}";
 }

@@ -8,7 +8,8 @@ namespace Replicator.Replay;
 /// an hour from now (records older than that will have expired before the relay can read them).
 /// Records the relay still delivers in that hour arrive twice; that is the price of not losing them.
 /// </summary>
-public sealed class AtRiskRange(CheckpointStore checkpoints, Func<string, CancellationToken, Task<int>> retentionHoursOf, TimeProvider time)
+/// <param name="sourceRegion">The region whose stream lags (this region): the checkpoints read are its relays'.</param>
+public sealed class AtRiskRange(CheckpointStore checkpoints, string sourceRegion, Func<string, CancellationToken, Task<int>> retentionHoursOf, TimeProvider time)
 {
     public static readonly TimeSpan Window = TimeSpan.FromHours(1);
 
@@ -16,7 +17,7 @@ public sealed class AtRiskRange(CheckpointStore checkpoints, Func<string, Cancel
     /// <exception cref="NothingAtRiskException">The target is ahead of the retention edge.</exception>
     public async Task<(DateTimeOffset From, DateTimeOffset To)> OfAsync(string stream, string targetRegion, CancellationToken cancellationToken)
     {
-        var shards = (await checkpoints.ReadAsync(stream, cancellationToken).ConfigureAwait(false)).Shards.Where(s => s.TargetRegion == targetRegion).ToList();
+        var shards = (await checkpoints.ReadAsync(stream, cancellationToken).ConfigureAwait(false)).OfSource(sourceRegion).Shards.Where(s => s.TargetRegion == targetRegion).ToList();
         if (shards.Count == 0)
         {
             throw new Lambda.InvalidFunctionInputException(

@@ -85,6 +85,28 @@ public sealed class CheckpointStoreTests(LocalCloudFixture fixture)
         Assert.Equal(T0.AddSeconds(3), afterShard1.LastReplicatedCommitTimestamp);
     }
 
+    [Fact]
+    public async Task Two_regions_feeding_one_target_keep_checkpoints_of_their_own_and_an_unnamed_one_counts_where_a_source_has_none()
+    {
+        var stream = LocalCloudFixture.UniqueStreamName("cp");
+        string[] shards = ["shardId-000000000000"];
+        const string third = "eu-west-1";
+        // Before a failover A feeds the third region; after it B does, with its own (lower) sequence numbers for the same shard id.
+        var fromA = await Store.AdvanceAsync(stream, new ShardCheckpoint(third, shards[0], "900", T0.AddSeconds(90), fixture.RegionA), shards, CancellationToken.None);
+        var fromB = await Store.AdvanceAsync(stream, new ShardCheckpoint(third, shards[0], "100", T0.AddSeconds(95), fixture.RegionB), shards, CancellationToken.None);
+        // A checkpoint written before checkpoints named their source: A's relay into B.
+        await Store.AdvanceAsync(stream, new ShardCheckpoint(fixture.RegionB, shards[0], "800", T0.AddSeconds(80)), shards, CancellationToken.None);
+
+        var stored = await Store.ReadAsync(stream, CancellationToken.None);
+
+        Assert.Equal((CheckpointAdvance.Advanced, CheckpointAdvance.Advanced), (fromA, fromB));
+        Assert.Equal("900", stored.OfSource(fixture.RegionA).Shards.Single(s => s.TargetRegion == third).SequenceNumber);
+        Assert.Equal("100", stored.OfSource(fixture.RegionB).Shards.Single(s => s.TargetRegion == third).SequenceNumber);
+        // The unnamed checkpoint into B counts for A, never for B itself.
+        Assert.Equal("800", stored.OfSource(fixture.RegionA).Shards.Single(s => s.TargetRegion == fixture.RegionB).SequenceNumber);
+        Assert.DoesNotContain(stored.OfSource(fixture.RegionB).Shards, s => s.TargetRegion == fixture.RegionB);
+    }
+
     private ShardCheckpoint Checkpoint(string shardId, string sequenceNumber, DateTimeOffset commitTimestamp) =>
         new(fixture.RegionB, shardId, sequenceNumber, commitTimestamp);
 }

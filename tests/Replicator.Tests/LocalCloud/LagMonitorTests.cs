@@ -25,7 +25,7 @@ public sealed class LagMonitorTests(LocalCloudFixture fixture)
         await Checkpoints.AdvanceAsync(stream, new ShardCheckpoint(fixture.RegionB, shards[0].ShardId, shards[0].Records[9].SequenceNumber, DateTimeOffset.UtcNow), shards.Select(s => s.ShardId).ToArray(), CancellationToken.None);
         var oldestUnreplicated = shards.Select(s => s == shards[0] ? s.Records[10] : s.Records[0]).Min(r => r.ApproximateArrivalTimestamp);
         var aMinuteLater = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds((long)(oldestUnreplicated * 1000)).AddSeconds(60));
-        var meter = new LagMeter(source, Checkpoints, aMinuteLater);
+        var meter = new LagMeter(source, fixture.RegionA, Checkpoints, aMinuteLater);
 
         var behind = await meter.MeasureAsync(stream, fixture.RegionB, fixture.RegionA, CancellationToken.None);
 
@@ -55,7 +55,7 @@ public sealed class LagMonitorTests(LocalCloudFixture fixture)
         await new CdcProducer(source, stream).ProduceAsync(CdcProducer.Generate(12_500, keys: 500, DateTimeOffset.UtcNow), 2_500, null, CancellationToken.None);
 
         var contents = await StreamContents.ReadAsync(source, stream, CancellationToken.None);
-        var lag = await new LagMeter(source, Checkpoints, TimeProvider.System).MeasureAsync(stream, fixture.RegionB, fixture.RegionA, CancellationToken.None);
+        var lag = await new LagMeter(source, fixture.RegionA, Checkpoints, TimeProvider.System).MeasureAsync(stream, fixture.RegionB, fixture.RegionA, CancellationToken.None);
 
         Assert.Equal(12_500, Assert.Single(contents).Records.Count);
         Assert.Equal(12_500, lag.RecordsBehind);
