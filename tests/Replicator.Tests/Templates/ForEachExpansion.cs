@@ -6,8 +6,9 @@ namespace Replicator.Tests.Templates;
 /// Expands <c>Fn::ForEach::Name: [Identifier, Collection, Fragment]</c> the way the AWS::LanguageExtensions
 /// transform does (CloudFormation template reference, Fn::ForEach): for each value of the collection, a copy
 /// of the fragment with <c>${Identifier}</c> replaced by the value and <c>&amp;{Identifier}</c> by the value
-/// without its non-alphanumeric characters, in keys and strings alike. The collection is a list or a
-/// <c>Ref</c> to a CommaDelimitedList parameter.
+/// without its non-alphanumeric characters, in keys and strings alike, and <c>{"Ref": Identifier}</c> by
+/// the value (as SAM CLI's own expansion does, samcli/lib/cfn_language_extensions). The collection is a
+/// list or a <c>Ref</c> to a CommaDelimitedList parameter.
 /// </summary>
 public static class ForEachExpansion
 {
@@ -73,6 +74,7 @@ public static class ForEachExpansion
         string Replace(string text) => text.Replace($"${{{identifier}}}", value, StringComparison.Ordinal).Replace($"&{{{identifier}}}", alphanumeric, StringComparison.Ordinal);
         return node switch
         {
+            JsonObject { Count: 1 } o when o["Ref"] is JsonValue reference && reference.ToString() == identifier => JsonValue.Create(value),
             JsonObject o => new JsonObject(o.Select(e => KeyValuePair.Create(Replace(e.Key), e.Value is null ? null : Substitute(e.Value, identifier, value)))),
             JsonArray a => new JsonArray(a.Select(e => e is null ? null : Substitute(e, identifier, value)).ToArray()),
             JsonValue v when v.TryGetValue<string>(out var text) => JsonValue.Create(Replace(text)),
