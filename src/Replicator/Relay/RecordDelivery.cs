@@ -94,14 +94,14 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
                 }
             }
 
-            if (error is not null)
-            {
-                break;
-            }
-
             while (prefix < records.Count && delivered[prefix])
             {
                 prefix++;
+            }
+
+            if (error is not null)
+            {
+                break;
             }
 
             if (window is not null && stopAt is null && prefix - checkpointed >= window.CheckpointEvery && prefix < records.Count)
@@ -119,8 +119,7 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
             }
         }
 
-        var durablePrefix = Array.IndexOf(delivered, false);
-        return new DeliveryOutcome(durablePrefix < 0 ? records.Count : durablePrefix, requests, retried, throttled, error, sentUpTo);
+        return new DeliveryOutcome(prefix, requests, retried, throttled, error, sentUpTo);
     }
 
     private async Task BackOffAsync(int attempt, CancellationToken budget)

@@ -26,9 +26,11 @@ public sealed class ArchiveReader(S3Reader s3, string bucket)
     /// <remarks>An hour is held in memory to sort it; a lane keeps only its own records, so more lanes need less each.</remarks>
     public async Task<HourOfArchive> ReadHourAsync(ReplayRange range, string hour, int lane, int lanes, CancellationToken cancellationToken)
     {
-        var objects = await s3.ListAsync(bucket, range.HourPrefix(hour), cancellationToken).ConfigureAwait(false);
-        var bucketed = objects.All(o => ArchiveBuckets.InKey(o.Key) is not null);
-        var mine = bucketed ? objects.Where(o => ArchiveBuckets.InKey(o.Key) % lanes == lane).ToArray() : objects.ToArray();
+        var objects = (await s3.ListAsync(bucket, range.HourPrefix(hour), cancellationToken).ConfigureAwait(false))
+            .Select(o => (o.Key, o.Size, Bucket: ArchiveBuckets.InKey(o.Key)))
+            .ToArray();
+        var bucketed = objects.All(o => o.Bucket is not null);
+        var mine = bucketed ? objects.Where(o => o.Bucket % lanes == lane).ToArray() : objects;
 
         var lines = new List<ArchiveEnvelope>[mine.Length];
         await Parallel.ForEachAsync(

@@ -2,13 +2,17 @@ namespace Replicator.Tests.Templates;
 
 public sealed class ForEachExpansionTests
 {
+    private const string RegionsParameter = """
+        Parameters:
+          Regions:
+            Type: CommaDelimitedList
+        """;
+
     [Fact]
     public void A_loop_makes_one_copy_per_value_with_the_identifier_replaced_in_keys_strings_and_refs()
     {
-        var template = CloudFormationTemplate.Parse("t", """
-            Parameters:
-              Regions:
-                Type: CommaDelimitedList
+        var template = CloudFormationTemplate.Parse("t", RegionsParameter + """
+
             Resources:
               Fn::ForEach::Relays:
                 - Region
@@ -33,10 +37,8 @@ public sealed class ForEachExpansionTests
     [Fact]
     public void A_loop_over_a_parameter_without_a_value_says_which()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => CloudFormationTemplate.Parse("t", """
-            Parameters:
-              Regions:
-                Type: CommaDelimitedList
+        var error = Assert.Throws<InvalidOperationException>(() => CloudFormationTemplate.Parse("t", RegionsParameter + """
+
             Resources:
               Fn::ForEach::Relays:
                 - Region
