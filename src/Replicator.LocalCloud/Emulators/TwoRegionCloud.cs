@@ -18,7 +18,7 @@ namespace Replicator.LocalCloud.Emulators;
 public sealed class TwoRegionCloud : IAsyncDisposable
 {
     public const string DefaultRegionA = "us-east-1";
-    public const string DefaultRegionB = "us-west-2";
+    public const string DefaultRegionB = "us-east-2";
 
     private readonly List<EmulatorProcess> _processes;
     private readonly Dictionary<string, GlueStandIn> _glue;

@@ -79,7 +79,7 @@ public static class ColdStartBenchmark
         [LambdaRuntime.HandlerVariable] = "relay",
         [LambdaRuntime.RuntimeApiVariable] = runtimeApi,
         [Relay.RelayEnvironment.SourceRegion] = "us-east-1",
-        [Relay.RelayEnvironment.TargetRegion] = "us-west-2",
+        [Relay.RelayEnvironment.TargetRegion] = "us-east-2",
         [Relay.RelayEnvironment.ConfigTable] = "kdsActiveRegionConfig",
         [Relay.RelayEnvironment.CheckpointTable] = "kdsReplicationCheckpoint",
         [Relay.RelayEnvironment.TargetKinesisEndpoint] = "http://127.0.0.1:9",

@@ -1,7 +1,5 @@
 using Replicator.LocalCloud;
 using System.Text.Json.Nodes;
-using Tomlyn;
-using Tomlyn.Model;
 
 namespace Replicator.Tests.Templates;
 
@@ -172,29 +170,6 @@ public sealed partial class TemplateTests
     }
 
     [Fact]
-    public void Samconfig_deploys_the_tables_then_both_regions_pointing_at_each_other()
-    {
-        var config = TomlSerializer.Deserialize<TomlTable>(File.ReadAllText(Path.Combine(RepositoryLayout.Root(), "samconfig.toml")))!;
-        Assert.Equal(0.1, Convert.ToDouble(config["version"], System.Globalization.CultureInfo.InvariantCulture));
-        var build = (TomlTable)((TomlTable)((TomlTable)config["default"])["build"])["parameters"];
-        Assert.True((bool)build["cached"] && (bool)build["parallel"]);
-        string Deploy(string environment, string key) => (string)((TomlTable)((TomlTable)((TomlTable)config[environment])["deploy"])["parameters"])[key];
-        Assert.Equal("ddb-template.yml", Deploy("tables", "template_file"));
-        var primary = Deploy("primary", "region");
-        var secondary = Deploy("secondary", "region");
-        Assert.NotEqual(primary, secondary);
-        Assert.Contains($"TargetStreamReplicationRegion={secondary}", Deploy("primary", "parameter_overrides"), StringComparison.Ordinal);
-        Assert.Contains($"TargetStreamReplicationRegion={primary}", Deploy("secondary", "parameter_overrides"), StringComparison.Ordinal);
-        Assert.Contains($"ReplicationTargetRegions={secondary}", Deploy("primary", "parameter_overrides"), StringComparison.Ordinal);
-        Assert.Contains($"ReplicationTargetRegions={primary}", Deploy("secondary", "parameter_overrides"), StringComparison.Ordinal);
-        foreach (var command in new[] { "build", "deploy" })
-        {
-            var parameters = (TomlTable)((TomlTable)((TomlTable)config["default"])[command])["parameters"];
-            Assert.True((bool)parameters["language_extensions"], $"samconfig.toml: default.{command} must expand the template's Fn::ForEach (language_extensions = true)");
-        }
-    }
-
-    [Fact]
     public void Dashboard_body_is_json_and_charts_only_metrics_the_functions_write()
     {
         var dashboard = Assert.Single(MainTemplate().ResourcesOfType("AWS::CloudWatch::Dashboard"));
@@ -250,6 +225,8 @@ public sealed partial class TemplateTests
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^SEARCH\('\{(?<namespace>[^,}]+)[^}]*\}.*MetricName=\\?""(?<metric>[A-Za-z]+)\\?""")]
     private static partial System.Text.RegularExpressions.Regex SearchExpression();
+
+    public static System.Text.Json.Nodes.JsonObject MainTemplateParameters() => CloudFormationTemplate.Load("template.yaml", TwoTargets).Parameters;
 
     private static CloudFormationTemplate MainTemplate() => CloudFormationTemplate.Load("template.yaml", TwoTargets);
 
