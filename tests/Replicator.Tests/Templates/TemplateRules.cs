@@ -191,19 +191,114 @@ public static partial class TemplateRules
             {
                 if (action == "*" || action.EndsWith(":*", StringComparison.Ordinal))
                 {
-                    if (!wildcardResources.ContainsKey($"{id}/{sid}"))
+                    if (!Allowed(wildcardResources, id, sid))
                     {
                         yield return $"{template.Name}: {id} statement {sid} allows {action}; name the actions it calls";
                     }
                 }
             }
 
-            if (Strings(statement["Resource"]).Contains("*") && !wildcardResources.ContainsKey($"{id}/{sid}"))
+            if (Strings(statement["Resource"]).Contains("*") && !Allowed(wildcardResources, id, sid))
             {
                 yield return $"{template.Name}: {id} statement {sid} allows Resource \"*\"; scope it, or add it with the reason to the allow-list";
             }
         }
     }
+
+    /// <summary>No role as deployed carries an AWS managed policy: each grants its actions on Resource *.</summary>
+    public static IEnumerable<string> NoManagedPolicies(CloudFormationTemplate template) =>
+        SamTransformRoles.ManagedPolicies(template)
+            .Where(r => r.ManagedPolicies.Count > 0)
+            .Select(r => $"{template.Name}: {r.Owner}'s role {r.Role} carries {string.Join(", ", r.ManagedPolicies)}, which grant on Resource *; give {r.Owner} an AWS::IAM::Role of its own with named resources");
+
+    /// <summary>A function's role writes logs only to the log group its LoggingConfig names.</summary>
+    public static IEnumerable<string> LogsOnlyToOwnGroup(CloudFormationTemplate template)
+    {
+        foreach (var (id, _, p) in template.ResourcesOfType("AWS::Serverless::Function"))
+        {
+            var group = p["LoggingConfig"]?["LogGroup"]?["Ref"]?.ToString();
+            var role = p["Role"]?["Fn::GetAtt"]?[0]?.ToString();
+            if (group is null || role is null || template.Resources[role] is null)
+            {
+                yield return $"{template.Name}: {id} needs LoggingConfig.LogGroup and a Role of this template (!GetAtt <Role>.Arn)";
+                continue;
+            }
+
+            var statements = (template.Resources[role]!["Properties"]!["Policies"] as JsonArray ?? [])
+                .SelectMany(x => x?["PolicyDocument"]?["Statement"]?.AsArray() ?? []).SelectMany(Unwrap)
+                .Where(s => Strings(s["Action"]).Any(a => a.StartsWith("logs:", StringComparison.Ordinal)));
+            foreach (var statement in statements)
+            {
+                var resources = statement["Resource"] is JsonArray many ? many.ToArray() : [statement["Resource"]];
+                if (resources.Any(r => r?["Fn::GetAtt"]?[0]?.ToString() != group || r["Fn::GetAtt"]![1]!.ToString() != "Arn"))
+                {
+                    yield return $"{template.Name}: {role} ({id}) statement {statement["Sid"]} grants logs actions beyond {group}, the log group {id} writes to";
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A key policy's service statements are bound to this stack (confused deputy): CloudWatch Logs by
+    /// <c>kms:EncryptionContext:aws:logs:arn</c> patterns that match every log group of the template and no
+    /// other, any other service by <c>aws:SourceAccount</c> and, where the service sends it, <c>aws:SourceArn</c>.
+    /// </summary>
+    public static IEnumerable<string> KeyPolicyBindsServices(CloudFormationTemplate template, string foreignLogGroup, string foreignAlarm)
+    {
+        var logGroups = template.ResourcesOfType("AWS::Logs::LogGroup").Select(g => (g.LogicalId, Name: Concrete(g.Properties["LogGroupName"]!["Fn::Sub"]!.ToString()))).ToList();
+        foreach (var (id, _, p) in template.ResourcesOfType("AWS::KMS::Key"))
+        {
+            foreach (var statement in (p["KeyPolicy"]?["Statement"]?.AsArray() ?? []).OfType<JsonObject>().Where(s => s["Principal"]?["Service"] is not null))
+            {
+                var sid = statement["Sid"]?.ToString();
+                var service = statement["Principal"]!["Service"]!.ToJsonString();
+                if (service.Contains("logs.", StringComparison.Ordinal))
+                {
+                    var patterns = ArnPatterns(statement["Condition"]?["ArnLike"]?["kms:EncryptionContext:aws:logs:arn"]);
+                    foreach (var group in logGroups.Where(g => !patterns.Any(r => r.IsMatch(LogGroupArn(g.Name)))))
+                    {
+                        yield return $"{template.Name}: {id} statement {sid} does not let CloudWatch Logs use the key for {group.LogicalId} ({group.Name})";
+                    }
+
+                    if (patterns.Count == 0 || patterns.Any(r => r.IsMatch(LogGroupArn(foreignLogGroup))))
+                    {
+                        yield return $"{template.Name}: {id} statement {sid} lets CloudWatch Logs use the key for log groups not of this stack (e.g. {foreignLogGroup})";
+                    }
+
+                    continue;
+                }
+
+                if (statement["Condition"]?["StringEquals"]?["aws:SourceAccount"]?["Ref"]?.ToString() != "AWS::AccountId")
+                {
+                    yield return $"{template.Name}: {id} statement {sid} grants {service} without aws:SourceAccount = this account";
+                }
+
+                var sources = ArnPatterns(statement["Condition"]?["ArnLike"]?["aws:SourceArn"]);
+                if (service.Contains("cloudwatch.", StringComparison.Ordinal) && (sources.Count == 0 || sources.Any(r => r.IsMatch(Concrete(foreignAlarm)))))
+                {
+                    yield return $"{template.Name}: {id} statement {sid} lets alarms not of this stack use the key (e.g. {foreignAlarm}); bind it with aws:SourceArn";
+                }
+            }
+        }
+
+        static string LogGroupArn(string name) => Concrete($"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{name}");
+    }
+
+    /// <summary>ARN patterns of a condition (ArnLike: <c>*</c> and <c>?</c> wildcards) with pseudo parameters filled.</summary>
+    private static List<Regex> ArnPatterns(JsonNode? values) =>
+        (values is JsonArray many ? many.ToArray() : [values]).Where(v => v is not null)
+            .Select(v => v!["Fn::Sub"]?.ToString() ?? v.ToString())
+            .Select(p => new Regex("^" + Regex.Escape(Concrete(p)).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$"))
+            .ToList();
+
+    /// <summary>A !Sub string with the pseudo parameters of one example deployment.</summary>
+    public static string Concrete(string sub) => sub
+        .Replace("${AWS::Partition}", "aws", StringComparison.Ordinal).Replace("${AWS::Region}", "us-east-1", StringComparison.Ordinal)
+        .Replace("${AWS::AccountId}", "111122223333", StringComparison.Ordinal).Replace("${AWS::StackName}", "kinesis-replicator", StringComparison.Ordinal);
+
+    /// <summary>An allow-list entry names one statement (<c>Resource/Sid</c>) or a Sid in every role (<c>*/Sid</c>).</summary>
+    private static bool Allowed(IReadOnlyDictionary<string, string> allowList, string id, string sid) =>
+        allowList.ContainsKey($"{id}/{sid}") || allowList.ContainsKey($"*/{sid}");
 
     public static IEnumerable<string> Encryption(CloudFormationTemplate template)
     {

@@ -14,10 +14,11 @@ public sealed partial class TemplateTests
     {
         ["ReplicatorKey/AccountAdministers"] = "key policy: the account root administers the key (the default key policy); Resource * is the key itself",
         ["ReplicatorKey/CloudWatchLogsEncrypt"] = "key policy: CloudWatch Logs encrypts this region's log groups with the key; Resource * is the key itself",
-        ["CatalogSyncFunction/UseLakeFormationGrants"] = "lakeformation:GetDataAccess supports only Resource * (Lake Formation developer guide, permissions reference)",
-        ["CatalogSyncStateMachine/DeliverExecutionLogs"] = "Step Functions' log delivery actions support only Resource * (Step Functions developer guide, logging with CloudWatch Logs)",
-        ["FailoverStateMachine/DeliverExecutionLogs"] = "Step Functions' log delivery actions support only Resource * (Step Functions developer guide, logging with CloudWatch Logs)",
-        ["ReplayStateMachine/DeliverExecutionLogs"] = "Step Functions' log delivery actions support only Resource * (Step Functions developer guide, logging with CloudWatch Logs)",
+        ["CatalogSyncFunctionRole/UseLakeFormationGrants"] = "lakeformation:GetDataAccess supports only Resource * (Lake Formation developer guide, permissions reference)",
+        ["CatalogSyncStateMachineRole/DeliverExecutionLogs"] = "Step Functions' log delivery actions support only Resource * (Step Functions developer guide, logging with CloudWatch Logs)",
+        ["FailoverStateMachineRole/DeliverExecutionLogs"] = "Step Functions' log delivery actions support only Resource * (Step Functions developer guide, logging with CloudWatch Logs)",
+        ["ReplayStateMachineRole/DeliverExecutionLogs"] = "Step Functions' log delivery actions support only Resource * (Step Functions developer guide, logging with CloudWatch Logs)",
+        ["*/WriteTraces"] = "X-Ray's PutTraceSegments, PutTelemetryRecords, GetSamplingRules and GetSamplingTargets support only Resource * (X-Ray developer guide, identity-based policies); every function and state machine traces",
         ["ReplicatorKey/CloudWatchAlarmsPublishToEncryptedTopics"] = "key policy: CloudWatch alarms publish to the KMS-encrypted SNS topics; Resource * is the key itself",
     };
 
@@ -46,6 +47,18 @@ public sealed partial class TemplateTests
     [MemberData(nameof(Templates))]
     public void Iam_grants_only_named_actions_on_named_resources(string file) =>
         AssertNone(TemplateRules.LeastPrivilege(CloudFormationTemplate.Load(file, TwoTargets), WildcardAllowList));
+
+    [Theory]
+    [MemberData(nameof(Templates))]
+    public void No_role_carries_an_AWS_managed_policy_including_those_the_SAM_transform_adds(string file) =>
+        AssertNone(TemplateRules.NoManagedPolicies(CloudFormationTemplate.Load(file, TwoTargets)));
+
+    [Fact]
+    public void Key_policy_binds_each_service_to_this_stacks_resources() =>
+        AssertNone(TemplateRules.KeyPolicyBindsServices(MainTemplate(), foreignLogGroup: "/aws/lambda/another-teams-function", foreignAlarm: "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:another-stack-alarm"));
+
+    [Fact]
+    public void Functions_write_logs_only_to_their_own_log_group() => AssertNone(TemplateRules.LogsOnlyToOwnGroup(MainTemplate()));
 
     [Theory]
     [MemberData(nameof(Templates))]
@@ -88,7 +101,8 @@ public sealed partial class TemplateTests
             Assert.Equal($"kinesis-relay-${{AWS::Region}}-to-{target}", relay["FunctionName"]!["Fn::Sub"]!.ToString());
             Assert.Equal($"RelayLogGroup{id}", relay["LoggingConfig"]!["LogGroup"]!["Ref"]!.ToString());
             Assert.Equal($"kinesis-relay-to-{target}", template.Resources[$"RelayConsumer{id}"]!["Properties"]!["ConsumerName"]!["Fn::Sub"]!.ToString());
-            Assert.Contains($":kinesis:{target}:", relay["Policies"]![0]!["Statement"]!.AsArray().Single(s => s!["Sid"]?.ToString() == "WriteTheTargetStream")!["Resource"]!["Fn::Sub"]!.ToString(), StringComparison.Ordinal);
+            Assert.Equal($"RelayRole{id}", relay["Role"]!["Fn::GetAtt"]![0]!.ToString());
+            Assert.Contains($":kinesis:{target}:", template.Resources[$"RelayRole{id}"]!["Properties"]!["Policies"]![0]!["PolicyDocument"]!["Statement"]!.AsArray().Single(s => s!["Sid"]?.ToString() == "WriteTheTargetStream")!["Resource"]!["Fn::Sub"]!.ToString(), StringComparison.Ordinal);
             Assert.Equal(target, template.Resources[$"CheckpointLagCriticalAlarm{id}"]!["Properties"]!["Dimensions"]![1]!["Value"]!.ToString());
             Assert.Equal($"Relay{id}", template.Resources[$"RelayErrorsAlarm{id}"]!["Properties"]!["Dimensions"]![0]!["Value"]!["Ref"]!.ToString());
             Assert.Contains($"${{RelayErrorsAlarm{id}}}", template.Resources[$"SystemHealthCompositeAlarm{id}"]!["Properties"]!["AlarmRule"]!["Fn::Sub"]!.ToString(), StringComparison.Ordinal);
