@@ -12,6 +12,9 @@ namespace Replicator.Monitoring;
 /// The scheduled lag monitor: for every configured stream active in this region and every target,
 /// measures lag from the shard tails and emits CheckpointLagSeconds and RecordsBehind, idle or not.
 /// A stream whose config item is missing is measured too: its relay is failing, and the lag shows it.
+/// A stream active elsewhere owes its targets nothing from here (its relays gate every record), so it
+/// reports 0 for each target: a healthy standby stack keeps its lag series alive and its alarms quiet,
+/// while a silent active region (no series at all) still alarms, its alarms treating missing data as breaching.
 /// </summary>
 public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegionGate gate, LagMeter meter, EmbeddedMetrics metrics)
 {
@@ -48,6 +51,11 @@ public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegion
                 if (!decision.MayReplicate)
                 {
                     notActiveHere.Add(stream);
+                    foreach (var target in settings.TargetRegions)
+                    {
+                        Emit(stream, target, secondsBehind: 0, recordsBehind: 0, requestId);
+                    }
+
                     continue;
                 }
 
@@ -61,14 +69,17 @@ public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegion
             foreach (var target in settings.TargetRegions)
             {
                 var lag = await meter.MeasureAsync(stream, target, activeRegion, cancellationToken).ConfigureAwait(false);
-                metrics.Write(
-                    [(MetricDimensions.StreamName, stream), (MetricDimensions.TargetRegion, target)],
-                    [new Metric(MetricNames.CheckpointLagSeconds, Metric.Seconds, lag.SecondsBehind), new Metric(MetricNames.RecordsBehind, Metric.Count, lag.RecordsBehind)],
-                    requestId);
+                Emit(stream, target, lag.SecondsBehind, lag.RecordsBehind, requestId);
                 measured.Add(new LagReportEntry(stream, target, lag.SecondsBehind, lag.RecordsBehind, lag.AtLeast));
             }
         }
 
         return new LagReport(measured, notActiveHere);
     }
+
+    private void Emit(string stream, string target, double secondsBehind, long recordsBehind, string requestId) =>
+        metrics.Write(
+            [(MetricDimensions.StreamName, stream), (MetricDimensions.TargetRegion, target)],
+            [new Metric(MetricNames.CheckpointLagSeconds, Metric.Seconds, secondsBehind), new Metric(MetricNames.RecordsBehind, Metric.Count, recordsBehind)],
+            requestId);
 }
