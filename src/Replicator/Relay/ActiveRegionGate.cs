@@ -54,8 +54,10 @@ public sealed class ActiveRegionGate(IAmazonDynamoDB dynamoDb, string table, str
         var activeSince = item.TryGetValue(TableAttributes.ActiveSince, out var since) && since.S is { } text
             ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
             : (DateTimeOffset?)null;
-        var mayReplicate = active.S == region && state is ActiveState or DrainingState;
-        var decision = new GateDecision(mayReplicate, active.S, state, version, activeSince);
+        // Region names are lower case; seed 004 compared them ignoring case, and items it was given may not be.
+        var activeRegion = active.S.ToLowerInvariant();
+        var mayReplicate = string.Equals(activeRegion, region, StringComparison.OrdinalIgnoreCase) && state is ActiveState or DrainingState;
+        var decision = new GateDecision(mayReplicate, activeRegion, state, version, activeSince);
         _cache[streamName] = (decision, now);
         return decision;
     }

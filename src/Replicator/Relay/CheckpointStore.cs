@@ -77,7 +77,8 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
         }
 
         // When the condition fails, another shard raised it at least as far in the meantime: the watermark is already right.
-        await UpdateIfAsync(new UpdateItemRequest
+        // A value in another format (seed 004's) compares lexically as nonsense: replace exactly the text read, earlier than ours.
+        var request = new UpdateItemRequest
         {
             TableName = table,
             Key = StreamKey(streamName),
@@ -85,7 +86,14 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
             ConditionExpression = "attribute_not_exists(#wm) OR #wm < :wm",
             ExpressionAttributeNames = new() { ["#wm"] = TableAttributes.LastReplicatedCommitTimestamp },
             ExpressionAttributeValues = new() { [":wm"] = new AttributeValue { S = CommitTimestamps.Format(watermark) } },
-        }, cancellationToken).ConfigureAwait(false);
+        };
+        if (checkpoints.StoredWatermarkIsForeign)
+        {
+            request.ConditionExpression += " OR #wm = :stored";
+            request.ExpressionAttributeValues[":stored"] = new AttributeValue { S = checkpoints.StoredWatermark };
+        }
+
+        await UpdateIfAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -4,8 +4,17 @@ using Amazon.DynamoDBv2.Model;
 namespace Replicator.Relay;
 
 /// <summary>A stream's checkpoint item, read: every shard's checkpoint per target, and the stream-level watermark.</summary>
-public sealed record StreamCheckpoints(IReadOnlyList<ShardCheckpoint> Shards, DateTimeOffset? LastReplicatedCommitTimestamp)
+/// <param name="StoredWatermark">
+/// The watermark's text as stored. Seed 004 stored each record's <c>commitTimestamp</c> as the producer
+/// wrote it (empty, with or without fraction or zone, or not a time at all); such a value is read where it
+/// parses and is replaced by the first watermark this relay raises past it, never an error.
+/// </param>
+public sealed record StreamCheckpoints(IReadOnlyList<ShardCheckpoint> Shards, DateTimeOffset? LastReplicatedCommitTimestamp, string? StoredWatermark = null)
 {
+    /// <summary>Whether the stored watermark is not in this relay's own format, so a lexical comparison with it means nothing.</summary>
+    public bool StoredWatermarkIsForeign =>
+        StoredWatermark is not null && (LastReplicatedCommitTimestamp is not { } parsed || CommitTimestamps.Format(parsed) != StoredWatermark);
+
     /// <summary>
     /// The minimum of the checkpointed commit timestamps over every shard of the stream and every target
     /// that has checkpoints: data is replicated at least up to here everywhere. Null while any of those
@@ -47,7 +56,7 @@ public sealed record StreamCheckpoints(IReadOnlyList<ShardCheckpoint> Shards, Da
         var own = Shards.Where(s => s.SourceRegion == sourceRegion).ToList();
         var unnamed = Shards.Where(s => s.SourceRegion is null && s.TargetRegion != sourceRegion
             && !own.Exists(o => o.TargetRegion == s.TargetRegion && o.ShardId == s.ShardId));
-        return new StreamCheckpoints(own.Concat(unnamed).OrderBy(s => s.TargetRegion, StringComparer.Ordinal).ThenBy(s => s.ShardId, StringComparer.Ordinal).ToArray(), LastReplicatedCommitTimestamp);
+        return new StreamCheckpoints(own.Concat(unnamed).OrderBy(s => s.TargetRegion, StringComparer.Ordinal).ThenBy(s => s.ShardId, StringComparer.Ordinal).ToArray(), LastReplicatedCommitTimestamp, StoredWatermark);
     }
 
     public static StreamCheckpoints From(IReadOnlyDictionary<string, AttributeValue> item)
@@ -71,8 +80,9 @@ public sealed record StreamCheckpoints(IReadOnlyList<ShardCheckpoint> Shards, Da
                 source));
         }
 
-        var watermark = item.TryGetValue(TableAttributes.LastReplicatedCommitTimestamp, out var wm) && wm.S is { } text ? Parse(text) : (DateTimeOffset?)null;
-        return new StreamCheckpoints(shards.OrderBy(s => s.TargetRegion, StringComparer.Ordinal).ThenBy(s => s.ShardId, StringComparer.Ordinal).ToArray(), watermark);
+        var stored = item.TryGetValue(TableAttributes.LastReplicatedCommitTimestamp, out var wm) ? wm.S : null;
+        var watermark = DateTimeOffset.TryParse(stored, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed) ? parsed : (DateTimeOffset?)null;
+        return new StreamCheckpoints(shards.OrderBy(s => s.TargetRegion, StringComparer.Ordinal).ThenBy(s => s.ShardId, StringComparer.Ordinal).ToArray(), watermark, stored);
     }
 
     private static DateTimeOffset Parse(string text) =>

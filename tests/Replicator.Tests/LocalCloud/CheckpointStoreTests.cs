@@ -30,6 +30,48 @@ public sealed class CheckpointStoreTests(LocalCloudFixture fixture)
         Assert.Equal(T0.AddSeconds(10), stored.LastReplicatedCommitTimestamp);
     }
 
+    /// <summary>Seed 004 wrote each record's commitTimestamp as the producer sent it; any such value is read or replaced, never an error.</summary>
+    [Theory]
+    [InlineData("", null)]
+    [InlineData("2026-11-24T23:59:59Z", "2026-11-24T23:59:59Z")]
+    [InlineData("2026-11-24T23:59:59.5+02:00", "2026-11-24T21:59:59.5Z")]
+    [InlineData("2026-11-24 23:59:59", "2026-11-24T23:59:59Z")]
+    [InlineData("not a time", null)]
+    public async Task A_seed_written_watermark_in_any_format_is_read_and_replaced_by_the_first_one_raised_past_it(string seedWritten, string? readAs)
+    {
+        var stream = LocalCloudFixture.UniqueStreamName("cpseed");
+        await fixture.DynamoDb.PutItemAsync(Replicator.LocalCloud.Demo.ReplicatorTables.Checkpoint, new()
+        {
+            [TableAttributes.StreamName] = new Amazon.DynamoDBv2.Model.AttributeValue { S = stream },
+            [TableAttributes.LastReplicatedCommitTimestamp] = new Amazon.DynamoDBv2.Model.AttributeValue { S = seedWritten },
+        });
+        string[] shards = ["shardId-000000000000"];
+
+        var before = await Store.ReadAsync(stream, CancellationToken.None);
+        await Store.AdvanceAsync(stream, Checkpoint(shards[0], "100", T0.AddSeconds(10)), shards, CancellationToken.None);
+        var after = await Store.ReadAsync(stream, CancellationToken.None);
+
+        Assert.Equal(readAs is null ? null : DateTimeOffset.Parse(readAs, System.Globalization.CultureInfo.InvariantCulture), before.LastReplicatedCommitTimestamp);
+        Assert.Equal(T0.AddSeconds(10), after.LastReplicatedCommitTimestamp);
+        Assert.Equal(CommitTimestamps.Format(T0.AddSeconds(10)), after.StoredWatermark);
+    }
+
+    [Fact]
+    public async Task A_seed_written_watermark_later_than_this_relays_is_kept()
+    {
+        var stream = LocalCloudFixture.UniqueStreamName("cpseed");
+        await fixture.DynamoDb.PutItemAsync(Replicator.LocalCloud.Demo.ReplicatorTables.Checkpoint, new()
+        {
+            [TableAttributes.StreamName] = new Amazon.DynamoDBv2.Model.AttributeValue { S = stream },
+            [TableAttributes.LastReplicatedCommitTimestamp] = new Amazon.DynamoDBv2.Model.AttributeValue { S = "2026-11-25T00:01:00Z" },
+        });
+        string[] shards = ["shardId-000000000000"];
+
+        await Store.AdvanceAsync(stream, Checkpoint(shards[0], "100", T0.AddSeconds(10)), shards, CancellationToken.None);
+
+        Assert.Equal("2026-11-25T00:01:00Z", (await Store.ReadAsync(stream, CancellationToken.None)).StoredWatermark);
+    }
+
     [Fact]
     public async Task Two_shards_advancing_in_parallel_leave_the_stream_watermark_at_their_minimum()
     {

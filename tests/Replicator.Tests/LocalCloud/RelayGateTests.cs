@@ -38,6 +38,18 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
         Assert.Equal(0, EmfTotal(MetricNames.GatedRecords));
     }
 
+    /// <summary>Seed 004 compared activeRegion ignoring case, so its users' items may be written in any case.</summary>
+    [Fact]
+    public async Task The_active_region_is_matched_ignoring_case_as_seed_004_did()
+    {
+        var (stream, payload) = await SampleEventForNewStreamAsync();
+        await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionA.ToUpperInvariant(), CancellationToken.None);
+
+        await Relay().Invoke(payload, TestContexts.Create(_log), CancellationToken.None);
+
+        Assert.Equal(3, (await TargetRecordsAsync(stream)).Count());
+    }
+
     [Fact]
     public async Task Inactive_region_consumes_the_batch_without_writing()
     {
