@@ -16,6 +16,7 @@ public static class DrillCommand
         FailoverDrillCommand.Forced(),
         CatalogDrillCommand.Create(),
         ReplayDrillCommand.Create(),
+        MigrateDrillCommand.Create(),
     };
 
     private static Command Chaos()

@@ -10,10 +10,16 @@ namespace Replicator.LocalCloud.Verification;
 /// </summary>
 public sealed record CdcRecord(long Key, long N, DateTimeOffset CommitTimestamp)
 {
+    /// <summary>Seed 004's example payloads' form, <c>2021-11-10T00:48:30Z</c>: whole seconds.</summary>
+    public const string Seed004TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+
     public string PartitionKey => Key.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>How the producer writes <see cref="CommitTimestamp"/> (a .NET custom format, UTC).</summary>
+    public string CommitTimestampFormat { get; init; } = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
     public byte[] ToJson() => Encoding.UTF8.GetBytes(
-        $"{{\"key\":{Key},\"n\":{N},\"commitTimestamp\":\"{CommitTimestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)}\"}}");
+        $"{{\"key\":{Key},\"n\":{N},\"commitTimestamp\":\"{CommitTimestamp.UtcDateTime.ToString(CommitTimestampFormat, CultureInfo.InvariantCulture)}\"}}");
 
     public static CdcRecord Parse(byte[] data)
     {

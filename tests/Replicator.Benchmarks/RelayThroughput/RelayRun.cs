@@ -4,6 +4,7 @@ using Replicator.Lambda.Runtime;
 using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.Emulators;
 using Replicator.LocalCloud.EventSourceMapping;
+using Replicator.LocalCloud.Migration;
 using Replicator.LocalCloud.Verification;
 using Replicator.Relay;
 
@@ -56,7 +57,7 @@ public static class RelayRun
         await new CdcProducer(source, stream).ProduceAsync(records, 1000, null, cancellationToken);
 
         CountingRoundTrip? counting = null;
-        PerRecordBaselineRelay? baseline = null;
+        Seed004Relay? baseline = null;
         LambdaHandler handler;
         var ordering = kind == RelayKind.Packed ? RelayOrdering.Packed : RelayOrdering.Strict;
         if (kind != RelayKind.PerRecordBaseline)
@@ -68,7 +69,7 @@ public static class RelayRun
         else
         {
             counting = new CountingRoundTrip(new KinesisPutRecordsTarget(target), roundTrip);
-            baseline = new PerRecordBaselineRelay(counting, dynamoDb, ReplicatorTables.Checkpoint);
+            baseline = new Seed004Relay(counting, dynamoDb, ReplicatorTables.Checkpoint);
             handler = baseline.HandleAsync;
         }
 

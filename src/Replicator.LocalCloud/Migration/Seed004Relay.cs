@@ -5,14 +5,16 @@ using Replicator.Aws.Kinesis;
 using Replicator.Lambda;
 using Replicator.Relay;
 
-namespace Replicator.Benchmarks.RelayThroughput;
+namespace Replicator.LocalCloud.Migration;
 
 /// <summary>
-/// The baseline: a relay in the style of seed 004's sample, which for every record makes one write
-/// into the target stream and then one checkpoint write. Built here only to be measured against;
-/// it has none of the relay's ordering or failure handling (on a failure it throws, and the batch is retried).
+/// A relay in the style of seed 004's sample, which for every record makes one write into the target
+/// stream and then one unconditional write of the record's commitTimestamp, as the producer wrote it,
+/// to the stream's <c>lastReplicatedCommitTimestamp</c>. The benchmarks' baseline, and the installation
+/// the migration drill replaces; it has none of the relay's ordering or failure handling (on a failure
+/// it throws, and the batch is retried).
 /// </summary>
-public sealed class PerRecordBaselineRelay(IPutRecordsTarget target, IAmazonDynamoDB dynamoDb, string checkpointTable)
+public sealed class Seed004Relay(IPutRecordsTarget target, IAmazonDynamoDB dynamoDb, string checkpointTable)
 {
     private long _checkpointWrites;
 
@@ -36,11 +38,20 @@ public sealed class PerRecordBaselineRelay(IPutRecordsTarget target, IAmazonDyna
                 Key = new() { [TableAttributes.StreamName] = new AttributeValue { S = batch.StreamName } },
                 UpdateExpression = "SET #wm = :wm",
                 ExpressionAttributeNames = new() { ["#wm"] = TableAttributes.LastReplicatedCommitTimestamp },
-                ExpressionAttributeValues = new() { [":wm"] = new AttributeValue { S = CommitTimestamps.Format(CommitTimestamps.TryRead(record.Data) ?? record.ArrivalTime) } },
+                ExpressionAttributeValues = new() { [":wm"] = new AttributeValue { S = CommitTimestampAsWritten(record) } },
             }, cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _checkpointWrites);
         }
 
         return JsonSerializer.SerializeToUtf8Bytes(StreamsEventResponse.Success, LambdaEventsJsonContext.Default.StreamsEventResponse);
+    }
+
+    /// <summary>The payload's commitTimestamp text, unparsed, as seed 004 stored it; like seed 004, a record without one fails its batch.</summary>
+    private static string CommitTimestampAsWritten(SourceRecord record)
+    {
+        using var document = JsonDocument.Parse(record.Data.ToArray());
+        return document.RootElement.TryGetProperty("commitTimestamp", out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw new InvalidOperationException($"Record {record.SequenceNumber} has no string commitTimestamp, which seed 004's relay requires.");
     }
 }
