@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using static Replicator.Tests.Templates.IamSimulator;
+
+namespace Replicator.Tests.Templates;
+
+/// <summary>
+/// What the roles of template.yaml, as deployed (conditions taken, intrinsics resolved for a stack in
+/// us-east-1 relaying to two regions), may and may not do, each answered by an IAM policy simulator.
+/// </summary>
+public sealed class IamSimulationTests
+{
+    private const string Region = "us-east-1";
+    private const string Stream = "kds-stream-1";
+    private static readonly string[] Targets = TemplateTests.TwoTargets["ReplicationTargetRegions"].Split(',');
+    private static readonly CloudFormationTemplate Deployed = DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", TemplateTests.TwoTargets), TemplateTests.TwoTargets);
+    private static readonly ConcreteTemplate Stack = new(Deployed, Region, TemplateTests.TwoTargets);
+
+    [Fact]
+    public async Task Each_relay_writes_only_its_own_target_regions_stream()
+    {
+        var questions = new List<(Question Question, string Expected)>();
+        foreach (var target in Targets)
+        {
+            var role = RelayRole(target);
+            foreach (var region in Targets.Append(Region))
+            {
+                // Its own target only: not another target's (fan-out isolation), not its own region's (a loop).
+                questions.Add((Ask(role, "kinesis:PutRecords", StreamArn(region, Stream)), region == target ? "Allowed" : "ImplicitlyDenied"));
+            }
+
+            questions.Add((Ask(role, "kinesis:PutRecords", StreamArn(target, "another-teams-stream")), "ImplicitlyDenied"));
+        }
+
+        await AssertDecisionsAsync(questions);
+    }
+
+    [Fact]
+    public async Task A_relay_encrypts_into_its_target_only_through_that_regions_Kinesis()
+    {
+        var questions = new List<(Question, string)>();
+        foreach (var target in Targets)
+        {
+            var peer = new ConcreteTemplate(Deployed, target, TemplateTests.TwoTargets);
+            var key = peer.Arn("ReplicatorKey");
+            var keyPolicy = peer.Resolve(Deployed.Resources["ReplicatorKey"]!["Properties"]!["KeyPolicy"]);
+            var role = RelayRole(target);
+            questions.Add((Ask(role, "kms:GenerateDataKey", key) with { ResourcePolicy = keyPolicy, Context = new() { ["kms:ViaService"] = $"kinesis.{target}.amazonaws.com" } }, "Allowed"));
+            questions.Add((Ask(role, "kms:GenerateDataKey", key) with { ResourcePolicy = keyPolicy, Context = new() { ["kms:ViaService"] = $"s3.{target}.amazonaws.com" } }, "ImplicitlyDenied"));
+            questions.Add((Ask(role, "kms:GenerateDataKey", key) with { ResourcePolicy = keyPolicy }, "ImplicitlyDenied"));
+            questions.Add((Ask(role, "kms:Decrypt", key) with { ResourcePolicy = keyPolicy, Context = new() { ["kms:ViaService"] = $"kinesis.{target}.amazonaws.com" } }, "ImplicitlyDenied"));
+        }
+
+        await AssertDecisionsAsync(questions);
+    }
+
+    [Fact]
+    public async Task Every_function_writes_its_own_log_group_and_no_other()
+    {
+        var functions = Deployed.ResourcesOfType("AWS::Serverless::Function")
+            .Select(f => (Role: f.Properties["Role"]!["Fn::GetAtt"]![0]!.ToString(), Group: f.Properties["LoggingConfig"]!["LogGroup"]!["Ref"]!.ToString()))
+            .ToList();
+        var groups = functions.Select(f => f.Group).Distinct().ToList();
+        Assert.True(groups.Count >= 5, "expected the relay, lag monitor, failover, catalog, archive and replay groups");
+
+        var questions = new List<(Question, string)>();
+        foreach (var (role, group) in functions)
+        {
+            foreach (var other in groups)
+            {
+                questions.Add((Ask(role, "logs:PutLogEvents", LogStreamArn(other)), other == group ? "Allowed" : "ImplicitlyDenied"));
+            }
+
+            questions.Add((Ask(role, "logs:CreateLogGroup", Stack.Arn(group).TrimEnd('*').TrimEnd(':')), "ImplicitlyDenied"));
+        }
+
+        await AssertDecisionsAsync(questions);
+    }
+
+    private static string RelayRole(string target) => $"RelayRoleTo{target.Replace("-", "", StringComparison.Ordinal)}";
+
+    private static string StreamArn(string region, string name) => $"arn:aws:kinesis:{region}:{ConcreteTemplate.Account}:stream/{name}";
+
+    private static string LogStreamArn(string group) => $"{Stack.Arn(group)[..^2]}:log-stream:2026/12/02/[$LATEST]0123456789abcdef";
+
+    private static Question Ask(string roleId, string action, string resource) => new(Stack.RoleArn(roleId), action, resource, Stack.RolePolicies(roleId));
+
+    private static async Task AssertDecisionsAsync(List<(Question Question, string Expected)> questions)
+    {
+        var decisions = await AskAsync(questions.Select(q => q.Question).ToList());
+        var wrong = questions.Zip(decisions).Where(p => p.First.Expected != p.Second).Select(p => $"{p.First.Question}: {p.Second}, expected {p.First.Expected}").ToList();
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+}
