@@ -21,14 +21,15 @@ public static class CatalogSyncCommand
         var databases = new Option<string[]>("--database") { Description = "a database to sync (repeatable); default: all", AllowMultipleArgumentsPerToken = true };
         var deletes = new Option<bool>("--deletes") { Description = "delete replica tables and partitions the source no longer has" };
         var dryRun = new Option<bool>("--dry-run") { Description = "print the plan; write nothing" };
-        var sourceEndpoint = new Option<Uri?>("--source-endpoint-url") { Description = "the source region's Glue endpoint (a local stand-in)" };
-        var replicaEndpoint = new Option<Uri?>("--replica-endpoint-url") { Description = "the replica region's Glue endpoint (a local stand-in)" };
+        var sourceEndpoint = new Option<Uri?>("--source-endpoint-url") { Description = "the source region's Glue endpoint (a local stand-in); default: AWS_ENDPOINT_URL_GLUE, AWS_ENDPOINT_URL, else the region's" };
+        var replicaEndpoint = new Option<Uri?>("--replica-endpoint-url") { Description = "the replica region's Glue endpoint (a local stand-in); default: AWS_ENDPOINT_URL_GLUE, AWS_ENDPOINT_URL, else the region's" };
         var command = new Command("catalog-sync", "Bring a replica region's Glue Data Catalog in line with the source's, writing only the difference, or print the plan.")
         {
             source, replica, prefixMap, databases, deletes, dryRun, sourceEndpoint, replicaEndpoint,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var environment = EnvironmentSettings.OfThisProcess();
             var options = new CatalogSyncCommandOptions(
                 parse.GetRequiredValue(source),
                 parse.GetRequiredValue(replica),
@@ -36,9 +37,9 @@ public static class CatalogSyncCommand
                 parse.GetValue(databases) is { Length: > 0 } named ? named : null,
                 parse.GetValue(deletes),
                 parse.GetValue(dryRun),
-                parse.GetValue(sourceEndpoint),
-                parse.GetValue(replicaEndpoint));
-            return await RunAsync(options, AwsEnvironment.Credentials(EnvironmentSettings.OfThisProcess()), AnsiConsole.Console, cancellationToken);
+                ServiceEndpoints.Resolve(environment, AwsServiceId.Glue, parse.GetValue(sourceEndpoint)),
+                ServiceEndpoints.Resolve(environment, AwsServiceId.Glue, parse.GetValue(replicaEndpoint)));
+            return await RunAsync(options, AwsEnvironment.Credentials(environment), AnsiConsole.Console, cancellationToken);
         });
         return command;
     }

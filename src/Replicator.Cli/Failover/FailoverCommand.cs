@@ -25,7 +25,7 @@ public static class FailoverCommand
         var to = new Option<string?>("--to") { Description = "the region to move to, instead of the input's (the other region swaps the input)" };
         var force = new Option<bool?>("--force") { Description = "after the drain timeout, go on without the source and report what is lost" };
         var drainTimeout = new Option<double?>("--drain-timeout") { Description = "seconds the drain may take" };
-        var endpoint = new Option<Uri?>("--endpoint-url") { Description = "Step Functions endpoint (a local stand-in); default: the ARN's region" };
+        var endpoint = new Option<Uri?>("--endpoint-url") { Description = "Step Functions endpoint (a local stand-in); default: AWS_ENDPOINT_URL_SFN, AWS_ENDPOINT_URL, else the ARN's region's" };
         var command = new Command(
             failback ? "failback" : "failover",
             failback
@@ -36,6 +36,7 @@ public static class FailoverCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var environment = EnvironmentSettings.OfThisProcess();
             var options = new FailoverOptions(
                 parse.GetRequiredValue(machine),
                 parse.GetRequiredValue(input),
@@ -44,8 +45,8 @@ public static class FailoverCommand
                 parse.GetValue(to),
                 parse.GetValue(force),
                 parse.GetValue(drainTimeout),
-                parse.GetValue(endpoint));
-            var credentials = AwsEnvironment.Credentials(EnvironmentSettings.OfThisProcess());
+                ServiceEndpoints.Resolve(environment, AwsServiceId.StepFunctions, parse.GetValue(endpoint)));
+            var credentials = AwsEnvironment.Credentials(environment);
             return await RunAsync(options, credentials, AnsiConsole.Console, TimeSpan.FromSeconds(1), cancellationToken);
         });
         return command;

@@ -31,14 +31,15 @@ public static class ReplayCommand
         var byteRate = new Option<double?>("--byte-rate") { Description = "bytes per second at most, over all lanes" };
         var replayId = new Option<string?>("--replay-id") { Description = "resume this replay; default: an id made from the stream, range, target and lanes, so the same command resumes" };
         var table = new Option<string>("--progress-table") { Description = "the replay-progress table", DefaultValueFactory = _ => "kdsReplayProgress" };
-        var endpoint = new Option<Uri?>("--endpoint-url") { Description = "Step Functions endpoint (a local stand-in); default: the ARN's region" };
-        var dynamoDbEndpoint = new Option<Uri?>("--dynamodb-endpoint") { Description = "DynamoDB endpoint (the local cloud's); default: the ARN's region" };
+        var endpoint = new Option<Uri?>("--endpoint-url") { Description = "Step Functions endpoint (a local stand-in); default: AWS_ENDPOINT_URL_SFN, AWS_ENDPOINT_URL, else the ARN's region's" };
+        var dynamoDbEndpoint = new Option<Uri?>("--dynamodb-endpoint") { Description = "DynamoDB endpoint (the local cloud's); default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, else the ARN's region's" };
         var command = new Command("replay", "Replay a time range of a stream's S3 archive into a stream, in per-key order, with a progress bar; the same command resumes a stopped replay.")
         {
             machine, input, stream, from, to, targetStream, targetRegion, lanes, rate, byteRate, replayId, table, endpoint, dynamoDbEndpoint,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var environment = EnvironmentSettings.OfThisProcess();
             var options = new ReplayOptions(
                 parse.GetRequiredValue(machine),
                 parse.GetValue(input),
@@ -52,9 +53,9 @@ public static class ReplayCommand
                 parse.GetValue(byteRate),
                 parse.GetValue(replayId),
                 parse.GetRequiredValue(table),
-                parse.GetValue(endpoint),
-                parse.GetValue(dynamoDbEndpoint));
-            return await RunAsync(options, AwsEnvironment.Credentials(EnvironmentSettings.OfThisProcess()), AnsiConsole.Console, TimeSpan.FromSeconds(1), cancellationToken);
+                ServiceEndpoints.Resolve(environment, AwsServiceId.StepFunctions, parse.GetValue(endpoint)),
+                ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, parse.GetValue(dynamoDbEndpoint)));
+            return await RunAsync(options, AwsEnvironment.Credentials(environment), AnsiConsole.Console, TimeSpan.FromSeconds(1), cancellationToken);
         });
         return command;
     }

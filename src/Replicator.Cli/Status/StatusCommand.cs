@@ -20,23 +20,24 @@ public static class StatusCommand
         var targets = new Option<string[]>("--target") { Description = "target region (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
         var configTable = new Option<string>("--config-table") { DefaultValueFactory = _ => "kdsActiveRegionConfig" };
         var checkpointTable = new Option<string>("--checkpoint-table") { DefaultValueFactory = _ => "kdsReplicationCheckpoint" };
-        var kinesisEndpoint = new Option<Uri?>("--kinesis-endpoint") { Description = "source Kinesis endpoint (the local cloud's); default: the region's" };
-        var dynamoDbEndpoint = new Option<Uri?>("--dynamodb-endpoint") { Description = "DynamoDB endpoint (the local cloud's); default: the region's" };
+        var kinesisEndpoint = new Option<Uri?>("--kinesis-endpoint") { Description = "source Kinesis endpoint (the local cloud's); default: AWS_ENDPOINT_URL_KINESIS, AWS_ENDPOINT_URL, else the region's" };
+        var dynamoDbEndpoint = new Option<Uri?>("--dynamodb-endpoint") { Description = "DynamoDB endpoint (the local cloud's); default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, else the region's" };
         var command = new Command("status", "Show the active region, per-shard checkpoints, and records and seconds behind, per stream and target.")
         {
             streams, region, targets, configTable, checkpointTable, kinesisEndpoint, dynamoDbEndpoint,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var environment = EnvironmentSettings.OfThisProcess();
             var options = new StatusOptions(
                 parse.GetRequiredValue(streams),
                 parse.GetRequiredValue(region),
                 parse.GetRequiredValue(targets),
                 parse.GetRequiredValue(configTable),
                 parse.GetRequiredValue(checkpointTable),
-                parse.GetValue(kinesisEndpoint),
-                parse.GetValue(dynamoDbEndpoint));
-            var credentials = AwsEnvironment.Credentials(EnvironmentSettings.OfThisProcess());
+                ServiceEndpoints.Resolve(environment, AwsServiceId.Kinesis, parse.GetValue(kinesisEndpoint)),
+                ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, parse.GetValue(dynamoDbEndpoint)));
+            var credentials = AwsEnvironment.Credentials(environment);
             return await RunAsync(options, credentials, AnsiConsole.Console, cancellationToken);
         });
         return command;

@@ -1,4 +1,3 @@
-using Amazon;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
@@ -19,14 +18,7 @@ public sealed class AssumedRoleCredentials : RefreshingAWSCredentials
 
     public AssumedRoleCredentials(AWSCredentials callerCredentials, string roleArn, string sessionName, string stsRegion, Uri? stsEndpoint)
     {
-        var config = new AmazonSecurityTokenServiceConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(stsRegion) };
-        if (stsEndpoint is not null)
-        {
-            config.ServiceURL = stsEndpoint.ToString();
-            config.AuthenticationRegion = stsRegion;
-        }
-
-        _sts = new AmazonSecurityTokenServiceClient(callerCredentials, config);
+        _sts = new AmazonSecurityTokenServiceClient(callerCredentials, SdkClientEndpoint.Apply(new AmazonSecurityTokenServiceConfig(), stsRegion, stsEndpoint));
         _roleArn = roleArn;
         // Session names allow 2-64 characters of [\w+=,.@-].
         _sessionName = sessionName.Length <= 64 ? sessionName : sessionName[..64];

@@ -21,7 +21,7 @@ public sealed class CatalogSyncFunction(CatalogSyncSettings settings, CatalogSyn
     {
         var settings = CatalogSyncSettings.From(environment);
         var credentials = AwsEnvironment.Credentials(environment);
-        GlueClient Glue(string region) => new(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = settings.GlueEndpoints.GetValueOrDefault(region) });
+        GlueClient Glue(string region) => new(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = settings.GlueEndpoints.For(region) });
         return new CatalogSyncFunction(settings, new CatalogSync(Glue(settings.SourceRegion), Glue(settings.ReplicaRegion)), new EmbeddedMetrics(metricsOutput, TimeProvider.System)).HandleAsync;
     }
 

@@ -1,3 +1,4 @@
+using Replicator.Aws;
 using Replicator.Lambda;
 using static Replicator.Lambda.EnvironmentSettings;
 
@@ -11,7 +12,7 @@ public sealed record CatalogSyncSettings(
     IReadOnlyList<string>? Databases,
     bool PropagateDeletes,
     int? MaxPagesPerInvocation,
-    IReadOnlyDictionary<string, Uri> GlueEndpoints)
+    RegionalEndpoints GlueEndpoints)
 {
     /// <exception cref="SettingsException">A setting is missing or malformed; the message names it.</exception>
     public static CatalogSyncSettings From(IReadOnlyDictionary<string, string> environment)
@@ -41,6 +42,6 @@ public sealed record CatalogSyncSettings(
             databases.Count == 0 ? null : databases,
             Flag(environment, CatalogSyncEnvironment.PropagateDeletes),
             OptionalPositiveInt(environment, CatalogSyncEnvironment.MaxPagesPerInvocation),
-            EndpointMap(environment, CatalogSyncEnvironment.GlueEndpoints));
+            ServiceEndpoints.ResolvePerRegion(environment, AwsServiceId.Glue, CatalogSyncEnvironment.GlueEndpoints));
     }
 }

@@ -31,7 +31,7 @@ public sealed class DrainFunction(CheckpointStore checkpoints, Func<string, Kine
             new CheckpointStore(DynamoDbClients.Create(settings.Region, credentials, settings.DynamoDbEndpoint), settings.CheckpointTable, TimeProvider.System),
             region => clients.GetOrAdd(region, r => new KinesisClient(new AwsServiceOptions(r, credentials, AwsEnvironment.HttpClient)
             {
-                EndpointOverride = settings.KinesisEndpoints.GetValueOrDefault(r),
+                EndpointOverride = settings.KinesisEndpoints.For(r),
                 Retry = RetrySettings.None,
             })),
             TimeProvider.System);

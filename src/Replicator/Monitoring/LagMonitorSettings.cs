@@ -1,3 +1,4 @@
+using Replicator.Aws;
 using static Replicator.Lambda.EnvironmentSettings;
 
 namespace Replicator.Monitoring;
@@ -18,6 +19,6 @@ public sealed record LagMonitorSettings(
         RequiredList(environment, LagMonitorEnvironment.TargetRegions),
         Required(environment, LagMonitorEnvironment.ConfigTable),
         Required(environment, LagMonitorEnvironment.CheckpointTable),
-        OptionalUri(environment, LagMonitorEnvironment.KinesisEndpoint),
-        OptionalUri(environment, LagMonitorEnvironment.DynamoDbEndpoint));
+        ServiceEndpoints.Resolve(environment, AwsServiceId.Kinesis, LagMonitorEnvironment.KinesisEndpoint),
+        ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, LagMonitorEnvironment.DynamoDbEndpoint));
 }

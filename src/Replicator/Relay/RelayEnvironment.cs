@@ -23,7 +23,7 @@ public static class RelayEnvironment
     /// <summary><c>strict</c> (default) or <c>packed</c>: see <see cref="RelayOrdering"/>.</summary>
     public const string Ordering = "RELAY_ORDERING";
 
-    /// <summary>Endpoint overrides, for the local cloud only.</summary>
+    /// <summary>Endpoint overrides, for the local cloud only; they win over AWS_ENDPOINT_URL(_&lt;SERVICE&gt;) (see <see cref="Aws.ServiceEndpoints"/>).</summary>
     public const string TargetKinesisEndpoint = "REPLICATOR_TARGET_KINESIS_ENDPOINT";
     public const string SourceKinesisEndpoint = "REPLICATOR_SOURCE_KINESIS_ENDPOINT";
     public const string DynamoDbEndpoint = "REPLICATOR_DYNAMODB_ENDPOINT";

@@ -1,3 +1,4 @@
+using Replicator.Aws;
 using Replicator.Lambda;
 using static Replicator.Lambda.EnvironmentSettings;
 
@@ -38,11 +39,11 @@ public sealed record RelaySettings(
             Required(environment, RelayEnvironment.CheckpointTable),
             Optional(environment, RelayEnvironment.TargetStreamName),
             Seconds(environment, RelayEnvironment.GateCacheTtlSeconds, DefaultGateCacheTtl, max: 300),
-            OptionalUri(environment, RelayEnvironment.TargetKinesisEndpoint),
-            OptionalUri(environment, RelayEnvironment.DynamoDbEndpoint),
+            ServiceEndpoints.Resolve(environment, AwsServiceId.Kinesis, RelayEnvironment.TargetKinesisEndpoint),
+            ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, RelayEnvironment.DynamoDbEndpoint),
             RoleArn(environment),
-            OptionalUri(environment, RelayEnvironment.StsEndpoint),
-            OptionalUri(environment, RelayEnvironment.SourceKinesisEndpoint),
+            ServiceEndpoints.Resolve(environment, AwsServiceId.Sts, RelayEnvironment.StsEndpoint),
+            ServiceEndpoints.Resolve(environment, AwsServiceId.Kinesis, RelayEnvironment.SourceKinesisEndpoint),
             OrderingFrom(environment));
     }
 

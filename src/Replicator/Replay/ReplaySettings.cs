@@ -14,7 +14,7 @@ public sealed record ReplaySettings(
     string ProgressTable,
     int ChunkRecords,
     int? MaxChunksPerInvocation,
-    IReadOnlyDictionary<string, Uri> KinesisEndpoints,
+    RegionalEndpoints KinesisEndpoints,
     Uri? S3Endpoint,
     Uri? DynamoDbEndpoint)
 {
@@ -27,9 +27,9 @@ public sealed record ReplaySettings(
             Required(environment, ReplayEnvironment.ProgressTable),
             chunk <= 10_000 ? chunk : throw new Lambda.SettingsException(ReplayEnvironment.ChunkRecords, $"is {chunk}; a lane that dies may send two chunks twice, so keep it at most 10000."),
             OptionalPositiveInt(environment, ReplayEnvironment.MaxChunksPerInvocation),
-            EndpointMap(environment, ReplayEnvironment.KinesisEndpoints),
-            OptionalUri(environment, ReplayEnvironment.S3Endpoint),
-            OptionalUri(environment, ReplayEnvironment.DynamoDbEndpoint));
+            ServiceEndpoints.ResolvePerRegion(environment, AwsServiceId.Kinesis, ReplayEnvironment.KinesisEndpoints),
+            ServiceEndpoints.Resolve(environment, AwsServiceId.S3, ReplayEnvironment.S3Endpoint),
+            ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, ReplayEnvironment.DynamoDbEndpoint));
     }
 
     public ArchiveReader ArchiveReader(Amazon.Runtime.AWSCredentials credentials) =>
@@ -39,5 +39,5 @@ public sealed record ReplaySettings(
         new(DynamoDbClients.Create(Region, credentials, DynamoDbEndpoint), ProgressTable);
 
     public KinesisClient Kinesis(string region, Amazon.Runtime.AWSCredentials credentials) =>
-        new(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = KinesisEndpoints.GetValueOrDefault(region) });
+        new(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = KinesisEndpoints.For(region) });
 }

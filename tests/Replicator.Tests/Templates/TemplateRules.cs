@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Replicator.Aws;
 using Replicator.Lambda;
 using Replicator.Monitoring;
 using Replicator.Relay;
@@ -27,7 +28,7 @@ public static partial class TemplateRules
         "Runtime", "Tags", "Timeout", "Tracing", "VpcConfig",
     ];
 
-    /// <summary>The functions' environment variables each handler reads (Lambda sets AWS_REGION; REPLICATOR_* are local-only).</summary>
+    /// <summary>The functions' environment variables each handler reads (Lambda sets AWS_REGION; the endpoint variables are local-only).</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> SettingsByHandler { get; } = new Dictionary<string, IReadOnlyList<string>>
     {
         ["relay"] = DeployedSettings(typeof(RelayEnvironment)),
@@ -172,6 +173,11 @@ public static partial class TemplateRules
             foreach (var setting in SettingsByHandler[handler].Where(s => !variables.ContainsKey(s)))
             {
                 yield return $"{template.Name}: {id} ({handler}) does not set {setting}, which the function reads";
+            }
+
+            foreach (var setting in variables.Select(v => v.Key).Where(IsLocalOnly))
+            {
+                yield return $"{template.Name}: {id} ({handler}) sets {setting}, which points a local cloud's functions at its emulators; deployed, they use the regions' endpoints";
             }
 
             if (template.Resources[id]!["Metadata"]?["BuildMethod"]?.GetValue<string>() != "makefile")
@@ -493,9 +499,15 @@ public static partial class TemplateRules
         environment.GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral)
             .Select(f => (string)f.GetRawConstantValue()!)
-            .Where(name => name != "AWS_REGION" && !name.StartsWith("REPLICATOR_", StringComparison.Ordinal))
+            .Where(name => name != "AWS_REGION" && !IsLocalOnly(name))
             .Distinct()
             .ToArray();
+
+    /// <summary>REPLICATOR_* and the AWS SDKs' AWS_ENDPOINT_URL(_&lt;SERVICE&gt;) (see <see cref="ServiceEndpoints"/>): for a local cloud, never deployed.</summary>
+    private static bool IsLocalOnly(string name) =>
+        name.StartsWith("REPLICATOR_", StringComparison.Ordinal)
+        || name.StartsWith(ServiceEndpoints.Global, StringComparison.Ordinal)
+        || name == ServiceEndpoints.IgnoreConfigured;
 
     [GeneratedRegex(@"\$\{(?!!)([A-Za-z0-9_:.]+)\}")]
     private static partial Regex SubVariable();

@@ -128,7 +128,7 @@ public sealed class TemplateRulesTests
     }
 
     [Fact]
-    public void Functions_and_alarms_catch_unknown_handlers_missing_settings_and_metrics_nobody_emits()
+    public void Functions_and_alarms_catch_unknown_handlers_missing_settings_local_endpoints_and_metrics_nobody_emits()
     {
         var template = CloudFormationTemplate.Parse("bad.yaml", """
             Resources:
@@ -137,7 +137,7 @@ public sealed class TemplateRulesTests
                 Metadata: { BuildMethod: makefile }
                 Properties:
                   Handler: relay
-                  Environment: { Variables: { TARGET_STREAM_REPLICATION_REGION: us-east-2 } }
+                  Environment: { Variables: { TARGET_STREAM_REPLICATION_REGION: us-east-2, AWS_ENDPOINT_URL_KINESIS: "http://localhost:4566" } }
               Other:
                 Type: AWS::Serverless::Function
                 Properties: { Handler: replay }
@@ -156,6 +156,8 @@ public sealed class TemplateRulesTests
         var alarms = TemplateRules.Alarms(template).ToList();
 
         Assert.Contains(functions, f => f.Contains("Relay (relay) does not set DDB_CHECKPOINT_TABLE_NAME", StringComparison.Ordinal));
+        Assert.Contains(functions, f => f.Contains("Relay (relay) sets AWS_ENDPOINT_URL_KINESIS", StringComparison.Ordinal));
+        Assert.DoesNotContain(TemplateRules.SettingsByHandler.Values.SelectMany(s => s), s => s.StartsWith("AWS_ENDPOINT_URL", StringComparison.Ordinal));
         Assert.Contains(functions, f => f.Contains("Other has Handler replay", StringComparison.Ordinal));
         Assert.Contains(alarms, f => f.Contains("Lag alarms on KinesisReplicator LagMinutes, which the code does not emit", StringComparison.Ordinal));
         Assert.Contains(alarms, f => f.Contains("Behind selects dimension Stream", StringComparison.Ordinal));
