@@ -69,12 +69,14 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
         Assert.Contains("\"level\":\"ERROR\"", _output.ToString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Unknown_handler_is_an_init_error_naming_the_functions_that_exist()
+    [Theory]
+    [InlineData("relya", "_HANDLER 'relya' names no function")]
+    [InlineData(null, "_HANDLER is not set")]
+    public async Task Unknown_or_unset_handler_is_an_init_error_naming_the_functions_that_exist(string? handler, string expected)
     {
         var runtime = new LambdaRuntime(
             new RuntimeApiClient(_http, _runtimeApi.Address),
-            new Dictionary<string, string> { [LambdaRuntime.HandlerVariable] = "relya" },
+            handler is null ? [] : new Dictionary<string, string> { [LambdaRuntime.HandlerVariable] = handler },
             FunctionCatalog.CreateAsync,
             _output,
             TimeProvider.System);
@@ -86,7 +88,7 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime
         Assert.Equal(nameof(UnknownHandlerException), initError.ErrorType);
         using var error = JsonDocument.Parse(initError.ErrorBody!);
         var message = error.RootElement.GetProperty("errorMessage").GetString();
-        Assert.Contains("'relya'", message, StringComparison.Ordinal);
+        Assert.StartsWith(expected, message, StringComparison.Ordinal);
         Assert.Contains("relay", message!.Split(':')[^1], StringComparison.Ordinal);
     }
 

@@ -4,7 +4,8 @@ namespace Replicator.Lambda.Runtime;
 /// The bootstrap's main loop: build the function named by <c>_HANDLER</c> once, then take events from
 /// the Runtime API one at a time until cancelled. A handler exception becomes an invocation error
 /// with its type and message; a failure to build the function is an init error. Functions come from
-/// <see cref="FunctionCatalog.CreateAsync"/> in the bootstrap, and from test doubles in tests.
+/// the bootstrap's catalog of handlers (the Replicator.Lambda project), and from test doubles in tests;
+/// an unset <c>_HANDLER</c> reaches it as an empty name, for it to say which names it serves.
 /// </summary>
 public sealed class LambdaRuntime(
     RuntimeApiClient runtimeApi,
@@ -23,9 +24,7 @@ public sealed class LambdaRuntime(
         LambdaHandler handler;
         try
         {
-            var name = environment.TryGetValue(HandlerVariable, out var value) && !string.IsNullOrWhiteSpace(value)
-                ? value
-                : throw new UnknownHandlerException("(not set)", FunctionCatalog.Names);
+            var name = environment.TryGetValue(HandlerVariable, out var value) ? value.Trim() : string.Empty;
             handler = await createFunction(name, environment, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
