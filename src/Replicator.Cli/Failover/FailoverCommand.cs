@@ -73,7 +73,7 @@ public static class FailoverCommand
 
         console.MarkupLineInterpolated($"Moving [bold]{input.StreamName}[/] from {input.FromRegion} to [bold]{input.ToRegion}[/]{(input.Force ? " (forced)" : "")}");
         var started = await client.StartExecutionAsync(
-            new StartExecutionRequest(options.StateMachineArn, JsonSerializer.Serialize(input, FailoverJsonContext.Default.FailoverInput), $"{input.StreamName}-to-{input.ToRegion}-{DateTime.UtcNow:yyyyMMddHHmmss}"),
+            new StartExecutionRequest(options.StateMachineArn, JsonSerializer.Serialize(input, FailoverJsonContext.Default.FailoverInput), ExecutionName.For($"{input.StreamName}-to-{input.ToRegion}", DateTime.UtcNow)),
             cancellationToken);
         console.MarkupLineInterpolated($"Execution [grey]{started.ExecutionArn}[/]");
 

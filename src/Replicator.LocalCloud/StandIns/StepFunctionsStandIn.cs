@@ -84,6 +84,11 @@ public sealed class StepFunctionsStandIn : IAsyncDisposable
         }
 
         var name = (string?)body?["name"] ?? Guid.NewGuid().ToString();
+        if (Replicator.Aws.StepFunctions.ExecutionName.Problem(name) is { } problem)
+        {
+            return Error("InvalidName", $"Invalid Name: '{name}' {problem}");
+        }
+
         var arn = machineArn.Replace(":stateMachine:", ":execution:", StringComparison.Ordinal) + ":" + name;
         var execution = new Execution(DateTimeOffset.UtcNow);
         if (!_executions.TryAdd(arn, execution))
