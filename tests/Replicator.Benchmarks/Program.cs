@@ -1,10 +1,11 @@
+using Replicator.Benchmarks.Build;
 using Replicator.Benchmarks.CatalogSync;
 using Replicator.Benchmarks.ColdStart;
 using Replicator.Benchmarks.Cpu;
 using Replicator.Benchmarks.RelayThroughput;
 using Replicator.Benchmarks.Replay;
 
-// Usage: dotnet run -c Release --project tests/Replicator.Benchmarks -- coldstart|relay|cpu|catalog|replay [--quick]
+// Usage: dotnet run -c Release --project tests/Replicator.Benchmarks -- coldstart|relay|cpu|catalog|replay|build [--quick]
 // Each benchmark prints a table against its baseline and ends with one JSON line of figures.
 if (Console.IsOutputRedirected)
 {
@@ -19,11 +20,12 @@ return args switch
     ["cpu", .. var rest] => CpuBenchmark.Run(quick: rest.Contains("--quick")),
     ["catalog", .. var rest] => await CatalogBenchmark.RunAsync(quick: rest.Contains("--quick")),
     ["replay", .. var rest] => await ReplayBenchmark.RunAsync(quick: rest.Contains("--quick")),
+    ["build", .. var rest] => await BuildBenchmark.RunAsync(quick: rest.Contains("--quick")),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Replicator.Benchmarks coldstart|relay|cpu|catalog|replay [--quick]");
+    Console.Error.WriteLine("usage: Replicator.Benchmarks coldstart|relay|cpu|catalog|replay|build [--quick]");
     return 2;
 }

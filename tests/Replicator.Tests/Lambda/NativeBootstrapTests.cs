@@ -23,6 +23,17 @@ public sealed class NativeBootstrapTests(LocalCloudFixture cloud, PublishedBoots
         Assert.True(File.Exists(published.Bootstrap));
     }
 
+    /// <summary>provided.al2023 runs the bootstrap on Amazon Linux 2023's glibc 2.34; a build host's newer glibc can bind symbols to later versions, and then the function fails to start.</summary>
+    [Fact]
+    public async Task Needs_no_glibc_newer_than_amazon_linux_2023()
+    {
+        var needs = await GlibcNeeds.ReadAsync(published.Bootstrap);
+
+        Assert.Contains(needs, need => need.Symbol == "__libc_start_main");
+        var newer = GlibcNeeds.NewerThan(needs, GlibcNeeds.AmazonLinux2023);
+        Assert.True(newer.Count == 0, $"the bootstrap needs glibc newer than {GlibcNeeds.AmazonLinux2023} (Amazon Linux 2023): {string.Join(", ", newer)}");
+    }
+
     [Fact]
     public async Task Relays_a_real_Kinesis_event_from_the_sample_into_region_B()
     {
