@@ -4,7 +4,7 @@ namespace Replicator.Tests.Templates;
 
 /// <summary>
 /// A template as CloudFormation deploys it with given parameter values: its Conditions evaluated
-/// (<c>Fn::Equals</c>, <c>Fn::Not</c>, <c>Fn::And</c>, <c>Fn::Or</c>, <c>Condition</c>), each <c>Fn::If</c>
+/// (<see cref="TemplateConditions"/>), each <c>Fn::If</c>
 /// replaced by the branch taken, <c>AWS::NoValue</c> removed, and resources and outputs whose condition
 /// is false left out (CloudFormation user guide, "Conditions syntax" and "Condition functions").
 /// </summary>
@@ -13,27 +13,8 @@ public static class DeployedTemplate
     public static CloudFormationTemplate With(CloudFormationTemplate template, IReadOnlyDictionary<string, string> parameters)
     {
         var root = (JsonObject)template.Root.DeepClone();
-        var values = ((root["Parameters"] as JsonObject) ?? []).ToDictionary(
-            p => p.Key,
-            p => parameters.TryGetValue(p.Key, out var value) ? value : p.Value?["Default"]?.ToString(),
-            StringComparer.Ordinal);
-        var definitions = (root["Conditions"] as JsonObject) ?? [];
-        var conditions = new Dictionary<string, bool>(StringComparer.Ordinal);
-        bool Named(string name) => conditions.TryGetValue(name, out var known) ? known : conditions[name] = Evaluate(definitions[name]);
-
-        bool Evaluate(JsonNode? node) => node switch
-        {
-            JsonObject o when o["Fn::Equals"] is JsonArray pair => Value(pair[0]) == Value(pair[1]),
-            JsonObject o when o["Fn::Not"] is JsonArray one => !Evaluate(one[0]),
-            JsonObject o when o["Fn::And"] is JsonArray all => all.All(Evaluate),
-            JsonObject o when o["Fn::Or"] is JsonArray any => any.Any(Evaluate),
-            JsonObject o when o["Condition"] is JsonValue name => Named(name.ToString()),
-            _ => throw new NotSupportedException($"{template.Name}: condition {node?.ToJsonString()}"),
-        };
-
-        string? Value(JsonNode? node) => node is JsonObject o && o["Ref"] is JsonValue reference
-            ? values.TryGetValue(reference.ToString(), out var value) ? value : throw new NotSupportedException($"{template.Name}: Ref {reference} in a condition")
-            : node?.ToString();
+        var conditions = new TemplateConditions(root, TemplateConditions.ParameterValues(root, parameters), template.Name);
+        bool Named(string name) => conditions[name];
 
         foreach (var section in new[] { "Resources", "Outputs" })
         {

@@ -108,8 +108,22 @@ public sealed partial class TemplateTests
             Assert.Contains($"${{RelayErrorsAlarm{id}}}", template.Resources[$"SystemHealthCompositeAlarm{id}"]!["Properties"]!["AlarmRule"]!["Fn::Sub"]!.ToString(), StringComparison.Ordinal);
         }
 
-        Assert.Equal("ReplicationTargetRegions", template.Resources["LagMonitorFunction"]!["Properties"]!["Environment"]!["Variables"]!["TARGET_REGIONS"]!["Fn::Join"]![1]!["Ref"]!.ToString());
+        var monitored = DeployedTemplate.With(template, TwoTargets).Resources["LagMonitorFunction"]!["Properties"]!["Environment"]!["Variables"]!["TARGET_REGIONS"]!;
+        Assert.Equal("ReplicationTargetRegions", monitored["Fn::Join"]![1]!["Ref"]!.ToString());
         Assert.Contains("AWS::LanguageExtensions", template.Root["Transform"]!.AsArray().Select(t => t!.ToString()));
+    }
+
+    /// <summary>Seed 004's parameters alone (no ReplicationTargetRegions): one relay, into the peer.</summary>
+    [Fact]
+    public void Without_a_list_of_target_regions_the_peer_alone_gets_a_relay()
+    {
+        var seed004 = new Dictionary<string, string> { ["TargetStreamReplicationRegion"] = "us-east-2" };
+        var template = DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", seed004), seed004);
+
+        Assert.Equal(["RelayTouseast2"], template.ResourcesOfType("AWS::Serverless::Function").Where(f => f.Properties["Handler"]!.ToString() == "relay").Select(f => f.LogicalId));
+        Assert.Equal("TargetStreamReplicationRegion", template.Resources["LagMonitorFunction"]!["Properties"]!["Environment"]!["Variables"]!["TARGET_REGIONS"]!["Ref"]!.ToString());
+        Assert.Contains("RelayFunctionNameTouseast2", template.Root["Outputs"]!.AsObject().Select(o => o.Key));
+        Assert.Empty(TemplateRules.References(template));
     }
 
     [Fact]
