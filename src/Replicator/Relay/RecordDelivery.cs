@@ -71,7 +71,7 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
             {
                 throttled += e.IsThrottling ? batch.Count : 0;
             }
-            catch (Exception e) when (e is AwsServiceException or HttpRequestException)
+            catch (Exception e) when (e is AwsServiceException or HttpRequestException or RelayTargetException)
             {
                 error = e;
             }

@@ -4,10 +4,21 @@ namespace Replicator.Relay;
 
 /// <summary>
 /// The target stream cannot take records for a reason only an operator can fix (it does not exist,
-/// or the relay may not write to it); the message names the settings and permissions involved.
+/// the relay may not write to it, or its records may not be as large as the source's); the message
+/// names the settings and permissions involved.
 /// </summary>
-public sealed class RelayTargetException(string message, Exception inner) : Exception(message, inner)
+public sealed class RelayTargetException : Exception
 {
+    public RelayTargetException(string message)
+        : base(message)
+    {
+    }
+
+    public RelayTargetException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
     /// <summary>Explains <paramref name="error"/> in terms of the relay's settings, or returns null when it needs no explaining.</summary>
     public static RelayTargetException? Explain(Exception error, RelaySettings settings, string targetStream)
     {

@@ -36,6 +36,21 @@ public sealed class RecordDeliveryTests
         }
     }
 
+    /// <summary>A record the target cannot take ends delivery with the error, returned with the durable prefix before it.</summary>
+    [Fact]
+    public async Task DeliverAsync_RecordTooLargeForTheTarget_ReturnsTheErrorAndKeepsThePrefix()
+    {
+        var records = TestRecords.Cdc(2, keys: 1);
+        var tooLarge = new RelayTargetException("too large");
+        var target = new RecordingTarget { FailRequest = n => n == 1 ? tooLarge : null };
+
+        var outcome = await new RecordDelivery(target, PutRecordsLimits.Kinesis, TimeProvider.System)
+            .DeliverAsync("orders", records, FarDeadline, CancellationToken.None);
+
+        Assert.Equal(1, outcome.DurablePrefix);
+        Assert.Same(tooLarge, outcome.Error);
+    }
+
     [Fact]
     public async Task DeliverAsync_OneKeyKeepsFailing_OtherKeysStillLand()
     {

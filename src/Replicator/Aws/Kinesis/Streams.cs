@@ -30,6 +30,9 @@ public sealed record StreamDescriptionSummary(string StreamName, string StreamAR
     public string? EncryptionType { get; init; }
 
     public string? KeyId { get; init; }
+
+    /// <summary>The largest record the stream takes, partition key and data (1024 to 10240 KiB); absent means 1024.</summary>
+    public int? MaxRecordSizeInKiB { get; init; }
 }
 
 public sealed record CreateStreamRequest(string StreamName, int ShardCount);
