@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Replicator.LocalCloud.Catalog;
-using Replicator.LocalCloud.Emulators;
 using Spectre.Console;
 
 namespace Replicator.Cli.Drills;
@@ -13,12 +12,9 @@ public static class CatalogDrillCommand
         var command = new Command(
             "catalog",
             "Sync a Glue catalog of 10 tables and 10,000 partitions from region A to B with the catalog sync state machine: first sync, no-op sync, a 1 % change, deletes; compare every table and partition after each.");
-        command.SetAction(async (_, cancellationToken) =>
+        command.SetAction((_, cancellationToken) => LocalDrill.RunAsync("catalog-sync-function.log", async (cloud, functionLog, progress, cancellationToken) =>
         {
-            AnsiConsole.MarkupLine("[bold]Starting the local two-region cloud[/]");
-            await using var cloud = await TwoRegionCloud.StartAsync(cancellationToken: cancellationToken);
-            await using var functionLog = new StreamWriter(Path.Combine(cloud.RunDirectory, "catalog-sync-function.log")) { AutoFlush = true };
-            var result = await CatalogDrill.RunAsync(cloud, TextWriter.Synchronized(functionLog), step => AnsiConsole.MarkupLineInterpolated($"[grey]{DateTimeOffset.UtcNow:HH:mm:ss}[/] {step}"), cancellationToken);
+            var result = await CatalogDrill.RunAsync(cloud, functionLog, progress, cancellationToken);
             var table = new Table().AddColumns("sync", "entities written", "expected");
             table.AddRow("first", result.FirstWrites.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), "all");
             table.AddRow("no-op", result.NoopWrites.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), "0");
@@ -27,7 +23,7 @@ public static class CatalogDrillCommand
             AnsiConsole.MarkupLine($"Tables and partitions that differed between the regions after any sync: {result.Mismatches}");
             Console.Out.WriteLine(result.FiguresJson());
             return result.Passed ? 0 : 1;
-        });
+        }, cancellationToken));
         return command;
     }
 }

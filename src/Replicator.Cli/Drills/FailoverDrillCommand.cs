@@ -30,14 +30,8 @@ public static class FailoverDrillCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(Func<TwoRegionCloud, TextWriter, CancellationToken, Task<int>> drill, CancellationToken cancellationToken)
-    {
-        AnsiConsole.MarkupLine("[bold]Starting the local two-region cloud[/]");
-        await using var cloud = await TwoRegionCloud.StartAsync(cancellationToken: cancellationToken);
-        AnsiConsole.MarkupLine($"Emulator and function logs: [grey]{Markup.Escape(cloud.RunDirectory)}[/]");
-        await using var functionLog = new StreamWriter(Path.Combine(cloud.RunDirectory, "failover-functions.log")) { AutoFlush = true };
-        return await drill(cloud, TextWriter.Synchronized(functionLog), cancellationToken);
-    }
+    private static Task<int> RunAsync(Func<TwoRegionCloud, TextWriter, CancellationToken, Task<int>> drill, CancellationToken cancellationToken) =>
+        LocalDrill.RunAsync("failover-functions.log", (cloud, functionLog, _, cancellationToken) => drill(cloud, functionLog, cancellationToken), cancellationToken);
 
     private static async Task<int> ForcedAsync(TwoRegionCloud cloud, TextWriter functionLog, CancellationToken cancellationToken)
     {

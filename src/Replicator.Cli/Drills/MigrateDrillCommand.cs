@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Replicator.LocalCloud.Emulators;
 using Replicator.LocalCloud.Migration;
 using Spectre.Console;
 
@@ -18,17 +17,9 @@ public static class MigrateDrillCommand
         {
             records,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => LocalDrill.RunAsync("migrate-functions.log", async (cloud, functionLog, progress, cancellationToken) =>
         {
-            AnsiConsole.MarkupLine("[bold]Starting the local two-region cloud[/]");
-            await using var cloud = await TwoRegionCloud.StartAsync(cancellationToken: cancellationToken);
-            await using var functionLog = new StreamWriter(Path.Combine(cloud.RunDirectory, "migrate-functions.log")) { AutoFlush = true };
-            var result = await MigrationDrill.RunAsync(
-                cloud,
-                TextWriter.Synchronized(functionLog),
-                step => AnsiConsole.MarkupLineInterpolated($"[grey]{DateTimeOffset.UtcNow:HH:mm:ss}[/] {step}"),
-                cancellationToken,
-                parse.GetValue(records));
+            var result = await MigrationDrill.RunAsync(cloud, functionLog, progress, cancellationToken, parse.GetValue(records));
             var table = new Table().AddColumns("check", "value", "must be");
             table.AddRow("records produced", N(result.Check.Produced), "");
             table.AddRow("copied by seed 004's relay before the switch", N(result.SeedRelayed), "> 0");
@@ -40,7 +31,7 @@ public static class MigrateDrillCommand
             AnsiConsole.Write(table);
             Console.Out.WriteLine(result.FiguresJson());
             return result.Passed ? 0 : 1;
-        });
+        }, cancellationToken));
         return command;
     }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Replicator.LocalCloud.Emulators;
 using Replicator.LocalCloud.Replay;
 using Spectre.Console;
 
@@ -18,17 +17,9 @@ public static class ReplayDrillCommand
         {
             records,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => LocalDrill.RunAsync("replay-functions.log", async (cloud, functionLog, progress, cancellationToken) =>
         {
-            AnsiConsole.MarkupLine("[bold]Starting the local two-region cloud[/]");
-            await using var cloud = await TwoRegionCloud.StartAsync(cancellationToken: cancellationToken);
-            await using var functionLog = new StreamWriter(Path.Combine(cloud.RunDirectory, "replay-functions.log")) { AutoFlush = true };
-            var result = await ReplayDrill.RunAsync(
-                cloud,
-                TextWriter.Synchronized(functionLog),
-                step => AnsiConsole.MarkupLineInterpolated($"[grey]{DateTimeOffset.UtcNow:HH:mm:ss}[/] {step}"),
-                cancellationToken,
-                parse.GetValue(records));
+            var result = await ReplayDrill.RunAsync(cloud, functionLog, progress, cancellationToken, parse.GetValue(records));
             var table = new Table().AddColumns("check", "records", "must be");
             table.AddRow("in the range", N(result.Expected), "");
             table.AddRow("replayed (first copies)", N(result.Replayed), N(result.Expected));
@@ -40,7 +31,7 @@ public static class ReplayDrillCommand
             AnsiConsole.Write(table);
             Console.Out.WriteLine(result.FiguresJson());
             return result.Passed ? 0 : 1;
-        });
+        }, cancellationToken));
         return command;
     }
 

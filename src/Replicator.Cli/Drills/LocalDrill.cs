@@ -1,0 +1,20 @@
+using Replicator.LocalCloud.Emulators;
+using Spectre.Console;
+
+namespace Replicator.Cli.Drills;
+
+/// <summary>What every drill does around its scenario: start the local two-region cloud, keep the functions' log in its run folder, print progress with the time.</summary>
+public static class LocalDrill
+{
+    /// <param name="drill">Runs on the started cloud with the functions' log and a progress printer; returns the exit code.</param>
+    public static async Task<int> RunAsync(string logFile, Func<TwoRegionCloud, TextWriter, Action<string>, CancellationToken, Task<int>> drill, CancellationToken cancellationToken)
+    {
+        AnsiConsole.MarkupLine("[bold]Starting the local two-region cloud[/]");
+        await using var cloud = await TwoRegionCloud.StartAsync(cancellationToken: cancellationToken);
+        AnsiConsole.MarkupLine($"Emulator and function logs: [grey]{Markup.Escape(cloud.RunDirectory)}[/]");
+        await using var functionLog = new StreamWriter(Path.Combine(cloud.RunDirectory, logFile)) { AutoFlush = true };
+        return await drill(cloud, TextWriter.Synchronized(functionLog), Progress, cancellationToken);
+    }
+
+    private static void Progress(string step) => AnsiConsole.MarkupLineInterpolated($"[grey]{DateTimeOffset.UtcNow:HH:mm:ss}[/] {step}");
+}
