@@ -11,7 +11,8 @@ public sealed record DemoResult(
     IReadOnlyList<ShardResult> ShardResults,
     DateTimeOffset? ReplicatedUpTo,
     TimeSpan Wall,
-    InjectedFaults? Faults = null)
+    InjectedFaults? Faults = null,
+    ShardLimitsHit? Limits = null)
 {
     public bool CheckpointsAtTails => ShardResults.All(s => s.CheckpointAtTail);
 
@@ -33,7 +34,9 @@ public sealed record DemoResult(
         ("order_violations", Check.OrderViolations),
         ("duplicates", Check.Duplicates),
         ("injected_failures", Faults?.Failures ?? 0),
-        ("crashes", Faults?.Crashes ?? 0));
+        ("crashes", Faults?.Crashes ?? 0),
+        ("throttled", Limits?.ThrottledRecords ?? 0),
+        ("reordered_requests", Limits?.ReorderedRequests ?? 0));
 
     private static string FiguresJson(params (string Name, double Value)[] figures)
     {
@@ -64,3 +67,15 @@ public sealed record InjectedFaults(long FailedRecords, long ThrottledRequests, 
 {
     public long Failures => FailedRecords + ThrottledRequests;
 }
+
+/// <summary>What the local Kinesis's shard limits did during a run, in both regions: records and reads refused, requests landed out of order.</summary>
+public sealed record ShardLimitsHit(long ThrottledRecords, long ThrottledReads, long ReorderedRequests)
+{
+    public static ShardLimitsHit Of(Emulators.TwoRegionCloud cloud) => cloud.Regions
+        .Select(cloud.Kinesis)
+        .Aggregate(new ShardLimitsHit(0, 0, 0), (sum, k) => new ShardLimitsHit(sum.ThrottledRecords + k.ThrottledRecords, sum.ThrottledReads + k.ThrottledReads, sum.ReorderedRequests + k.ReorderedRequests));
+
+    public ShardLimitsHit Since(ShardLimitsHit before) =>
+        new(ThrottledRecords - before.ThrottledRecords, ThrottledReads - before.ThrottledReads, ReorderedRequests - before.ReorderedRequests);
+}
+

@@ -6,14 +6,16 @@ using Replicator.Aws.Json;
 using Replicator.Aws.Kinesis;
 
 using Replicator.Aws.Glue;
+using Replicator.LocalCloud.Limits;
 using Replicator.LocalCloud.StandIns;
 
 namespace Replicator.LocalCloud.Emulators;
 
 /// <summary>
-/// The local two-region cloud: per region a kinesalite (Kinesis) and an s3rver (S3), and one dynalite
-/// both regions share, standing in for DynamoDB Global Tables without replication lag. Every
-/// process binds to 127.0.0.1, logs to <c>local/.runs/&lt;run&gt;/</c>, and is stopped on dispose.
+/// The local two-region cloud: per region a kinesalite (Kinesis) behind a <see cref="StrictKinesis"/>
+/// that enforces Kinesis's shard limits, and an s3rver (S3), and one dynalite both regions share,
+/// standing in for DynamoDB Global Tables without replication lag. Every process binds to 127.0.0.1,
+/// logs to <c>local/.runs/&lt;run&gt;/</c>, and is stopped on dispose.
 /// </summary>
 public sealed class TwoRegionCloud : IAsyncDisposable
 {
@@ -23,13 +25,15 @@ public sealed class TwoRegionCloud : IAsyncDisposable
     private readonly List<EmulatorProcess> _processes;
     private readonly Dictionary<string, GlueStandIn> _glue;
     private readonly Dictionary<string, RegionEndpoints> _regions;
+    private readonly Dictionary<string, StrictKinesis> _kinesis;
 
-    private TwoRegionCloud(string runDirectory, List<EmulatorProcess> processes, Dictionary<string, GlueStandIn> glue, Dictionary<string, RegionEndpoints> regions)
+    private TwoRegionCloud(string runDirectory, List<EmulatorProcess> processes, Dictionary<string, GlueStandIn> glue, Dictionary<string, RegionEndpoints> regions, Dictionary<string, StrictKinesis> kinesis)
     {
         RunDirectory = runDirectory;
         _processes = processes;
         _glue = glue;
         _regions = regions;
+        _kinesis = kinesis;
     }
 
     /// <summary>s3rver verifies signatures and accepts only this key pair; the other emulators accept any.</summary>
@@ -43,9 +47,11 @@ public sealed class TwoRegionCloud : IAsyncDisposable
     /// <summary>The emulators' operating-system process ids.</summary>
     public IReadOnlyList<int> ProcessIds => _processes.Select(p => p.ProcessId).ToArray();
 
-    public static async Task<TwoRegionCloud> StartAsync(IReadOnlyList<string>? regions = null, CancellationToken cancellationToken = default)
+    /// <param name="kinesisLimits">What each region's Kinesis enforces: <see cref="KinesisLimits.Strict"/> unless a test measures something else.</param>
+    public static async Task<TwoRegionCloud> StartAsync(IReadOnlyList<string>? regions = null, CancellationToken cancellationToken = default, KinesisLimits? kinesisLimits = null)
     {
         regions ??= [DefaultRegionA, DefaultRegionB];
+        kinesisLimits ??= KinesisLimits.Strict;
 
         var localDirectory = NodeTooling.LocalDirectory();
         await NodeTooling.EnsureEmulatorsInstalledAsync(localDirectory, cancellationToken).ConfigureAwait(false);
@@ -82,15 +88,21 @@ public sealed class TwoRegionCloud : IAsyncDisposable
 
         var processes = starting.Select(t => t.Result).ToList();
         var glue = regions.ToDictionary(region => region, _ => new GlueStandIn());
+        var credentials = new BasicAWSCredentials("S3RVER", "S3RVER");
+        var kinesis = regions.ToDictionary(region => region, region =>
+        {
+            var emulator = processes.Single(p => p.Name == $"kinesis-{region}").Endpoint;
+            return new StrictKinesis(emulator, new KinesisClient(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = emulator }), kinesisLimits);
+        });
         var endpoints = regions.ToDictionary(
             region => region,
             region => new RegionEndpoints(
                 region,
-                processes.Single(p => p.Name == $"kinesis-{region}").Endpoint,
+                kinesis[region].Endpoint,
                 processes[0].Endpoint,
                 processes.Single(p => p.Name == $"s3-{region}").Endpoint,
                 glue[region].Endpoint));
-        return new TwoRegionCloud(runDirectory, processes, glue, endpoints);
+        return new TwoRegionCloud(runDirectory, processes, glue, endpoints, kinesis);
     }
 
     /// <summary>Keeps the most recent runs' logs for looking into a failure, and removes the rest so test runs do not fill the disk.</summary>
@@ -119,6 +131,9 @@ public sealed class TwoRegionCloud : IAsyncDisposable
         _regions.TryGetValue(region, out var endpoints)
             ? endpoints
             : throw new ArgumentException($"The local cloud has no region '{region}'; it runs {string.Join(", ", _regions.Keys)}.", nameof(region));
+
+    /// <summary>The region's Kinesis endpoint itself: what it throttled and reordered.</summary>
+    public StrictKinesis Kinesis(string region) => _kinesis[Region(region).Region];
 
     public KinesisClient CreateKinesisClient(string region) =>
         new(new AwsServiceOptions(region, Credentials, AwsEnvironment.HttpClient) { EndpointOverride = Region(region).KinesisEndpoint });
@@ -152,6 +167,7 @@ public sealed class TwoRegionCloud : IAsyncDisposable
     public async Task StopRegionAsync(string region)
     {
         Region(region);
+        await _kinesis[region].DisposeAsync().ConfigureAwait(false);
         var regional = _processes.Where(p => p.Name == $"kinesis-{region}" || p.Name == $"s3-{region}").ToList();
         foreach (var process in regional)
         {
@@ -162,6 +178,11 @@ public sealed class TwoRegionCloud : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var kinesis in _kinesis.Values)
+        {
+            await kinesis.DisposeAsync().ConfigureAwait(false);
+        }
+
         foreach (var glue in _glue.Values)
         {
             await glue.DisposeAsync().ConfigureAwait(false);

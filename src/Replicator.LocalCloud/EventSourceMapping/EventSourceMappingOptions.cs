@@ -12,8 +12,12 @@ public sealed record EventSourceMappingOptions
     /// <summary>The function's timeout: each invocation's deadline, seen by the handler as RemainingTime.</summary>
     public TimeSpan FunctionTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long an idle shard waits between GetRecords calls (Lambda polls each shard about once a second).</summary>
-    public TimeSpan IdlePollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// How long an idle shard waits between GetRecords calls: Lambda polls each shard at a base rate of
+    /// once a second (Lambda developer guide, "Using Lambda with Kinesis"), which leaves the shard's other
+    /// four reads a second to the other readers.
+    /// </summary>
+    public TimeSpan IdlePollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long to wait before retrying a batch whose invocation failed.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);

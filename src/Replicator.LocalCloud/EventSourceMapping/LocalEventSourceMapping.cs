@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Replicator.Aws.Kinesis;
 using Replicator.Lambda;
+using Replicator.LocalCloud.Limits;
 
 namespace Replicator.LocalCloud.EventSourceMapping;
 
@@ -21,6 +22,7 @@ public sealed class LocalEventSourceMapping(
 {
     private long _invocations;
     private long _recordsAcknowledged;
+    private long _throttledReads;
 
     /// <summary>Raised after every invocation, from the shard's poller.</summary>
     public event Action<InvocationResult>? Invoked;
@@ -28,6 +30,9 @@ public sealed class LocalEventSourceMapping(
     public long Invocations => Interlocked.Read(ref _invocations);
 
     public long RecordsAcknowledged => Interlocked.Read(ref _recordsAcknowledged);
+
+    /// <summary>GetRecords calls the shard refused even after the client's retries.</summary>
+    public long ThrottledReads => Interlocked.Read(ref _throttledReads);
 
     /// <summary>Polls every shard until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -81,7 +86,9 @@ public sealed class LocalEventSourceMapping(
         var windowEnds = DateTimeOffset.UtcNow + options.BatchingWindow;
         while (iterator is not null && buffer.Count < options.BatchSize)
         {
-            var page = await source.GetRecordsAsync(new GetRecordsRequest(iterator) { Limit = Math.Min(10_000, options.BatchSize - buffer.Count) }, cancellationToken)
+            // The shard's five reads a second are shared by every reader: like Lambda, wait and read again when refused.
+            var page = await PatientReads.GetRecordsAsync(
+                source, new GetRecordsRequest(iterator) { Limit = Math.Min(10_000, options.BatchSize - buffer.Count) }, cancellationToken, () => Interlocked.Increment(ref _throttledReads))
                 .ConfigureAwait(false);
             buffer.AddRange(page.Records);
             iterator = page.NextShardIterator;

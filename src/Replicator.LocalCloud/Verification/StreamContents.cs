@@ -1,4 +1,5 @@
 using Replicator.Aws.Kinesis;
+using Replicator.LocalCloud.Limits;
 
 namespace Replicator.LocalCloud.Verification;
 
@@ -15,7 +16,7 @@ public static class StreamContents
                 new GetShardIteratorRequest(streamName, shard.ShardId, ShardIteratorTypes.TrimHorizon), cancellationToken).ConfigureAwait(false)).ShardIterator;
             while (iterator is not null)
             {
-                var page = await client.GetRecordsAsync(new GetRecordsRequest(iterator) { Limit = 10_000 }, cancellationToken).ConfigureAwait(false);
+                var page = await PatientReads.GetRecordsAsync(client, new GetRecordsRequest(iterator) { Limit = 10_000 }, cancellationToken).ConfigureAwait(false);
                 records.AddRange(page.Records);
                 // A page may stop short of the tail (10,000 records, or less where the service chooses):
                 // only an empty page at the tail means the shard has been read to its end.

@@ -77,7 +77,7 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
             }
 
             var landed = 0;
-            var durable = planner.Settle(batch, results is null ? new bool[batch.Count] : results.Select(r => r.Succeeded).ToArray());
+            var durable = planner.Settle(batch, results is null ? new bool[batch.Count] : LandingOrder.LandedInKeyOrder(batch, results));
             for (var i = 0; i < batch.Count; i++)
             {
                 if (durable[i])

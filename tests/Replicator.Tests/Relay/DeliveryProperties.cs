@@ -33,10 +33,18 @@ public sealed class DeliveryProperties
     }
 
     [Property(MaxTest = 300)]
-    public Property Packed_last_copies_are_in_per_key_order_under_any_failure_pattern(NonEmptyArray<RecordShape> shapes, int failureSeed, byte failurePercent)
+    public Property Packed_last_copies_are_in_per_key_order_under_any_failure_pattern(NonEmptyArray<RecordShape> shapes, int failureSeed, byte failurePercent) =>
+        PackedLastCopiesInOrder(shapes, failureSeed, failurePercent, reorderLandings: false);
+
+    /// <summary>PutRecords does not promise in-request order: here half the requests land their records in a shuffled order.</summary>
+    [Property(MaxTest = 300)]
+    public Property Packed_last_copies_are_in_per_key_order_whatever_order_a_request_lands_in(NonEmptyArray<RecordShape> shapes, int failureSeed, byte failurePercent) =>
+        PackedLastCopiesInOrder(shapes, failureSeed, failurePercent, reorderLandings: true);
+
+    private static Property PackedLastCopiesInOrder(NonEmptyArray<RecordShape> shapes, int failureSeed, byte failurePercent, bool reorderLandings)
     {
         var records = Records(shapes);
-        var target = new CheckingTarget(records, new Random(failureSeed), (failurePercent % 90) / 100.0, RelayOrdering.Packed);
+        var target = new CheckingTarget(records, new Random(failureSeed), (failurePercent % 90) / 100.0, RelayOrdering.Packed) { ReorderLandings = reorderLandings };
 
         var outcome = Deliver(target, records, RelayOrdering.Packed);
         var lastCopiesOutOfOrder = target.Landings
@@ -112,6 +120,11 @@ public sealed class DeliveryProperties
 
         public int Lead { get; set; } = int.MaxValue;
 
+        /// <summary>Half the requests land their records in a shuffled order, sequence numbers following the landing.</summary>
+        public bool ReorderLandings { get; init; }
+
+        private long _sequence = 1000;
+
         public Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken)
         {
             var sent = request.Records.Select(entry => records[BitConverter.ToInt32(entry.Data.ToArray(), 0)]).ToArray();
@@ -121,17 +134,26 @@ public sealed class DeliveryProperties
                 throw RecordingTarget.Throttled();
             }
 
-            var results = sent.Select(record =>
+            var lands = sent.Select(_ => random.NextDouble() >= failureRate).ToArray();
+            var landingOrder = Enumerable.Range(0, sent.Length).Where(i => lands[i]).ToArray();
+            if (ReorderLandings && random.NextDouble() < 0.5)
             {
-                if (random.NextDouble() < failureRate)
-                {
-                    return new PutRecordsResultEntry(null, null, "ProvisionedThroughputExceededException", "injected");
-                }
+                random.Shuffle(landingOrder);
+            }
 
-                LandedCount[record.Index]++;
-                Landings.Add(record.Index);
-                return new PutRecordsResultEntry(record.SequenceNumber, "shardId-000000000000", null, null);
-            }).ToArray();
+            var results = new PutRecordsResultEntry[sent.Length];
+            foreach (var i in landingOrder)
+            {
+                LandedCount[sent[i].Index]++;
+                Landings.Add(sent[i].Index);
+                results[i] = new PutRecordsResultEntry((++_sequence).ToString(System.Globalization.CultureInfo.InvariantCulture), "shardId-000000000000", null, null);
+            }
+
+            for (var i = 0; i < sent.Length; i++)
+            {
+                results[i] ??= new PutRecordsResultEntry(null, null, "ProvisionedThroughputExceededException", "injected");
+            }
+
             return Task.FromResult(new PutRecordsResponse(results.Count(r => !r.Succeeded), results));
         }
 

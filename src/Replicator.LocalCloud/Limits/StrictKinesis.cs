@@ -1,0 +1,293 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Replicator.Aws.Kinesis;
+
+namespace Replicator.LocalCloud.Limits;
+
+/// <summary>
+/// A Kinesis endpoint in front of kinesalite that is as strict as Kinesis (<see cref="KinesisLimits"/>):
+/// per shard, a PutRecords record beyond the write allowance fails with
+/// <c>ProvisionedThroughputExceededException</c> while the others land (PutRecord fails whole), a
+/// GetRecords beyond the read allowance is refused, and a share of PutRecords requests land their
+/// records of a shard in another order than the request's. Every other call passes through.
+/// </summary>
+public sealed class StrictKinesis : IAsyncDisposable
+{
+    private const string TargetPrefix = "Kinesis_20131202.";
+
+    private readonly Uri _emulator;
+    private readonly KinesisLimits _limits;
+    private readonly TimeProvider _clock;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(2) };
+    private readonly ShardMap _shards;
+    private readonly ConcurrentDictionary<(string Stream, string Shard), ShardBudget> _budgets = new();
+    private readonly ConcurrentDictionary<string, (string Stream, string Shard, long IssuedAt)> _iterators = new(StringComparer.Ordinal);
+    private readonly Random _reorder;
+    private readonly Lock _reorderGate = new();
+    private readonly LoopbackHttpServer _server;
+    private long _throttledRecords;
+    private long _throttledReads;
+    private long _reorderedRequests;
+    private int _disposed;
+
+    public StrictKinesis(Uri emulator, KinesisClient emulatorClient, KinesisLimits limits, TimeProvider? clock = null)
+    {
+        _emulator = emulator;
+        _limits = limits;
+        _clock = clock ?? TimeProvider.System;
+        _shards = new ShardMap(emulatorClient);
+        _reorder = new Random(limits.Seed);
+        _server = new LoopbackHttpServer(HandleAsync);
+    }
+
+    public Uri Endpoint => _server.Endpoint;
+
+    /// <summary>The kinesalite behind it, for a test that puts an endpoint of its own in front.</summary>
+    public Uri Emulator => _emulator;
+
+    /// <summary>Records refused for a shard's write allowance.</summary>
+    public long ThrottledRecords => Interlocked.Read(ref _throttledRecords);
+
+    /// <summary>GetRecords calls refused for a shard's read allowance.</summary>
+    public long ThrottledReads => Interlocked.Read(ref _throttledReads);
+
+    /// <summary>PutRecords requests whose records of a shard landed in another order than the request's.</summary>
+    public long ReorderedRequests => Interlocked.Read(ref _reorderedRequests);
+
+    public async ValueTask DisposeAsync()
+    {
+        // A regional outage stops it before the cloud is disposed.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _server.DisposeAsync().ConfigureAwait(false);
+        _http.Dispose();
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        try
+        {
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body).ConfigureAwait(false);
+            var operation = (context.Request.Headers["X-Amz-Target"] ?? "").Replace(TargetPrefix, "", StringComparison.Ordinal);
+            var (status, response) = operation switch
+            {
+                "PutRecords" when _limits.Enforced || _limits.ReorderShare > 0 => await PutRecordsAsync(context, body.ToArray()).ConfigureAwait(false),
+                "PutRecord" when _limits.Enforced => await PutRecordAsync(context, body.ToArray()).ConfigureAwait(false),
+                "GetShardIterator" when _limits.Enforced => await GetShardIteratorAsync(context, body.ToArray()).ConfigureAwait(false),
+                "GetRecords" when _limits.Enforced => await GetRecordsAsync(context, body.ToArray()).ConfigureAwait(false),
+                _ => await ForwardAsync(context, body.ToArray()).ConfigureAwait(false),
+            };
+            await RespondAsync(context, status, response).ConfigureAwait(false);
+        }
+        catch (Replicator.Aws.Json.AwsServiceException e)
+        {
+            // Reading the stream's shards failed (it does not exist, say): kinesalite answers the call itself, as Kinesis would.
+            await RespondAsync(context, e.StatusCode, Error(e.ErrorCode, e.Message)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or HttpListenerException)
+        {
+            await RespondAsync(context, HttpStatusCode.InternalServerError, Error("InternalFailure", $"The local Kinesis could not reach kinesalite: {e.Message}")).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.Text.Json.JsonException)
+        {
+            // A request it cannot judge (no open shard for a key, a body that is not JSON) is answered, never left hanging.
+            await RespondAsync(context, HttpStatusCode.BadRequest, Error("InvalidArgumentException", $"The local Kinesis could not judge the request: {e.Message}")).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(HttpStatusCode, byte[])> PutRecordsAsync(HttpListenerContext context, byte[] body)
+    {
+        var request = JsonNode.Parse(body)!;
+        var stream = StreamName(request);
+        var records = request["Records"]!.AsArray();
+        var shardOf = new string[records.Count];
+        var admitted = new List<int>();
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i]!;
+            var key = record["PartitionKey"]!.GetValue<string>();
+            shardOf[i] = await _shards.ShardOfAsync(stream, key, (string?)record["ExplicitHashKey"], CancellationToken.None).ConfigureAwait(false);
+            var bytes = new Base64Data(Encoding.UTF8.GetBytes(record["Data"]!.GetValue<string>())).Length + Encoding.UTF8.GetByteCount(key);
+            if (!_limits.Enforced || Budget(stream, shardOf[i]).TryWrite(bytes))
+            {
+                admitted.Add(i);
+            }
+        }
+
+        var results = new JsonNode?[records.Count];
+        foreach (var refused in Enumerable.Range(0, records.Count).Except(admitted))
+        {
+            Interlocked.Increment(ref _throttledRecords);
+            results[refused] = new JsonObject
+            {
+                ["ErrorCode"] = "ProvisionedThroughputExceededException",
+                ["ErrorMessage"] = $"Rate exceeded for shard {shardOf[refused]} in stream {stream} under account 123456789012.",
+            };
+        }
+
+        if (admitted.Count > 0)
+        {
+            var landing = LandingOrder(admitted, shardOf);
+            var forwarded = new JsonObject
+            {
+                ["StreamName"] = stream,
+                ["Records"] = new JsonArray(landing.Select(i => records[i]!.DeepClone()).ToArray()),
+            };
+            var (status, response) = await ForwardAsync(context, Encoding.UTF8.GetBytes(forwarded.ToJsonString())).ConfigureAwait(false);
+            if (status != HttpStatusCode.OK)
+            {
+                return (status, response);
+            }
+
+            var landed = JsonNode.Parse(response)!["Records"]!.AsArray();
+            for (var i = 0; i < landing.Count; i++)
+            {
+                results[landing[i]] = landed[i]!.DeepClone();
+            }
+        }
+
+        var answer = new JsonObject
+        {
+            ["FailedRecordCount"] = results.Count(r => r?["ErrorCode"] is not null),
+            ["Records"] = new JsonArray(results),
+        };
+        return (HttpStatusCode.OK, Encoding.UTF8.GetBytes(answer.ToJsonString()));
+    }
+
+    /// <summary>The admitted records in the order they land: the request's, or for a share of requests each shard's records reversed.</summary>
+    private List<int> LandingOrder(List<int> admitted, string[] shardOf)
+    {
+        var byShard = admitted.GroupBy(i => shardOf[i]).ToList();
+        bool reorder;
+        lock (_reorderGate)
+        {
+            reorder = byShard.Any(g => g.Count() > 1) && _reorder.NextDouble() < _limits.ReorderShare;
+        }
+
+        if (!reorder)
+        {
+            return admitted;
+        }
+
+        Interlocked.Increment(ref _reorderedRequests);
+        return byShard.SelectMany(g => g.Reverse()).ToList();
+    }
+
+    private async Task<(HttpStatusCode, byte[])> PutRecordAsync(HttpListenerContext context, byte[] body)
+    {
+        var request = JsonNode.Parse(body)!;
+        var stream = StreamName(request);
+        var key = request["PartitionKey"]!.GetValue<string>();
+        var shard = await _shards.ShardOfAsync(stream, key, (string?)request["ExplicitHashKey"], CancellationToken.None).ConfigureAwait(false);
+        var bytes = new Base64Data(Encoding.UTF8.GetBytes(request["Data"]!.GetValue<string>())).Length + Encoding.UTF8.GetByteCount(key);
+        if (!Budget(stream, shard).TryWrite(bytes))
+        {
+            Interlocked.Increment(ref _throttledRecords);
+            return (HttpStatusCode.BadRequest, Error("ProvisionedThroughputExceededException", $"Rate exceeded for shard {shard} in stream {stream} under account 123456789012."));
+        }
+
+        return await ForwardAsync(context, body).ConfigureAwait(false);
+    }
+
+    private async Task<(HttpStatusCode, byte[])> GetShardIteratorAsync(HttpListenerContext context, byte[] body)
+    {
+        var request = JsonNode.Parse(body)!;
+        var (status, response) = await ForwardAsync(context, body).ConfigureAwait(false);
+        if (status == HttpStatusCode.OK && (string?)JsonNode.Parse(response)!["ShardIterator"] is { } iterator)
+        {
+            Remember(iterator, StreamName(request), request["ShardId"]!.GetValue<string>());
+        }
+
+        return (status, response);
+    }
+
+    private async Task<(HttpStatusCode, byte[])> GetRecordsAsync(HttpListenerContext context, byte[] body)
+    {
+        var iterator = JsonNode.Parse(body)!["ShardIterator"]!.GetValue<string>();
+        if (!_iterators.TryGetValue(iterator, out var shard))
+        {
+            // Not one this endpoint issued (or expired): Kinesis would refuse it, and so does kinesalite.
+            return await ForwardAsync(context, body).ConfigureAwait(false);
+        }
+
+        var budget = Budget(shard.Stream, shard.Shard);
+        if (!budget.TryRead())
+        {
+            Interlocked.Increment(ref _throttledReads);
+            return (HttpStatusCode.BadRequest, Error("ProvisionedThroughputExceededException", $"Rate exceeded for Shard - 123456789012/{shard.Stream}/{shard.Shard}"));
+        }
+
+        var (status, response) = await ForwardAsync(context, body).ConfigureAwait(false);
+        if (status == HttpStatusCode.OK)
+        {
+            var page = JsonNode.Parse(response)!;
+            budget.Read(page["Records"]!.AsArray().Sum(r => (long)new Base64Data(Encoding.UTF8.GetBytes(r!["Data"]!.GetValue<string>())).Length + Encoding.UTF8.GetByteCount(r["PartitionKey"]!.GetValue<string>())));
+            if ((string?)page["NextShardIterator"] is { } next)
+            {
+                Remember(next, shard.Stream, shard.Shard);
+            }
+        }
+
+        return (status, response);
+    }
+
+    /// <summary>Iterators live five minutes in Kinesis; older ones are forgotten here too.</summary>
+    private void Remember(string iterator, string stream, string shard)
+    {
+        var now = _clock.GetTimestamp();
+        _iterators[iterator] = (stream, shard, now);
+        if (_iterators.Count > 10_000)
+        {
+            foreach (var old in _iterators.Where(i => _clock.GetElapsedTime(i.Value.IssuedAt, now) > TimeSpan.FromMinutes(5)).Select(i => i.Key).ToList())
+            {
+                _iterators.TryRemove(old, out _);
+            }
+        }
+    }
+
+    private ShardBudget Budget(string stream, string shard) => _budgets.GetOrAdd((stream, shard), _ => new ShardBudget(_limits, _clock));
+
+    private static string StreamName(JsonNode request) =>
+        (string?)request["StreamName"] ?? ((string?)request["StreamARN"])?.Split('/')[^1] ?? throw new InvalidOperationException("The request names no stream.");
+
+    private async Task<(HttpStatusCode, byte[])> ForwardAsync(HttpListenerContext context, byte[] body)
+    {
+        using var forward = new HttpRequestMessage(new HttpMethod(context.Request.HttpMethod), new Uri(_emulator, context.Request.RawUrl))
+        {
+            Content = new ByteArrayContent(body),
+        };
+        foreach (var name in context.Request.Headers.AllKeys.OfType<string>())
+        {
+            if (name is "Host" or "Content-Length" or "Connection" or "Expect" or "Transfer-Encoding")
+            {
+                continue;
+            }
+
+            if (!forward.Headers.TryAddWithoutValidation(name, context.Request.Headers[name]))
+            {
+                forward.Content.Headers.TryAddWithoutValidation(name, context.Request.Headers[name]);
+            }
+        }
+
+        using var response = await _http.SendAsync(forward).ConfigureAwait(false);
+        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false));
+    }
+
+    private static byte[] Error(string type, string message) =>
+        Encoding.UTF8.GetBytes(new JsonObject { ["__type"] = type, ["message"] = message }.ToJsonString());
+
+    private static async Task RespondAsync(HttpListenerContext context, HttpStatusCode status, byte[] body)
+    {
+        context.Response.StatusCode = (int)status;
+        context.Response.ContentType = "application/x-amz-json-1.1";
+        context.Response.ContentLength64 = body.Length;
+        await context.Response.OutputStream.WriteAsync(body).ConfigureAwait(false);
+        context.Response.Close();
+    }
+}
