@@ -10,10 +10,18 @@ namespace Replicator.Monitoring;
 /// stuck relay's lag keeps growing even when no new records arrive.
 /// </summary>
 /// <param name="source">The stream's region's Kinesis, <paramref name="sourceRegion"/>: the checkpoints read are that region's relays'.</param>
-public sealed class LagMeter(KinesisClient source, string sourceRegion, CheckpointStore checkpoints, TimeProvider clock)
+/// <param name="maxRecordsCounted">
+/// Counting stops here per shard; beyond it the count is reported as a lower bound. The failover's drain
+/// and verify count the whole backlog (the recovery point in records); the scheduled lag monitor counts
+/// one page (<see cref="OnePage"/>), so each minute it spends one or two of the shard's five reads a
+/// second, which it shares with the relay, and never reads what it measures.
+/// </param>
+public sealed class LagMeter(KinesisClient source, string sourceRegion, CheckpointStore checkpoints, TimeProvider clock, int maxRecordsCounted = LagMeter.MaxRecordsCounted)
 {
-    /// <summary>Counting stops here per shard; beyond it the count is reported as a lower bound.</summary>
     public const int MaxRecordsCounted = 100_000;
+
+    /// <summary>What one GetRecords page of the lag monitor holds: the age of the oldest record needs only the first.</summary>
+    public const int OnePage = 1_000;
 
     public async Task<StreamLag> MeasureAsync(string streamName, string targetRegion, string activeRegion, CancellationToken cancellationToken)
     {
@@ -38,9 +46,9 @@ public sealed class LagMeter(KinesisClient source, string sourceRegion, Checkpoi
 
         long behind = 0;
         double? oldestArrival = null;
-        while (iterator is not null && behind < MaxRecordsCounted)
+        while (iterator is not null && behind < maxRecordsCounted)
         {
-            var page = await source.GetRecordsAsync(new GetRecordsRequest(iterator) { Limit = 10_000 }, cancellationToken).ConfigureAwait(false);
+            var page = await source.GetRecordsAsync(new GetRecordsRequest(iterator) { Limit = (int)Math.Min(10_000, maxRecordsCounted - behind) }, cancellationToken).ConfigureAwait(false);
             oldestArrival ??= page.Records.Count > 0 ? page.Records[0].ApproximateArrivalTimestamp : null;
             behind += page.Records.Count;
             // Only an empty page at the tail ends the count: a full page can stop well short of it.
@@ -55,6 +63,6 @@ public sealed class LagMeter(KinesisClient source, string sourceRegion, Checkpoi
         var seconds = oldestArrival is { } arrival
             ? Math.Max(0, (clock.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds((long)(arrival * 1000))).TotalSeconds)
             : 0;
-        return new ShardLag(shardId, checkpoint, Math.Min(behind, MaxRecordsCounted), behind >= MaxRecordsCounted, Math.Round(seconds, 3));
+        return new ShardLag(shardId, checkpoint, Math.Min(behind, maxRecordsCounted), behind >= maxRecordsCounted, Math.Round(seconds, 3));
     }
 }

@@ -28,7 +28,7 @@ public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegion
         return new LagMonitorFunction(
             settings,
             new ActiveRegionGate(dynamoDb, settings.ConfigTable, settings.Region, TimeSpan.Zero, time),
-            new LagMeter(kinesis, settings.Region, new CheckpointStore(dynamoDb, settings.CheckpointTable, time), time),
+            new LagMeter(kinesis, settings.Region, new CheckpointStore(dynamoDb, settings.CheckpointTable, time), time, LagMeter.OnePage),
             new EmbeddedMetrics(metricsOutput ?? Console.Out, time));
     }
 
@@ -42,6 +42,7 @@ public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegion
     {
         var measured = new List<LagReportEntry>();
         var notActiveHere = new List<string>();
+        var unmeasured = new List<LagGap>();
         foreach (var stream in settings.Streams)
         {
             string activeRegion;
@@ -68,13 +69,26 @@ public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegion
 
             foreach (var target in settings.TargetRegions)
             {
-                var lag = await meter.MeasureAsync(stream, target, activeRegion, cancellationToken).ConfigureAwait(false);
+                StreamLag lag;
+                try
+                {
+                    lag = await meter.MeasureAsync(stream, target, activeRegion, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ProvisionedThroughputExceededException e)
+                {
+                    // The relay needs the shard's reads more than the monitor does: no lag this minute, and say so.
+                    // Missing lag only alarms after three minutes of it (the checkpoint-lag alarms treat it as breaching).
+                    unmeasured.Add(new LagGap(stream, target, e.Message));
+                    metrics.Write([(MetricDimensions.StreamName, stream), (MetricDimensions.TargetRegion, target)], [new Metric(MetricNames.LagUnmeasured, Metric.Count, 1)], requestId);
+                    continue;
+                }
+
                 Emit(stream, target, lag.SecondsBehind, lag.RecordsBehind, requestId);
                 measured.Add(new LagReportEntry(stream, target, lag.SecondsBehind, lag.RecordsBehind, lag.AtLeast));
             }
         }
 
-        return new LagReport(measured, notActiveHere);
+        return new LagReport(measured, notActiveHere, unmeasured);
     }
 
     private void Emit(string stream, string target, double secondsBehind, long recordsBehind, string requestId) =>

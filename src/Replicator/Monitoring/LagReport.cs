@@ -2,10 +2,19 @@ using System.Text.Json.Serialization;
 
 namespace Replicator.Monitoring;
 
-/// <summary>The lag monitor's output: one entry per stream and target measured, and the streams skipped because another region is active.</summary>
+/// <summary>
+/// The lag monitor's output: one entry per stream and target measured, the streams skipped because
+/// another region is active, and the ones whose shards refused the monitor's reads this time.
+/// </summary>
 public sealed record LagReport(
     [property: JsonPropertyName("measured")] IReadOnlyList<LagReportEntry> Measured,
-    [property: JsonPropertyName("notActiveHere")] IReadOnlyList<string> NotActiveHere);
+    [property: JsonPropertyName("notActiveHere")] IReadOnlyList<string> NotActiveHere,
+    [property: JsonPropertyName("unmeasured")] IReadOnlyList<LagGap> Unmeasured);
+
+public sealed record LagGap(
+    [property: JsonPropertyName("streamName")] string StreamName,
+    [property: JsonPropertyName("targetRegion")] string TargetRegion,
+    [property: JsonPropertyName("reason")] string Reason);
 
 public sealed record LagReportEntry(
     [property: JsonPropertyName("streamName")] string StreamName,

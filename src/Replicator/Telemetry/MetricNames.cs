@@ -18,6 +18,9 @@ public static class MetricNames
     public const string CheckpointLagSeconds = "CheckpointLagSeconds";
     public const string RecordsWithoutCommitTimestamp = "RecordsWithoutCommitTimestamp";
     public const string RecordsBehind = "RecordsBehind";
+
+    /// <summary>1 for a stream and target whose lag the monitor could not measure this minute (a shard refused its read).</summary>
+    public const string LagUnmeasured = "LagUnmeasured";
     public const string Failovers = "Failovers";
     public const string FailoverRtoSeconds = "FailoverRtoSeconds";
     public const string FailoverRpoRecords = "FailoverRpoRecords";
@@ -32,7 +35,7 @@ public static class MetricNames
     public static IReadOnlyList<string> All { get; } =
     [
         RecordsReplicated, BytesReplicated, ReplicationLatencyMs, PutRecordsRetries, ThrottledRecords,
-        GatedRecords, BatchFailures, CheckpointLagSeconds, RecordsWithoutCommitTimestamp, RecordsBehind,
+        GatedRecords, BatchFailures, CheckpointLagSeconds, RecordsWithoutCommitTimestamp, RecordsBehind, LagUnmeasured,
         Failovers, FailoverRtoSeconds, FailoverRpoRecords,
         CatalogCreated, CatalogUpdated, CatalogDeleted, CatalogUnchanged, CatalogSyncFailures,
         ReplayedRecords, ReplayMaxDuplicates,

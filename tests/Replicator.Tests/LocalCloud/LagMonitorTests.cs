@@ -89,4 +89,52 @@ public sealed class LagMonitorTests(LocalCloudFixture fixture)
         // The stream active elsewhere owes nothing from here: 0 per target keeps its series (and a standby's alarms) alive.
         Assert.Equal(2, lines.Count(l => l.GetProperty("StreamName").GetString() == elsewhere));
     }
+
+    /// <summary>The monitor spends one page of the shard's reads a minute, not the whole backlog it measures.</summary>
+    [Fact]
+    public async Task The_monitor_reads_one_page_of_a_long_backlog_and_reports_its_count_as_a_lower_bound_and_its_age_exactly()
+    {
+        var stream = await fixture.CreateStreamAsync("lagpage", fixture.RegionA);
+        var source = fixture.Cloud.CreateKinesisClient(fixture.RegionA);
+        await new CdcProducer(source, stream).ProduceAsync(CdcProducer.Generate(3_000, keys: 500, DateTimeOffset.UtcNow), 1_000, null, CancellationToken.None);
+        var oldest = (await StreamContents.ReadAsync(source, stream, CancellationToken.None))[0].Records[0].ApproximateArrivalTimestamp;
+        var aMinuteLater = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds((long)(oldest * 1000)).AddSeconds(60));
+
+        var lag = await new LagMeter(source, fixture.RegionA, Checkpoints, aMinuteLater, LagMeter.OnePage).MeasureAsync(stream, fixture.RegionB, fixture.RegionA, CancellationToken.None);
+
+        Assert.Equal((LagMeter.OnePage, true), (lag.RecordsBehind, lag.AtLeast));
+        Assert.Equal(60, lag.SecondsBehind, precision: 0);
+    }
+
+    /// <summary>A shard that refuses the monitor's read (its five reads a second spent) is a reported gap, not a silent missing metric.</summary>
+    [Fact]
+    public async Task A_refused_read_is_reported_as_a_gap_and_no_lag_is_made_up()
+    {
+        var stream = await fixture.CreateStreamAsync("laggap", fixture.RegionA);
+        await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionA, CancellationToken.None);
+        var emulator = fixture.Cloud.Kinesis(fixture.RegionA).Emulator;
+        var frozen = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var strict = new Replicator.LocalCloud.Limits.StrictKinesis(
+            emulator, new Replicator.Aws.Kinesis.KinesisClient(new Replicator.Aws.Json.AwsServiceOptions(fixture.RegionA, fixture.Cloud.Credentials, Replicator.Aws.AwsEnvironment.HttpClient) { EndpointOverride = emulator }),
+            Replicator.LocalCloud.Limits.KinesisLimits.Strict, frozen);
+        var reader = new Replicator.Aws.Kinesis.KinesisClient(new Replicator.Aws.Json.AwsServiceOptions(fixture.RegionA, fixture.Cloud.Credentials, Replicator.Aws.AwsEnvironment.HttpClient) { EndpointOverride = strict.Endpoint, Retry = Replicator.Aws.Json.RetrySettings.None });
+        var iterator = (await reader.GetShardIteratorAsync(new Replicator.Aws.Kinesis.GetShardIteratorRequest(stream, "shardId-000000000000", Replicator.Aws.Kinesis.ShardIteratorTypes.TrimHorizon), CancellationToken.None)).ShardIterator;
+        for (var read = 0; read < 5; read++)
+        {
+            iterator = (await reader.GetRecordsAsync(new Replicator.Aws.Kinesis.GetRecordsRequest(iterator!), CancellationToken.None)).NextShardIterator;
+        }
+
+        var environment = LocalFunctionEnvironment.LagMonitor(fixture.Cloud, fixture.RegionA, [stream], [fixture.RegionB]);
+        environment[LagMonitorEnvironment.KinesisEndpoint] = strict.Endpoint.ToString();
+        var log = new StringWriter();
+
+        var report = await LagMonitorFunction.Create(environment, log).MeasureAsync("req-gap", CancellationToken.None);
+
+        Assert.Empty(report.Measured);
+        Assert.Equal((stream, fixture.RegionB), (Assert.Single(report.Unmeasured).StreamName, report.Unmeasured[0].TargetRegion));
+        var line = JsonDocument.Parse(Assert.Single(log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))).RootElement;
+        Assert.Equal(1, line.GetProperty(MetricNames.LagUnmeasured).GetDouble());
+        Assert.False(line.TryGetProperty(MetricNames.CheckpointLagSeconds, out _));
+    }
 }
+
