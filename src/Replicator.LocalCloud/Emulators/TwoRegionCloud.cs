@@ -88,12 +88,9 @@ public sealed class TwoRegionCloud : IAsyncDisposable
 
         var processes = starting.Select(t => t.Result).ToList();
         var glue = regions.ToDictionary(region => region, _ => new GlueStandIn());
-        var credentials = new BasicAWSCredentials("S3RVER", "S3RVER");
-        var kinesis = regions.ToDictionary(region => region, region =>
-        {
-            var emulator = processes.Single(p => p.Name == $"kinesis-{region}").Endpoint;
-            return new StrictKinesis(emulator, new KinesisClient(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = emulator }), kinesisLimits);
-        });
+        var kinesis = regions.ToDictionary(
+            region => region,
+            region => new StrictKinesis(processes.Single(p => p.Name == $"kinesis-{region}").Endpoint, region, new BasicAWSCredentials("S3RVER", "S3RVER"), kinesisLimits));
         var endpoints = regions.ToDictionary(
             region => region,
             region => new RegionEndpoints(

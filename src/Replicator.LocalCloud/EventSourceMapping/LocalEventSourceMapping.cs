@@ -22,7 +22,6 @@ public sealed class LocalEventSourceMapping(
 {
     private long _invocations;
     private long _recordsAcknowledged;
-    private long _throttledReads;
 
     /// <summary>Raised after every invocation, from the shard's poller.</summary>
     public event Action<InvocationResult>? Invoked;
@@ -30,9 +29,6 @@ public sealed class LocalEventSourceMapping(
     public long Invocations => Interlocked.Read(ref _invocations);
 
     public long RecordsAcknowledged => Interlocked.Read(ref _recordsAcknowledged);
-
-    /// <summary>GetRecords calls the shard refused even after the client's retries.</summary>
-    public long ThrottledReads => Interlocked.Read(ref _throttledReads);
 
     /// <summary>Polls every shard until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -88,7 +84,7 @@ public sealed class LocalEventSourceMapping(
         {
             // The shard's five reads a second are shared by every reader: like Lambda, wait and read again when refused.
             var page = await PatientReads.GetRecordsAsync(
-                source, new GetRecordsRequest(iterator) { Limit = Math.Min(10_000, options.BatchSize - buffer.Count) }, cancellationToken, () => Interlocked.Increment(ref _throttledReads))
+                source, new GetRecordsRequest(iterator) { Limit = Math.Min(10_000, options.BatchSize - buffer.Count) }, cancellationToken)
                 .ConfigureAwait(false);
             buffer.AddRange(page.Records);
             iterator = page.NextShardIterator;

@@ -11,7 +11,7 @@ public static class PatientReads
 {
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(250);
 
-    public static async Task<GetRecordsResponse> GetRecordsAsync(KinesisClient client, GetRecordsRequest request, CancellationToken cancellationToken, Action? onRefused = null)
+    public static async Task<GetRecordsResponse> GetRecordsAsync(KinesisClient client, GetRecordsRequest request, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -21,7 +21,6 @@ public static class PatientReads
             }
             catch (ProvisionedThroughputExceededException)
             {
-                onRefused?.Invoke();
                 await Task.Delay(Pause, cancellationToken).ConfigureAwait(false);
             }
         }

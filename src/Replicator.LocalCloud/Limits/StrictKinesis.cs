@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Amazon.Runtime;
+using Replicator.Aws;
+using Replicator.Aws.Json;
 using Replicator.Aws.Kinesis;
 
 namespace Replicator.LocalCloud.Limits;
@@ -32,12 +35,13 @@ public sealed class StrictKinesis : IAsyncDisposable
     private long _reorderedRequests;
     private int _disposed;
 
-    public StrictKinesis(Uri emulator, KinesisClient emulatorClient, KinesisLimits limits, TimeProvider? clock = null)
+    /// <param name="emulator">kinesalite's endpoint; the shard map reads it directly, in <paramref name="region"/>, with <paramref name="credentials"/>.</param>
+    public StrictKinesis(Uri emulator, string region, AWSCredentials credentials, KinesisLimits limits, TimeProvider? clock = null)
     {
         _emulator = emulator;
         _limits = limits;
         _clock = clock ?? TimeProvider.System;
-        _shards = new ShardMap(emulatorClient);
+        _shards = new ShardMap(new KinesisClient(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = emulator }));
         _reorder = new Random(limits.Seed);
         _server = new LoopbackHttpServer(HandleAsync);
     }
@@ -111,10 +115,8 @@ public sealed class StrictKinesis : IAsyncDisposable
         for (var i = 0; i < records.Count; i++)
         {
             var record = records[i]!;
-            var key = record["PartitionKey"]!.GetValue<string>();
-            shardOf[i] = await _shards.ShardOfAsync(stream, key, (string?)record["ExplicitHashKey"], CancellationToken.None).ConfigureAwait(false);
-            var bytes = new Base64Data(Encoding.UTF8.GetBytes(record["Data"]!.GetValue<string>())).Length + Encoding.UTF8.GetByteCount(key);
-            if (!_limits.Enforced || Budget(stream, shardOf[i]).TryWrite(bytes))
+            shardOf[i] = await _shards.ShardOfAsync(stream, record["PartitionKey"]!.GetValue<string>(), (string?)record["ExplicitHashKey"], CancellationToken.None).ConfigureAwait(false);
+            if (!_limits.Enforced || Budget(stream, shardOf[i]).TryWrite(RecordBytes(record)))
             {
                 admitted.Add(i);
             }
@@ -183,10 +185,8 @@ public sealed class StrictKinesis : IAsyncDisposable
     {
         var request = JsonNode.Parse(body)!;
         var stream = StreamName(request);
-        var key = request["PartitionKey"]!.GetValue<string>();
-        var shard = await _shards.ShardOfAsync(stream, key, (string?)request["ExplicitHashKey"], CancellationToken.None).ConfigureAwait(false);
-        var bytes = new Base64Data(Encoding.UTF8.GetBytes(request["Data"]!.GetValue<string>())).Length + Encoding.UTF8.GetByteCount(key);
-        if (!Budget(stream, shard).TryWrite(bytes))
+        var shard = await _shards.ShardOfAsync(stream, request["PartitionKey"]!.GetValue<string>(), (string?)request["ExplicitHashKey"], CancellationToken.None).ConfigureAwait(false);
+        if (!Budget(stream, shard).TryWrite(RecordBytes(request)))
         {
             Interlocked.Increment(ref _throttledRecords);
             return (HttpStatusCode.BadRequest, Error("ProvisionedThroughputExceededException", $"Rate exceeded for shard {shard} in stream {stream} under account 123456789012."));
@@ -227,7 +227,7 @@ public sealed class StrictKinesis : IAsyncDisposable
         if (status == HttpStatusCode.OK)
         {
             var page = JsonNode.Parse(response)!;
-            budget.Read(page["Records"]!.AsArray().Sum(r => (long)new Base64Data(Encoding.UTF8.GetBytes(r!["Data"]!.GetValue<string>())).Length + Encoding.UTF8.GetByteCount(r["PartitionKey"]!.GetValue<string>())));
+            budget.Read(page["Records"]!.AsArray().Sum(r => (long)RecordBytes(r!)));
             if ((string?)page["NextShardIterator"] is { } next)
             {
                 Remember(next, shard.Stream, shard.Shard);
@@ -250,6 +250,10 @@ public sealed class StrictKinesis : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>What Kinesis counts of a record against a shard's limits: its data (decoded) and its partition key.</summary>
+    private static int RecordBytes(JsonNode record) =>
+        new Base64Data(Encoding.UTF8.GetBytes(record["Data"]!.GetValue<string>())).Length + Encoding.UTF8.GetByteCount(record["PartitionKey"]!.GetValue<string>());
 
     private ShardBudget Budget(string stream, string shard) => _budgets.GetOrAdd((stream, shard), _ => new ShardBudget(_limits, _clock));
 

@@ -90,12 +90,12 @@ public sealed class StrictKinesisTests(LocalCloudFixture fixture) : IAsyncLifeti
         Assert.Equal(1, _kinesis.ReorderedRequests);
     }
 
-    private async Task Start(KinesisLimits limits)
+    private Task Start(KinesisLimits limits)
     {
         var region = fixture.RegionA;
-        var emulator = fixture.Cloud.Kinesis(region).Emulator;
-        _kinesis = new StrictKinesis(emulator, new KinesisClient(new AwsServiceOptions(region, fixture.Cloud.Credentials, AwsEnvironment.HttpClient) { EndpointOverride = emulator }), limits, _clock);
+        _kinesis = new StrictKinesis(fixture.Cloud.Kinesis(region).Emulator, region, fixture.Cloud.Credentials, limits, _clock);
         _client = new KinesisClient(new AwsServiceOptions(region, fixture.Cloud.Credentials, AwsEnvironment.HttpClient) { EndpointOverride = _kinesis.Endpoint, Retry = RetrySettings.None });
+        return Task.CompletedTask;
     }
 
     private async Task<List<KinesisRecord>> ReadAllAsync(string stream)

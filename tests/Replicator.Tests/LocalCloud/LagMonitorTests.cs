@@ -114,9 +114,7 @@ public sealed class LagMonitorTests(LocalCloudFixture fixture)
         await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionA, CancellationToken.None);
         var emulator = fixture.Cloud.Kinesis(fixture.RegionA).Emulator;
         var frozen = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var strict = new Replicator.LocalCloud.Limits.StrictKinesis(
-            emulator, new Replicator.Aws.Kinesis.KinesisClient(new Replicator.Aws.Json.AwsServiceOptions(fixture.RegionA, fixture.Cloud.Credentials, Replicator.Aws.AwsEnvironment.HttpClient) { EndpointOverride = emulator }),
-            Replicator.LocalCloud.Limits.KinesisLimits.Strict, frozen);
+        await using var strict = new Replicator.LocalCloud.Limits.StrictKinesis(emulator, fixture.RegionA, fixture.Cloud.Credentials, Replicator.LocalCloud.Limits.KinesisLimits.Strict, frozen);
         var reader = new Replicator.Aws.Kinesis.KinesisClient(new Replicator.Aws.Json.AwsServiceOptions(fixture.RegionA, fixture.Cloud.Credentials, Replicator.Aws.AwsEnvironment.HttpClient) { EndpointOverride = strict.Endpoint, Retry = Replicator.Aws.Json.RetrySettings.None });
         var iterator = (await reader.GetShardIteratorAsync(new Replicator.Aws.Kinesis.GetShardIteratorRequest(stream, "shardId-000000000000", Replicator.Aws.Kinesis.ShardIteratorTypes.TrimHorizon), CancellationToken.None)).ShardIterator;
         for (var read = 0; read < 5; read++)

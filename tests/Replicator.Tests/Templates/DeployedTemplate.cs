@@ -40,20 +40,23 @@ public static class DeployedTemplate
 
     private static readonly JsonObject NoValue = new();
 
-    /// <summary>The node with every Fn::If replaced by its branch; <see cref="NoValue"/> for AWS::NoValue, which the parent drops.</summary>
+    /// <summary>
+    /// A new node with every Fn::If replaced by its branch; <see cref="NoValue"/> for AWS::NoValue, which
+    /// the parent drops. Objects and arrays are built anew, so only leaves are cloned.
+    /// </summary>
     private static JsonNode? Choose(JsonNode? node, Func<string, bool> condition)
     {
         switch (node)
         {
             case JsonObject o when o.Count == 1 && o["Fn::If"] is JsonArray branches:
-                return Choose(branches[condition(branches[0]!.ToString()) ? 1 : 2]?.DeepClone(), condition);
+                return Choose(branches[condition(branches[0]!.ToString()) ? 1 : 2], condition);
             case JsonObject o when o.Count == 1 && o["Ref"]?.ToString() == "AWS::NoValue":
                 return NoValue;
             case JsonObject o:
                 var chosen = new JsonObject();
-                foreach (var (key, value) in o.ToList())
+                foreach (var (key, value) in o)
                 {
-                    var child = Choose(value?.DeepClone(), condition);
+                    var child = Choose(value, condition);
                     if (!ReferenceEquals(child, NoValue))
                     {
                         chosen[key] = child;
@@ -62,7 +65,7 @@ public static class DeployedTemplate
 
                 return chosen;
             case JsonArray a:
-                return new JsonArray(a.Select(item => Choose(item?.DeepClone(), condition)).Where(item => !ReferenceEquals(item, NoValue)).ToArray());
+                return new JsonArray(a.Select(item => Choose(item, condition)).Where(item => !ReferenceEquals(item, NoValue)).ToArray());
             default:
                 return node?.DeepClone();
         }

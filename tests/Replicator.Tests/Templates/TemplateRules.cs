@@ -297,10 +297,10 @@ public static partial class TemplateRules
             .Select(p => new Regex("^" + Regex.Escape(Concrete(p)).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$"))
             .ToList();
 
-    /// <summary>A !Sub string with the pseudo parameters of one example deployment.</summary>
+    /// <summary>A !Sub string with the pseudo parameters of <see cref="ConcreteTemplate"/>'s example deployment, in us-east-1.</summary>
     public static string Concrete(string sub) => sub
-        .Replace("${AWS::Partition}", "aws", StringComparison.Ordinal).Replace("${AWS::Region}", "us-east-1", StringComparison.Ordinal)
-        .Replace("${AWS::AccountId}", "111122223333", StringComparison.Ordinal).Replace("${AWS::StackName}", "kinesis-replicator", StringComparison.Ordinal);
+        .Replace("${AWS::Partition}", ConcreteTemplate.Partition, StringComparison.Ordinal).Replace("${AWS::Region}", "us-east-1", StringComparison.Ordinal)
+        .Replace("${AWS::AccountId}", ConcreteTemplate.Account, StringComparison.Ordinal).Replace("${AWS::StackName}", ConcreteTemplate.StackName, StringComparison.Ordinal);
 
     /// <summary>An allow-list entry names one statement (<c>Resource/Sid</c>) or a Sid in every role (<c>*/Sid</c>).</summary>
     private static bool Allowed(IReadOnlyDictionary<string, string> allowList, string id, string sid) =>
