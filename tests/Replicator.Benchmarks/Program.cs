@@ -1,11 +1,12 @@
 using Replicator.Benchmarks.Build;
 using Replicator.Benchmarks.CatalogSync;
+using Replicator.Benchmarks.Checkpoints;
 using Replicator.Benchmarks.ColdStart;
 using Replicator.Benchmarks.Cpu;
 using Replicator.Benchmarks.RelayThroughput;
 using Replicator.Benchmarks.Replay;
 
-// Usage: dotnet run -c Release --project tests/Replicator.Benchmarks -- coldstart|relay|cpu|catalog|replay|build [--quick]
+// Usage: dotnet run -c Release --project tests/Replicator.Benchmarks -- coldstart|relay|cpu|catalog|replay|build|checkpoint [--quick]
 // Each benchmark prints a table against its baseline and ends with one JSON line of figures.
 if (Console.IsOutputRedirected)
 {
@@ -21,11 +22,12 @@ return args switch
     ["catalog", .. var rest] => await CatalogBenchmark.RunAsync(quick: rest.Contains("--quick")),
     ["replay", .. var rest] => await ReplayBenchmark.RunAsync(quick: rest.Contains("--quick")),
     ["build", .. var rest] => await BuildBenchmark.RunAsync(quick: rest.Contains("--quick")),
+    ["checkpoint", .. var rest] => await CheckpointBenchmark.RunAsync(quick: rest.Contains("--quick")),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Replicator.Benchmarks coldstart|relay|cpu|catalog|replay|build [--quick]");
+    Console.Error.WriteLine("usage: Replicator.Benchmarks coldstart|relay|cpu|catalog|replay|build|checkpoint [--quick]");
     return 2;
 }

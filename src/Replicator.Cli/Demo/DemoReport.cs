@@ -36,7 +36,7 @@ public static class DemoReport
                 shard.Records.ToString("N0"),
                 Abbreviate(shard.TailSequenceNumber),
                 Abbreviate(shard.Checkpoint?.SequenceNumber),
-                shard.Checkpoint is { } checkpoint ? CommitTimestamps.Format(checkpoint.CommitTimestamp) : "-",
+                shard.Checkpoint?.CommitTimestamp is { } commit ? CommitTimestamps.Format(commit) : "-",
                 shard.CheckpointAtTail ? "[green]yes[/]" : "[red]no[/]");
         }
 

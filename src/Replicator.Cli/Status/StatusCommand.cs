@@ -86,7 +86,7 @@ public static class StatusCommand
             table.AddRow(
                 shard.ShardId,
                 shard.Checkpoint?.SequenceNumber ?? "(none yet)",
-                shard.Checkpoint is { } checkpoint ? CommitTimestamps.Format(checkpoint.CommitTimestamp) : "-",
+                shard.Checkpoint?.CommitTimestamp is { } commit ? CommitTimestamps.Format(commit) : "-",
                 $"{shard.RecordsBehind:N0}{(shard.AtLeast ? "+" : "")}",
                 $"{shard.SecondsBehind:N1}");
         }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Replicator.LocalCloud.EventSourceMapping;
 using Replicator.LocalCloud.Faults;
 using Replicator.LocalCloud.Verification;
+using Replicator.Monitoring;
 using Replicator.Relay;
 
 namespace Replicator.LocalCloud.Demo;
@@ -77,17 +78,18 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, T
         var source = await StreamContents.ReadAsync(regionA, options.StreamName, cancellationToken).ConfigureAwait(false);
         var target = await StreamContents.ReadAsync(regionB, options.StreamName, cancellationToken).ConfigureAwait(false);
         var check = ReplicationCheck.Compare(records, target.SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data)), options.Ordering);
-        var checkpoints = await new CheckpointStore(dynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System)
-            .ReadAsync(options.StreamName, cancellationToken).ConfigureAwait(false);
-        var shards = source.Select(s => new ShardResult(
-            s.ShardId,
-            s.Records.Count,
-            s.TailSequenceNumber,
-            checkpoints.OfSource(options.RegionA).Shards.SingleOrDefault(c => c.ShardId == s.ShardId && c.TargetRegion == options.RegionB))).ToArray();
+        var store = new CheckpointStore(dynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System);
+        var checkpoints = await store.ReadAsync(options.StreamName, options.RegionA, options.RegionB, source.Select(s => s.ShardId).ToList(), cancellationToken).ConfigureAwait(false);
+        var shards = source.Select(s => new ShardResult(s.ShardId, s.Records.Count, s.TailSequenceNumber, checkpoints.GetValueOrDefault(s.ShardId))).ToArray();
+
+        // The scheduled lag monitor's minute, once: it raises the stream's watermark from the checkpoints and the shard tails.
+        await LagMonitorFunction.Create(LocalFunctionEnvironment.LagMonitor(cloud, options.RegionA, [options.StreamName], [options.RegionB]), TextWriter.Null)
+            .MeasureAsync("demo-lag-monitor", cancellationToken).ConfigureAwait(false);
+        var watermark = await store.ReadWatermarkAsync(options.StreamName, cancellationToken).ConfigureAwait(false);
 
         Report(progress, "done", produced, relayA, relayB);
         var injected = faults is null ? null : new InjectedFaults(faults.FailedRecords, faults.ThrottledRequests, faults.Crashes);
-        return new DemoResult(check, options.Shards, shards, checkpoints.LastReplicatedCommitTimestamp, wall.Elapsed, injected, ShardLimitsHit.Of(cloud).Since(limitsBefore));
+        return new DemoResult(check, options.Shards, shards, watermark.Value, wall.Elapsed, injected, ShardLimitsHit.Of(cloud).Since(limitsBefore));
 
         void Report(IProgress<DemoProgress>? sink, string stage, int count, LocalEventSourceMapping? a, LocalEventSourceMapping? b) =>
             sink?.Report(new DemoProgress(stage, count, a?.RecordsAcknowledged ?? 0, b?.RecordsAcknowledged ?? 0, Interlocked.Read(ref failedInvocations)));

@@ -3,6 +3,7 @@ using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.Emulators;
 using Replicator.LocalCloud.EventSourceMapping;
 using Replicator.LocalCloud.Verification;
+using Replicator.Monitoring;
 using Replicator.Relay;
 
 namespace Replicator.LocalCloud.Migration;
@@ -55,7 +56,8 @@ public static class MigrationDrill
             await seedRunning.ConfigureAwait(false);
         }
 
-        var seedWatermark = (await new CheckpointStore(dynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System).ReadAsync(stream, cancellationToken).ConfigureAwait(false)).StoredWatermark;
+        var checkpoints = new CheckpointStore(dynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System);
+        var seedWatermark = (await checkpoints.ReadWatermarkAsync(stream, cancellationToken).ConfigureAwait(false)).Text;
         progress?.Invoke($"seed 004's relay stopped after {seedMapping.RecordsAcknowledged:N0} records (watermark {seedWatermark}); this relay takes over the same stream and tables");
 
         // As template.yaml deploys it: a new event source mapping from TRIM_HORIZON, so nothing the seed
@@ -76,7 +78,9 @@ public static class MigrationDrill
 
         var arrived = await StreamContents.ReadAsync(target, stream, cancellationToken).ConfigureAwait(false);
         var check = ReplicationCheck.Compare(produced, arrived.SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data)));
-        var watermark = (await new CheckpointStore(dynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System).ReadAsync(stream, cancellationToken).ConfigureAwait(false)).StoredWatermark;
+        // The scheduled lag monitor's minute, once: it replaces seed 004's watermark with one it can prove.
+        await LagMonitorFunction.Create(LocalFunctionEnvironment.LagMonitor(cloud, a, [stream], [b]), TextWriter.Null).MeasureAsync("migration-lag-monitor", cancellationToken).ConfigureAwait(false);
+        var watermark = (await checkpoints.ReadWatermarkAsync(stream, cancellationToken).ConfigureAwait(false)).Text;
         return new MigrationResult(check, seedMapping.RecordsAcknowledged, seedWatermark, watermark);
     }
 }

@@ -63,7 +63,8 @@ public sealed class DrainFunction(CheckpointStore checkpoints, Func<string, Kine
                 lag.RecordsBehind,
                 lag.AtLeast,
                 lag.SecondsBehind,
-                lag.Shards.Select(s => new ShardDrain(s.ShardId, s.Checkpoint?.SequenceNumber, s.RecordsBehind)).ToList());
+                lag.Shards.Select(s => new ShardDrain(s.ShardId, s.Checkpoint?.SequenceNumber, s.RecordsBehind)).ToList(),
+                lag.Watermark);
         }
         catch (Exception e) when (IsUnreachable(e, cancellationToken))
         {

@@ -25,7 +25,8 @@ public sealed record DrainStatus(
     string? Error);
 
 /// <summary>What was left to replicate when last measured: after ingress stopped, this is what a forced failover loses.</summary>
-public sealed record DrainMeasurement(DateTimeOffset MeasuredAt, long RecordsBehind, bool AtLeast, double SecondsBehind, IReadOnlyList<ShardDrain> Shards);
+/// <param name="RecoveryPoint">The watermark measured: every record then in the source with a commit timestamp at or before it was in the target (<see cref="Relay.Watermark"/>).</param>
+public sealed record DrainMeasurement(DateTimeOffset MeasuredAt, long RecordsBehind, bool AtLeast, double SecondsBehind, IReadOnlyList<ShardDrain> Shards, DateTimeOffset? RecoveryPoint);
 
 /// <param name="SequenceNumber">The relay's checkpoint for the target on this shard; null before its first batch.</param>
 public sealed record ShardDrain(string ShardId, string? SequenceNumber, long RecordsBehind);

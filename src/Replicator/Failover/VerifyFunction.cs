@@ -8,7 +8,7 @@ namespace Replicator.Failover;
 /// <summary>
 /// Verifies the checkpoints as the target region sees them (handler <c>failover-verify</c>), once
 /// the stream is fenced: every shard's checkpoint in this region's replica of the table must have
-/// reached what the drain measured, and the recovery point is computed from them.
+/// reached what the drain measured, whose watermark is then the recovery point.
 /// </summary>
 public sealed class VerifyFunction(CheckpointStore checkpoints, TimeProvider time)
 {
@@ -36,10 +36,10 @@ public sealed class VerifyFunction(CheckpointStore checkpoints, TimeProvider tim
                 $"failover-verify: the drain of {request.StreamName} has not settled and force is false; a planned failover verifies only a drained stream.");
         }
 
-        var stored = (await checkpoints.ReadAsync(request.StreamName, cancellationToken).ConfigureAwait(false)).OfSource(request.SourceRegion);
-        var targetView = stored.Shards.Where(s => s.TargetRegion == request.TargetRegion).ToDictionary(s => s.ShardId, StringComparer.Ordinal);
-        var shardIds = drain.Measurement?.Shards.Select(s => s.ShardId).ToList() ?? targetView.Keys.ToList();
-        foreach (var shard in drain.Measurement?.Shards ?? [])
+        var measuredShards = drain.Measurement?.Shards ?? [];
+        var targetView = await checkpoints.ReadAsync(request.StreamName, request.SourceRegion, request.TargetRegion, measuredShards.Select(s => s.ShardId).ToList(), cancellationToken)
+            .ConfigureAwait(false);
+        foreach (var shard in measuredShards)
         {
             if (shard.SequenceNumber is { } drained &&
                 (!targetView.TryGetValue(shard.ShardId, out var seen) || string.CompareOrdinal(SequenceNumbers.Pad(seen.SequenceNumber), SequenceNumbers.Pad(drained)) < 0))
@@ -49,8 +49,12 @@ public sealed class VerifyFunction(CheckpointStore checkpoints, TimeProvider tim
             }
         }
 
+        // The drain's last measurement read the source; without one (a source never reachable), the lag
+        // monitor's last stored watermark, as this region's replica of the table has it.
         var now = time.GetUtcNow();
-        var recoveryPoint = new StreamCheckpoints(targetView.Values.ToList(), null).WatermarkOver(shardIds);
+        var recoveryPoint = drain.Measurement is { } measurement
+            ? measurement.RecoveryPoint
+            : (await checkpoints.ReadWatermarkAsync(request.StreamName, cancellationToken).ConfigureAwait(false)).Value;
         if (drain.Settled)
         {
             return new VerifyResult(now, recoveryPoint, 0, false, 0, request.Force);

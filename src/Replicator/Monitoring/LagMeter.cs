@@ -7,7 +7,8 @@ namespace Replicator.Monitoring;
 /// Measures replication lag from the source stream itself: for every shard, read from just after the
 /// target's checkpoint to the tail. The age of the first unreplicated record is the lag, so an idle,
 /// caught-up stream reports 0 instead of a stale value (MirrorMaker 2's lag stalls when idle), and a
-/// stuck relay's lag keeps growing even when no new records arrive.
+/// stuck relay's lag keeps growing even when no new records arrive. The same read gives the
+/// watermark what it needs: the earliest commit among the records it reads (<see cref="Watermark"/>).
 /// </summary>
 /// <param name="source">The stream's region's Kinesis, <paramref name="sourceRegion"/>: the checkpoints read are that region's relays'.</param>
 /// <param name="maxRecordsCounted">
@@ -25,13 +26,12 @@ public sealed class LagMeter(KinesisClient source, string sourceRegion, Checkpoi
 
     public async Task<StreamLag> MeasureAsync(string streamName, string targetRegion, string activeRegion, CancellationToken cancellationToken)
     {
-        var stored = (await checkpoints.ReadAsync(streamName, cancellationToken).ConfigureAwait(false)).OfSource(sourceRegion);
         var shards = await source.ListShardsAsync(streamName, cancellationToken).ConfigureAwait(false);
+        var stored = await checkpoints.ReadAsync(streamName, sourceRegion, targetRegion, shards.Select(s => s.ShardId).ToList(), cancellationToken).ConfigureAwait(false);
         var lags = new List<ShardLag>();
         foreach (var shard in shards)
         {
-            var checkpoint = stored.Shards.SingleOrDefault(c => c.TargetRegion == targetRegion && c.ShardId == shard.ShardId);
-            lags.Add(await MeasureShardAsync(streamName, shard.ShardId, checkpoint, cancellationToken).ConfigureAwait(false));
+            lags.Add(await MeasureShardAsync(streamName, shard.ShardId, stored.GetValueOrDefault(shard.ShardId), cancellationToken).ConfigureAwait(false));
         }
 
         return new StreamLag(streamName, targetRegion, activeRegion, lags);
@@ -46,23 +46,41 @@ public sealed class LagMeter(KinesisClient source, string sourceRegion, Checkpoi
 
         long behind = 0;
         double? oldestArrival = null;
+        DateTimeOffset? earliestPendingCommit = null;
+        var fullyRead = iterator is null;
         while (iterator is not null && behind < maxRecordsCounted)
         {
             var page = await source.GetRecordsAsync(new GetRecordsRequest(iterator) { Limit = (int)Math.Min(10_000, maxRecordsCounted - behind) }, cancellationToken).ConfigureAwait(false);
             oldestArrival ??= page.Records.Count > 0 ? page.Records[0].ApproximateArrivalTimestamp : null;
             behind += page.Records.Count;
-            // Only an empty page at the tail ends the count: a full page can stop well short of it.
-            if (page.Records.Count == 0 && (page.MillisBehindLatest ?? 0) == 0)
+            foreach (var record in page.Records)
             {
-                break;
+                if (CommitTimestamps.TryRead(record.Data) is { } commit)
+                {
+                    var effective = CommitTimestamps.Effective(commit, Arrival(record.ApproximateArrivalTimestamp));
+                    earliestPendingCommit = earliestPendingCommit is null || effective < earliestPendingCommit ? effective : earliestPendingCommit;
+                }
             }
 
+            // Only an empty page at the tail ends the count: a full page can stop well short of it.
+            // A closed shard's end has no next iterator.
             iterator = page.NextShardIterator;
+            if ((page.Records.Count == 0 && (page.MillisBehindLatest ?? 0) == 0) || iterator is null)
+            {
+                fullyRead = true;
+                break;
+            }
         }
 
-        var seconds = oldestArrival is { } arrival
-            ? Math.Max(0, (clock.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds((long)(arrival * 1000))).TotalSeconds)
-            : 0;
-        return new ShardLag(shardId, checkpoint, Math.Min(behind, maxRecordsCounted), behind >= maxRecordsCounted, Math.Round(seconds, 3));
+        var seconds = oldestArrival is { } arrival ? Math.Max(0, (clock.GetUtcNow() - Arrival(arrival)).TotalSeconds) : 0;
+        return new ShardLag(
+            shardId,
+            checkpoint,
+            Math.Min(behind, maxRecordsCounted),
+            behind >= maxRecordsCounted,
+            Math.Round(seconds, 3),
+            new ShardFrontier(checkpoint?.CommitTimestamp, earliestPendingCommit, fullyRead));
     }
+
+    private static DateTimeOffset Arrival(double approximateArrivalTimestamp) => DateTimeOffset.FromUnixTimeMilliseconds((long)(approximateArrivalTimestamp * 1000));
 }

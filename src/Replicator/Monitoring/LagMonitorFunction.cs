@@ -15,8 +15,10 @@ namespace Replicator.Monitoring;
 /// A stream active elsewhere owes its targets nothing from here (its relays gate every record), so it
 /// reports 0 for each target: a healthy standby stack keeps its lag series alive and its alarms quiet,
 /// while a silent active region (no series at all) still alarms, its alarms treating missing data as breaching.
+/// It also keeps each active stream's <c>lastReplicatedCommitTimestamp</c>: the lowest of its targets'
+/// watermarks, from the same reads, raised once a minute here rather than by every relay batch.
 /// </summary>
-public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegionGate gate, LagMeter meter, EmbeddedMetrics metrics)
+public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegionGate gate, LagMeter meter, CheckpointStore checkpoints, EmbeddedMetrics metrics)
 {
     public static LagMonitorFunction Create(IReadOnlyDictionary<string, string> environment, TextWriter? metricsOutput = null)
     {
@@ -25,10 +27,12 @@ public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegion
         var time = TimeProvider.System;
         var dynamoDb = DynamoDbClients.Create(settings.Region, credentials, settings.DynamoDbEndpoint);
         var kinesis = new KinesisClient(new AwsServiceOptions(settings.Region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = settings.KinesisEndpoint });
+        var checkpoints = new CheckpointStore(dynamoDb, settings.CheckpointTable, time);
         return new LagMonitorFunction(
             settings,
             new ActiveRegionGate(dynamoDb, settings.ConfigTable, settings.Region, TimeSpan.Zero, time),
-            new LagMeter(kinesis, settings.Region, new CheckpointStore(dynamoDb, settings.CheckpointTable, time), time, LagMeter.OnePage),
+            new LagMeter(kinesis, settings.Region, checkpoints, time, LagMeter.OnePage),
+            checkpoints,
             new EmbeddedMetrics(metricsOutput ?? Console.Out, time));
     }
 
@@ -43,6 +47,7 @@ public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegion
         var measured = new List<LagReportEntry>();
         var notActiveHere = new List<string>();
         var unmeasured = new List<LagGap>();
+        var raised = new List<string>();
         foreach (var stream in settings.Streams)
         {
             string activeRegion;
@@ -67,6 +72,7 @@ public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegion
                 activeRegion = "(no config)";
             }
 
+            var watermarks = new List<DateTimeOffset?>();
             foreach (var target in settings.TargetRegions)
             {
                 StreamLag lag;
@@ -80,15 +86,24 @@ public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegion
                     // Missing lag only alarms after three minutes of it (the checkpoint-lag alarms treat it as breaching).
                     unmeasured.Add(new LagGap(stream, target, e.Message));
                     metrics.Write([(MetricDimensions.StreamName, stream), (MetricDimensions.TargetRegion, target)], [new Metric(MetricNames.LagUnmeasured, Metric.Count, 1)], requestId);
+                    watermarks.Add(null);
                     continue;
                 }
 
                 Emit(stream, target, lag.SecondsBehind, lag.RecordsBehind, requestId);
-                measured.Add(new LagReportEntry(stream, target, lag.SecondsBehind, lag.RecordsBehind, lag.AtLeast));
+                measured.Add(new LagReportEntry(stream, target, lag.SecondsBehind, lag.RecordsBehind, lag.AtLeast, lag.Watermark));
+                watermarks.Add(lag.Watermark);
+            }
+
+            // Every target must have a watermark: the stream's promises what all of them hold.
+            if (watermarks.Count > 0 && watermarks.All(w => w is not null)
+                && await checkpoints.RaiseWatermarkAsync(stream, watermarks.Min()!.Value, cancellationToken).ConfigureAwait(false))
+            {
+                raised.Add(stream);
             }
         }
 
-        return new LagReport(measured, notActiveHere, unmeasured);
+        return new LagReport(measured, notActiveHere, unmeasured, raised);
     }
 
     private void Emit(string stream, string target, double secondsBehind, long recordsBehind, string requestId) =>

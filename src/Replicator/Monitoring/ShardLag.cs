@@ -7,4 +7,5 @@ namespace Replicator.Monitoring;
 /// <param name="RecordsBehind">Records after the checkpoint, counted up to the measurement's cap.</param>
 /// <param name="AtLeast">True when counting stopped at the cap: there are at least that many.</param>
 /// <param name="SecondsBehind">Age of the oldest record not yet replicated; 0 when caught up, however idle the stream.</param>
-public sealed record ShardLag(string ShardId, ShardCheckpoint? Checkpoint, long RecordsBehind, bool AtLeast, double SecondsBehind);
+/// <param name="Frontier">What the shard tells the watermark.</param>
+public sealed record ShardLag(string ShardId, ShardCheckpoint? Checkpoint, long RecordsBehind, bool AtLeast, double SecondsBehind, ShardFrontier Frontier);

@@ -8,4 +8,7 @@ public sealed record StreamLag(string StreamName, string TargetRegion, string Ac
     public long RecordsBehind => Shards.Sum(s => s.RecordsBehind);
 
     public bool AtLeast => Shards.Any(s => s.AtLeast);
+
+    /// <summary>The stream's watermark for this target as measured (see <see cref="Relay.Watermark"/>); null while nothing is proven.</summary>
+    public DateTimeOffset? Watermark => Relay.Watermark.Over(Shards.Select(s => s.Frontier));
 }

@@ -1,148 +1,227 @@
-using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 
 namespace Replicator.Relay;
 
 /// <summary>
-/// Per-shard checkpoints in kdsReplicationCheckpoint. Each shard's checkpoint is an attribute of the
-/// stream's item (seed 004's item, keyed on <c>streamName</c>), so one conditional UpdateItem both
-/// advances a shard and returns every shard's checkpoint, from which the stream-level
-/// <c>lastReplicatedCommitTimestamp</c> (the minimum over shards and targets) is computed without a scan.
-/// Both writes only ever move forward, so shards advancing in parallel can race safely.
+/// Checkpoints in kdsReplicationCheckpoint: one small item per (stream, source region, target region,
+/// shard), keyed by <see cref="CheckpointKeys"/> under seed 004's hash key <c>streamName</c>, so a
+/// batch's checkpoint costs one write of under 1 KB whatever the stream's shard count, and shards
+/// spread over keys instead of all landing on one. The stream's own item keeps seed 004's
+/// <c>lastReplicatedCommitTimestamp</c>, raised by the lag monitor once a minute (<see cref="Watermark"/>),
+/// not by every batch. Every write only moves forward, so shards and retries can race safely.
 /// </summary>
 public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, TimeProvider time)
 {
+    /// <summary>BatchGetItem's limit on keys per request.</summary>
+    private const int KeysPerBatchGet = 100;
+
+    private long _writeUnitsMilli;
+
+    /// <summary>Write capacity the store's writes consumed, as DynamoDB reported it (the checkpoint benchmark reads it).</summary>
+    public double WriteUnitsConsumed => Interlocked.Read(ref _writeUnitsMilli) / 1000.0;
+
     /// <summary>
     /// Moves the shard's checkpoint for a target forward to <paramref name="checkpoint"/>'s sequence number,
     /// keeping its commit timestamp the latest replicated on the shard (a later batch may end on an
-    /// older commit), then raises the stream watermark.
+    /// older commit, or on none).
     /// </summary>
-    /// <param name="streamShardIds">Every shard of the source stream: the stream-level watermark rises only when each has a checkpoint.</param>
-    public async Task<CheckpointAdvance> AdvanceAsync(string streamName, ShardCheckpoint checkpoint, IReadOnlyCollection<string> streamShardIds, CancellationToken cancellationToken)
+    public async Task<CheckpointAdvance> AdvanceAsync(string streamName, ShardCheckpoint checkpoint, CancellationToken cancellationToken)
     {
-        var attribute = TableAttributes.Checkpoint(checkpoint);
-        var response = await UpdateIfAsync(new UpdateItemRequest
+        var source = checkpoint.SourceRegion ?? throw new ArgumentException("A checkpoint written now names its source region.", nameof(checkpoint));
+        var request = new UpdateItemRequest
         {
             TableName = table,
-            Key = StreamKey(streamName),
-            UpdateExpression = "SET #cp = :cp",
-            ConditionExpression = "attribute_not_exists(#cp) OR #cp.#seq < :seq",
+            Key = Key(CheckpointKeys.Of(streamName, source, checkpoint.TargetRegion, checkpoint.ShardId)),
+            UpdateExpression = "SET #seq = :seq, #updated = :updated, #stream = :stream, #source = :source, #target = :target, #shard = :shard",
+            ConditionExpression = "attribute_not_exists(#seq) OR #seq < :seq",
             ExpressionAttributeNames = new()
             {
-                ["#cp"] = attribute,
                 ["#seq"] = TableAttributes.SequenceNumber,
+                ["#updated"] = TableAttributes.UpdatedAt,
+                ["#stream"] = TableAttributes.Stream,
+                ["#source"] = TableAttributes.SourceRegion,
+                ["#target"] = TableAttributes.TargetRegion,
+                ["#shard"] = TableAttributes.ShardId,
             },
             ExpressionAttributeValues = new()
             {
-                [":cp"] = Map(checkpoint),
                 [":seq"] = new AttributeValue { S = SequenceNumbers.Pad(checkpoint.SequenceNumber) },
+                [":updated"] = new AttributeValue { S = CommitTimestamps.Format(time.GetUtcNow()) },
+                [":stream"] = new AttributeValue { S = streamName },
+                [":source"] = new AttributeValue { S = source },
+                [":target"] = new AttributeValue { S = checkpoint.TargetRegion },
+                [":shard"] = new AttributeValue { S = checkpoint.ShardId },
             },
             ReturnValues = ReturnValue.ALL_OLD,
-        }, cancellationToken).ConfigureAwait(false);
+        };
+        if (checkpoint.CommitTimestamp is { } commit)
+        {
+            request.UpdateExpression += ", #ts = :ts";
+            request.ExpressionAttributeNames["#ts"] = TableAttributes.CommitTimestamp;
+            request.ExpressionAttributeValues[":ts"] = new AttributeValue { S = CommitTimestamps.Format(commit) };
+        }
+
+        var response = await UpdateIfAsync(request, cancellationToken).ConfigureAwait(false);
         if (response is null)
         {
             return CheckpointAdvance.AlreadyAtOrPast;
         }
 
-        var before = response.Attributes ?? [];
-        var previous = Of(StreamCheckpoints.From(before), checkpoint.SourceRegion).Shards.FirstOrDefault(s => s.TargetRegion == checkpoint.TargetRegion && s.ShardId == checkpoint.ShardId);
-        if (previous is not null && previous.CommitTimestamp > checkpoint.CommitTimestamp)
+        if (checkpoint.CommitTimestamp is { } written && CommitOf(response.Attributes) is { } previous && previous > written)
         {
-            checkpoint = checkpoint with { CommitTimestamp = previous.CommitTimestamp };
-            await KeepLatestCommitAsync(streamName, attribute, checkpoint, cancellationToken).ConfigureAwait(false);
+            await KeepLatestCommitAsync(request.Key, request.ExpressionAttributeValues[":seq"], previous, cancellationToken).ConfigureAwait(false);
         }
 
-        var after = new Dictionary<string, AttributeValue>(before) { [attribute] = Map(checkpoint) };
-        await RaiseWatermarkAsync(streamName, Of(StreamCheckpoints.From(after), checkpoint.SourceRegion), streamShardIds, cancellationToken).ConfigureAwait(false);
         return CheckpointAdvance.Advanced;
     }
 
-    public async Task<StreamCheckpoints> ReadAsync(string streamName, CancellationToken cancellationToken)
+    /// <summary>
+    /// The checkpoints for <paramref name="shardIds"/> of the stream in <paramref name="sourceRegion"/>
+    /// for one target, by shard id (a shard without one is absent). A checkpoint an earlier version kept
+    /// as an attribute of the stream's item counts where the shard has no item of its own yet.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, ShardCheckpoint>> ReadAsync(
+        string streamName, string sourceRegion, string targetRegion, IReadOnlyCollection<string> shardIds, CancellationToken cancellationToken)
     {
-        var response = await dynamoDb.GetItemAsync(new GetItemRequest { TableName = table, Key = StreamKey(streamName), ConsistentRead = true }, cancellationToken)
-            .ConfigureAwait(false);
-        return StreamCheckpoints.From(response.Item ?? []);
-    }
-
-    /// <summary>The checkpoints of the source the write came from (all of them for a write that names none).</summary>
-    private static StreamCheckpoints Of(StreamCheckpoints all, string? sourceRegion) => sourceRegion is null ? all : all.OfSource(sourceRegion);
-
-    /// <param name="checkpoints">The source's checkpoints: the stream's watermark is how far its active region's stream is replicated.</param>
-    private async Task RaiseWatermarkAsync(string streamName, StreamCheckpoints checkpoints, IReadOnlyCollection<string> streamShardIds, CancellationToken cancellationToken)
-    {
-        if (checkpoints.WatermarkOver(streamShardIds) is not { } watermark || watermark <= checkpoints.LastReplicatedCommitTimestamp)
+        var keys = shardIds.Select(s => CheckpointKeys.Of(streamName, sourceRegion, targetRegion, s)).Append(streamName).ToList();
+        var items = new Dictionary<string, Dictionary<string, AttributeValue>>(StringComparer.Ordinal);
+        foreach (var chunk in keys.Chunk(KeysPerBatchGet))
         {
-            return;
+            await foreach (var item in BatchGetAsync(chunk, cancellationToken).ConfigureAwait(false))
+            {
+                items[item[TableAttributes.StreamName].S] = item;
+            }
         }
 
-        // When the condition fails, another shard raised it at least as far in the meantime: the watermark is already right.
-        // A value in another format (seed 004's) compares lexically as nonsense: replace exactly the text read, earlier than ours.
+        var streamItem = items.GetValueOrDefault(streamName) ?? [];
+        var found = new Dictionary<string, ShardCheckpoint>(StringComparer.Ordinal);
+        foreach (var shardId in shardIds)
+        {
+            if (items.TryGetValue(CheckpointKeys.Of(streamName, sourceRegion, targetRegion, shardId), out var item))
+            {
+                found[shardId] = new ShardCheckpoint(targetRegion, shardId, item[TableAttributes.SequenceNumber].S.TrimStart('0'), CommitOf(item), sourceRegion);
+            }
+            else if (LegacyCheckpoints.Find(streamItem, sourceRegion, targetRegion, shardId) is { } legacy)
+            {
+                found[shardId] = legacy;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The stream's stored <c>lastReplicatedCommitTimestamp</c>.</summary>
+    public async Task<StoredWatermark> ReadWatermarkAsync(string streamName, CancellationToken cancellationToken)
+    {
+        var response = await dynamoDb.GetItemAsync(new GetItemRequest
+        {
+            TableName = table,
+            Key = Key(streamName),
+            ProjectionExpression = "#wm",
+            ExpressionAttributeNames = new() { ["#wm"] = TableAttributes.LastReplicatedCommitTimestamp },
+            ConsistentRead = true,
+        }, cancellationToken).ConfigureAwait(false);
+        return StoredWatermark.From(response.Item?.GetValueOrDefault(TableAttributes.LastReplicatedCommitTimestamp)?.S);
+    }
+
+    /// <summary>Raises the stream's <c>lastReplicatedCommitTimestamp</c> to <paramref name="watermark"/> if it is lower (or in another format).</summary>
+    /// <returns>Whether it was raised.</returns>
+    public async Task<bool> RaiseWatermarkAsync(string streamName, DateTimeOffset watermark, CancellationToken cancellationToken)
+    {
+        var stored = await ReadWatermarkAsync(streamName, cancellationToken).ConfigureAwait(false);
+        if (stored.Value is { } current && watermark <= current)
+        {
+            return false;
+        }
+
+        // When the condition fails, another writer raised it at least as far in the meantime: the watermark is already right.
+        // A value in another format (seed 004's) compares lexically as nonsense: replace exactly the text read.
         var request = new UpdateItemRequest
         {
             TableName = table,
-            Key = StreamKey(streamName),
+            Key = Key(streamName),
             UpdateExpression = "SET #wm = :wm",
             ConditionExpression = "attribute_not_exists(#wm) OR #wm < :wm",
             ExpressionAttributeNames = new() { ["#wm"] = TableAttributes.LastReplicatedCommitTimestamp },
             ExpressionAttributeValues = new() { [":wm"] = new AttributeValue { S = CommitTimestamps.Format(watermark) } },
         };
-        if (checkpoints.StoredWatermarkIsForeign)
+        if (stored.IsForeign)
         {
             request.ConditionExpression += " OR #wm = :stored";
-            request.ExpressionAttributeValues[":stored"] = new AttributeValue { S = checkpoints.StoredWatermark };
+            request.ExpressionAttributeValues[":stored"] = new AttributeValue { S = stored.Text };
         }
 
-        await UpdateIfAsync(request, cancellationToken).ConfigureAwait(false);
+        return await UpdateIfAsync(request, cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    private async IAsyncEnumerable<Dictionary<string, AttributeValue>> BatchGetAsync(
+        IReadOnlyList<string> keys, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var pending = new KeysAndAttributes { Keys = keys.Select(Key).ToList(), ConsistentRead = true };
+        for (var attempt = 0; pending.Keys.Count > 0; attempt++)
+        {
+            if (attempt > 0)
+            {
+                // Unprocessed keys mean the table's read capacity ran out: back off before asking again, as the API reference advises.
+                await Task.Delay(TimeSpan.FromMilliseconds(50 << Math.Min(attempt, 6)), time, cancellationToken).ConfigureAwait(false);
+            }
+
+            var response = await dynamoDb.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = new() { [table] = pending } }, cancellationToken).ConfigureAwait(false);
+            foreach (var item in response.Responses?.GetValueOrDefault(table) ?? [])
+            {
+                yield return item;
+            }
+
+            pending = response.UnprocessedKeys?.GetValueOrDefault(table) ?? new KeysAndAttributes { Keys = [] };
+        }
     }
 
     /// <summary>
     /// Puts the shard's earlier, later commit timestamp back. When the condition fails, a later batch of
     /// the shard wrote its checkpoint first, and that one carries the latest commit it knows.
     /// </summary>
-    private Task KeepLatestCommitAsync(string streamName, string attribute, ShardCheckpoint checkpoint, CancellationToken cancellationToken) =>
+    private Task KeepLatestCommitAsync(Dictionary<string, AttributeValue> key, AttributeValue sequenceNumber, DateTimeOffset commit, CancellationToken cancellationToken) =>
         UpdateIfAsync(new UpdateItemRequest
         {
             TableName = table,
-            Key = StreamKey(streamName),
-            UpdateExpression = "SET #cp.#ts = :ts",
-            ConditionExpression = "#cp.#seq = :seq AND #cp.#ts < :ts",
-            ExpressionAttributeNames = new()
-            {
-                ["#cp"] = attribute,
-                ["#seq"] = TableAttributes.SequenceNumber,
-                ["#ts"] = TableAttributes.CommitTimestamp,
-            },
-            ExpressionAttributeValues = new()
-            {
-                [":seq"] = new AttributeValue { S = SequenceNumbers.Pad(checkpoint.SequenceNumber) },
-                [":ts"] = new AttributeValue { S = CommitTimestamps.Format(checkpoint.CommitTimestamp) },
-            },
+            Key = key,
+            UpdateExpression = "SET #ts = :ts",
+            ConditionExpression = "#seq = :seq AND #ts < :ts",
+            ExpressionAttributeNames = new() { ["#seq"] = TableAttributes.SequenceNumber, ["#ts"] = TableAttributes.CommitTimestamp },
+            ExpressionAttributeValues = new() { [":seq"] = sequenceNumber, [":ts"] = new AttributeValue { S = CommitTimestamps.Format(commit) } },
         }, cancellationToken);
 
     /// <summary>A conditional update: its response, or null when the condition did not hold (every write here only moves forward).</summary>
     private async Task<UpdateItemResponse?> UpdateIfAsync(UpdateItemRequest request, CancellationToken cancellationToken)
     {
+        request.ReturnConsumedCapacity = ReturnConsumedCapacity.TOTAL;
         try
         {
-            return await dynamoDb.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
+            var response = await dynamoDb.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
+            Count(response.ConsumedCapacity);
+            return response;
         }
         catch (ConditionalCheckFailedException)
         {
+            // A failed condition consumes a write too (DynamoDB charges it), but its response does not say how much:
+            // the item is under 1 KB, so one unit.
+            Interlocked.Add(ref _writeUnitsMilli, 1000);
             return null;
         }
     }
 
-    private AttributeValue Map(ShardCheckpoint checkpoint) => new()
+    private void Count(ConsumedCapacity? consumed)
     {
-        M = new()
+        if (consumed?.CapacityUnits is { } units)
         {
-            [TableAttributes.SequenceNumber] = new AttributeValue { S = SequenceNumbers.Pad(checkpoint.SequenceNumber) },
-            [TableAttributes.CommitTimestamp] = new AttributeValue { S = CommitTimestamps.Format(checkpoint.CommitTimestamp) },
-            [TableAttributes.UpdatedAt] = new AttributeValue { S = CommitTimestamps.Format(time.GetUtcNow()) },
-        },
-    };
+            Interlocked.Add(ref _writeUnitsMilli, (long)Math.Round(units * 1000));
+        }
+    }
 
-    private static Dictionary<string, AttributeValue> StreamKey(string streamName) =>
-        new() { [TableAttributes.StreamName] = new AttributeValue { S = streamName } };
+    private static DateTimeOffset? CommitOf(Dictionary<string, AttributeValue>? item) =>
+        item?.GetValueOrDefault(TableAttributes.CommitTimestamp)?.S is { } text ? CommitTimestamps.Parse(text) : null;
+
+    private static Dictionary<string, AttributeValue> Key(string key) =>
+        new() { [TableAttributes.StreamName] = new AttributeValue { S = key } };
 }

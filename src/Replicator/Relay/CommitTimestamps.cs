@@ -8,8 +8,8 @@ namespace Replicator.Relay;
 
 /// <summary>
 /// Finds a CDC record's <c>commitTimestamp</c> (ISO-8601 UTC) without decoding the payload as text:
-/// bytes are opaque, so anything that is not a JSON object with that string yields null and the
-/// caller falls back to the arrival time.
+/// bytes are opaque, so anything that is not a JSON object with that string yields null, and the
+/// record does not count towards the watermark.
 /// </summary>
 public static class CommitTimestamps
 {
@@ -68,25 +68,32 @@ public static class CommitTimestamps
     }
 
     /// <summary>
-    /// The latest commit timestamp among the first <paramref name="count"/> records (one without a
-    /// commit timestamp counts with its arrival time), how many had none, and the first of those.
+    /// The commit timestamp the watermark counts for a record: its own, but no later than its arrival in
+    /// the stream, since a record is written after its commit (a producer clock running ahead must not
+    /// raise the watermark past what has arrived).
     /// </summary>
-    public static (DateTimeOffset Latest, int Missing, string? FirstMissingSequenceNumber) Latest(IReadOnlyList<SourceRecord> records, int count)
+    public static DateTimeOffset Effective(DateTimeOffset commit, DateTimeOffset arrival) => commit > arrival ? arrival : commit;
+
+    /// <summary>
+    /// The latest effective commit timestamp among the first <paramref name="count"/> records (null when
+    /// none has one: records without one never move the watermark), how many had none, and the first of those.
+    /// </summary>
+    public static (DateTimeOffset? Latest, int Missing, string? FirstMissingSequenceNumber) Latest(IReadOnlyList<SourceRecord> records, int count)
     {
         var missing = 0;
         string? first = null;
-        var latest = DateTimeOffset.MinValue;
+        DateTimeOffset? latest = null;
         for (var i = 0; i < count; i++)
         {
-            var commit = TryRead(records[i].Data);
-            if (commit is null)
+            if (TryRead(records[i].Data) is not { } commit)
             {
                 missing++;
                 first ??= records[i].SequenceNumber;
+                continue;
             }
 
-            var timestamp = commit ?? records[i].ArrivalTime;
-            latest = timestamp > latest ? timestamp : latest;
+            var effective = Effective(commit, records[i].ArrivalTime);
+            latest = latest is null || effective > latest ? effective : latest;
         }
 
         return (latest, missing, first);
@@ -95,6 +102,10 @@ public static class CommitTimestamps
     /// <summary>The fixed-width UTC form stored in the checkpoint table, so string order is time order.</summary>
     public static string Format(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Reads a timestamp stored by <see cref="Format"/> (or any ISO 8601 form; a missing zone means UTC).</summary>
+    public static DateTimeOffset Parse(string text) =>
+        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     /// <param name="isWhole">False for a prefix: running out of it then means <see cref="Search.NeedsMore"/>, not absent.</param>
     private static Search Find(ReadOnlySpan<byte> json, bool isWhole, out DateTimeOffset? value)

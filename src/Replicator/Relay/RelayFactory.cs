@@ -33,9 +33,6 @@ public static class RelayFactory
             new ActiveRegionGate(dynamoDb, settings.ConfigTable, settings.SourceRegion, settings.GateCacheTtl, time),
             new RecordDelivery(target, PutRecordsLimits.Kinesis, time, settings.Ordering),
             new CheckpointStore(dynamoDb, settings.CheckpointTable, time),
-            new StreamShards(
-                new KinesisClient(new AwsServiceOptions(settings.SourceRegion, credentials, AwsEnvironment.HttpClient) { EndpointOverride = settings.SourceKinesisEndpoint }),
-                time),
             new RelayMetrics(new EmbeddedMetrics(metricsOutput ?? Console.Out, time), settings.TargetRegion, time),
             time);
     }

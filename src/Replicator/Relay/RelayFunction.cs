@@ -14,7 +14,6 @@ public sealed class RelayFunction(
     ActiveRegionGate gate,
     RecordDelivery delivery,
     CheckpointStore checkpoints,
-    StreamShards streamShards,
     RelayMetrics metrics,
     TimeProvider time)
 {
@@ -84,7 +83,6 @@ public sealed class RelayFunction(
             advance = await checkpoints.AdvanceAsync(
                 batch.StreamName,
                 new ShardCheckpoint(settings.TargetRegion, batch.ShardId, last.SequenceNumber, latestCommit, settings.SourceRegion),
-                await streamShards.ShardIdsAsync(batch.StreamName, batch.ShardId, cancellationToken).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
             if (advance == CheckpointAdvance.AlreadyAtOrPast)
             {
@@ -117,13 +115,13 @@ public sealed class RelayFunction(
     /// different keys need not arrive in commit order, so the last record's timestamp may be older than
     /// one already replicated. Records without one are counted and the first named, once per batch.
     /// </summary>
-    private static (int Missing, DateTimeOffset Latest) ScanCommitTimestamps(IReadOnlyList<SourceRecord> records, int count, ILambdaContext context)
+    private static (int Missing, DateTimeOffset? Latest) ScanCommitTimestamps(IReadOnlyList<SourceRecord> records, int count, ILambdaContext context)
     {
         var (latest, missing, first) = CommitTimestamps.Latest(records, count);
         if (first is not null)
         {
             context.Logger.LogWarning(
-                $"{missing} replicated records have no JSON commitTimestamp (first: sequence number {first}); their arrival time stands in for the checkpoint.");
+                $"{missing} replicated records have no JSON commitTimestamp (first: sequence number {first}); they are replicated, but the watermark (lastReplicatedCommitTimestamp) promises nothing about them.");
         }
 
         return (missing, latest);

@@ -16,7 +16,6 @@ public sealed record RelaySettings(
     Uri? DynamoDbEndpoint,
     string? TargetRoleArn = null,
     Uri? StsEndpoint = null,
-    Uri? SourceKinesisEndpoint = null,
     RelayOrdering Ordering = RelayOrdering.Strict)
 {
     public static readonly TimeSpan DefaultGateCacheTtl = TimeSpan.FromSeconds(5);
@@ -43,7 +42,6 @@ public sealed record RelaySettings(
             ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, RelayEnvironment.DynamoDbEndpoint),
             RoleArn(environment),
             ServiceEndpoints.Resolve(environment, AwsServiceId.Sts, RelayEnvironment.StsEndpoint),
-            ServiceEndpoints.Resolve(environment, AwsServiceId.Kinesis, RelayEnvironment.SourceKinesisEndpoint),
             OrderingFrom(environment));
     }
 

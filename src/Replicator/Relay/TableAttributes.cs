@@ -20,18 +20,13 @@ public static class TableAttributes
 
     public const string LastReplicatedCommitTimestamp = "lastReplicatedCommitTimestamp";
 
-    /// <summary>
-    /// Per-shard checkpoints are attributes of the stream's item: <c>checkpoint:{sourceRegion}:{targetRegion}:{shardId}</c>
-    /// (<c>checkpoint:{targetRegion}:{shardId}</c> before checkpoints named their source).
-    /// </summary>
-    public const string CheckpointPrefix = "checkpoint:";
+    /// <summary>A checkpoint item's plain attributes, beside its key (<see cref="CheckpointKeys"/>), for whoever reads the table.</summary>
+    public const string Stream = "stream";
+    public const string SourceRegion = "sourceRegion";
+    public const string TargetRegion = "targetRegion";
+    public const string ShardId = "shardId";
 
     public const string SequenceNumber = "sequenceNumber";
     public const string CommitTimestamp = "commitTimestamp";
     public const string UpdatedAt = "updatedAt";
-
-    public static string Checkpoint(ShardCheckpoint checkpoint) =>
-        checkpoint.SourceRegion is { } source
-            ? $"{CheckpointPrefix}{source}:{checkpoint.TargetRegion}:{checkpoint.ShardId}"
-            : $"{CheckpointPrefix}{checkpoint.TargetRegion}:{checkpoint.ShardId}";
 }

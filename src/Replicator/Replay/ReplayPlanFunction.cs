@@ -32,7 +32,6 @@ public sealed class ReplayPlanFunction(
             (region, stream, cancellationToken) => settings.Kinesis(region, credentials).DescribeStreamSummaryAsync(stream, cancellationToken),
             new AtRiskRange(
                 checkpoints,
-                settings.Region,
                 async (stream, cancellationToken) => (await settings.Kinesis(settings.Region, credentials).DescribeStreamSummaryAsync(stream, cancellationToken).ConfigureAwait(false)).RetentionPeriodHours,
                 TimeProvider.System)).HandleAsync;
     }

@@ -102,7 +102,7 @@ public class EventToRequestBenchmarks
         }
 
         // The checkpoint keeps the latest commit timestamp of the durable records, as the relay reads it.
-        return bodyBytes + CommitTimestamps.Latest(batch.Records, batch.Records.Count).Latest.Ticks;
+        return bodyBytes + (CommitTimestamps.Latest(batch.Records, batch.Records.Count).Latest?.Ticks ?? 0);
     }
 
     /// <summary>A seed-004-style relay: the event deserialized whole, each record decoded and sent on its own.</summary>

@@ -22,7 +22,7 @@ public sealed class LagMonitorTests(LocalCloudFixture fixture)
         var shards = await StreamContents.ReadAsync(source, stream, CancellationToken.None);
         Assert.All(shards, s => Assert.True(s.Records.Count > 10));
         // Shard 0 replicated up to its 10th record; shard 1 not at all.
-        await Checkpoints.AdvanceAsync(stream, new ShardCheckpoint(fixture.RegionB, shards[0].ShardId, shards[0].Records[9].SequenceNumber, DateTimeOffset.UtcNow), shards.Select(s => s.ShardId).ToArray(), CancellationToken.None);
+        await Checkpoints.AdvanceAsync(stream, new ShardCheckpoint(fixture.RegionB, shards[0].ShardId, shards[0].Records[9].SequenceNumber, DateTimeOffset.UtcNow, fixture.RegionA), CancellationToken.None);
         var oldestUnreplicated = shards.Select(s => s == shards[0] ? s.Records[10] : s.Records[0]).Min(r => r.ApproximateArrivalTimestamp);
         var aMinuteLater = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds((long)(oldestUnreplicated * 1000)).AddSeconds(60));
         var meter = new LagMeter(source, fixture.RegionA, Checkpoints, aMinuteLater);
@@ -36,7 +36,7 @@ public sealed class LagMonitorTests(LocalCloudFixture fixture)
 
         foreach (var shard in shards)
         {
-            await Checkpoints.AdvanceAsync(stream, new ShardCheckpoint(fixture.RegionB, shard.ShardId, shard.Records[^1].SequenceNumber, DateTimeOffset.UtcNow), shards.Select(s => s.ShardId).ToArray(), CancellationToken.None);
+            await Checkpoints.AdvanceAsync(stream, new ShardCheckpoint(fixture.RegionB, shard.ShardId, shard.Records[^1].SequenceNumber, DateTimeOffset.UtcNow, fixture.RegionA), CancellationToken.None);
         }
 
         // Hours later with nothing new: caught up is 0, not the age of the last record replicated.
@@ -134,5 +134,48 @@ public sealed class LagMonitorTests(LocalCloudFixture fixture)
         Assert.Equal(1, line.GetProperty(MetricNames.LagUnmeasured).GetDouble());
         Assert.False(line.TryGetProperty(MetricNames.CheckpointLagSeconds, out _));
     }
-}
 
+    /// <summary>
+    /// Issue 14, item 2, on the local cloud: the monitor keeps the stream's lastReplicatedCommitTimestamp
+    /// just below the earliest commit it reads after a checkpoint, so every record committed at or before
+    /// it is replicated (checked record by record); once every shard is at its tail, it is the latest commit.
+    /// Before, the relay kept the minimum over shards of each one's latest commit: shard 1's replicated
+    /// prefix holds later commits than some of its unreplicated records, so that overstated it.
+    /// </summary>
+    [Fact]
+    public async Task The_monitor_raises_the_watermark_to_just_below_the_earliest_unreplicated_commit()
+    {
+        var stream = await fixture.CreateStreamAsync("lagwm", fixture.RegionA, shards: 2);
+        await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionA, CancellationToken.None);
+        var source = fixture.Cloud.CreateKinesisClient(fixture.RegionA);
+        // Keys interleave out of commit order: each record's commit is up to a minute before the previous one's.
+        var random = new Random(7);
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        var produced = CdcProducer.Generate(200, keys: 40, start).Select((r, i) => r with { CommitTimestamp = start.AddSeconds(i - random.Next(0, 60)) }).ToList();
+        await new CdcProducer(source, stream).ProduceAsync(produced, 200, null, CancellationToken.None);
+        var shards = await StreamContents.ReadAsync(source, stream, CancellationToken.None);
+        Assert.All(shards, s => Assert.True(s.Records.Count > 20));
+        var commits = shards.Select(s => s.Records.Select(r => CdcRecord.Parse(r.Data).CommitTimestamp).ToList()).ToList();
+        // Shard 0 at its tail; shard 1 replicated up to its 20th record.
+        await AdvanceAsync(stream, shards[0].ShardId, shards[0].Records[^1].SequenceNumber, commits[0].Max());
+        await AdvanceAsync(stream, shards[1].ShardId, shards[1].Records[19].SequenceNumber, commits[1].Take(20).Max());
+        var monitor = LagMonitorFunction.Create(LocalFunctionEnvironment.LagMonitor(fixture.Cloud, fixture.RegionA, [stream], [fixture.RegionB]), TextWriter.Null);
+
+        var report = await monitor.MeasureAsync("req-wm", CancellationToken.None);
+        var watermark = (await Checkpoints.ReadWatermarkAsync(stream, CancellationToken.None)).Value;
+
+        Assert.Equal([stream], report.WatermarksRaised);
+        Assert.Equal(commits[1].Skip(20).Min().AddMilliseconds(-1), watermark);
+        var unreplicatedAtOrBefore = commits[1].Skip(20).Where(c => c <= watermark).ToList();
+        Assert.Empty(unreplicatedAtOrBefore);
+        Assert.True(commits[1].Take(20).Max() > watermark, "the test should have a replicated commit later than an unreplicated one");
+
+        await AdvanceAsync(stream, shards[1].ShardId, shards[1].Records[^1].SequenceNumber, commits[1].Max());
+        await monitor.MeasureAsync("req-wm-2", CancellationToken.None);
+
+        Assert.Equal(commits.SelectMany(c => c).Max(), (await Checkpoints.ReadWatermarkAsync(stream, CancellationToken.None)).Value);
+    }
+
+    private Task AdvanceAsync(string stream, string shardId, string sequenceNumber, DateTimeOffset commit) =>
+        Checkpoints.AdvanceAsync(stream, new ShardCheckpoint(fixture.RegionB, shardId, sequenceNumber, commit, fixture.RegionA), CancellationToken.None);
+}

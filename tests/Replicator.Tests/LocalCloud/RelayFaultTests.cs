@@ -40,9 +40,10 @@ public sealed class RelayFaultTests(LocalCloudFixture fixture)
         regionC.Restore();
         await relayToC.WaitUntilAcknowledgedAsync(produced.Count, Patience);
         AssertReplicated(produced, await RecordsInAsync(fixture.RegionB, streamInC));
-        var checkpoints = await new CheckpointStore(fixture.DynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System).ReadAsync(stream, CancellationToken.None);
-        Assert.Equal(2, checkpoints.Shards.Count(c => c.TargetRegion == fixture.RegionB));
-        Assert.Equal(2, checkpoints.Shards.Count(c => c.TargetRegion == "eu-west-1"));
+        var shards = (await fixture.Cloud.CreateKinesisClient(fixture.RegionA).ListShardsAsync(stream, CancellationToken.None)).Select(s => s.ShardId).ToList();
+        var checkpoints = new CheckpointStore(fixture.DynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System);
+        Assert.Equal(2, (await checkpoints.ReadAsync(stream, fixture.RegionA, fixture.RegionB, shards, CancellationToken.None)).Count);
+        Assert.Equal(2, (await checkpoints.ReadAsync(stream, fixture.RegionA, "eu-west-1", shards, CancellationToken.None)).Count);
     }
 
     [Fact]

@@ -29,10 +29,9 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
         // Keys interleave differently (one record per key per request); within a key the order is the source's.
         Assert.Equal(PerKey(sent.Select(r => (r.PartitionKey, r.Data.ToArray()))), PerKey(arrived.Select(r => (r.PartitionKey, r.Data))));
 
-        var checkpoints = await new CheckpointStore(fixture.DynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System).ReadAsync(stream, CancellationToken.None);
-        var shard = Assert.Single(checkpoints.Shards);
+        var shard = Assert.Single(await CheckpointsAsync(stream, payload)).Value;
         Assert.Equal(sent[^1].SequenceNumber, shard.SequenceNumber);
-        Assert.Equal(CommitTimestamps.TryRead(sent[^1].Data), checkpoints.LastReplicatedCommitTimestamp);
+        Assert.Equal(sent.Max(r => CommitTimestamps.Effective(CommitTimestamps.TryRead(r.Data)!.Value, r.ArrivalTime)), shard.CommitTimestamp);
         Assert.Equal(3, EmfTotal(MetricNames.RecordsReplicated));
         Assert.Equal(sent.Sum(r => r.Data.Length), EmfTotal(MetricNames.BytesReplicated));
         Assert.Equal(0, EmfTotal(MetricNames.GatedRecords));
@@ -60,8 +59,7 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
 
         Assert.Equal("{\"batchItemFailures\":[]}", Encoding.UTF8.GetString(response));
         Assert.Empty(await TargetRecordsAsync(stream));
-        var checkpoints = await new CheckpointStore(fixture.DynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System).ReadAsync(stream, CancellationToken.None);
-        Assert.Empty(checkpoints.Shards);
+        Assert.Empty(await CheckpointsAsync(stream, payload));
         Assert.Contains("not active in us-east-1", _log.ToString(), StringComparison.Ordinal);
         Assert.Equal(3, EmfTotal(MetricNames.GatedRecords));
         Assert.Equal(0, EmfTotal(MetricNames.RecordsReplicated));
@@ -103,8 +101,7 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
         Assert.Equal("{\"batchItemFailures\":[]}", Encoding.UTF8.GetString(response));
         // The two are of different keys and share a request, whose landing order PutRecords does not promise.
         Assert.Equal(sent.Skip(1).Select(r => r.SequenceNumber).Order(), (await TargetRecordsAsync(stream)).Select(r => SourceSequenceOf(r, sent)).Order());
-        var checkpoints = await new CheckpointStore(fixture.DynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System).ReadAsync(stream, CancellationToken.None);
-        Assert.Equal(sent[^1].SequenceNumber, Assert.Single(checkpoints.Shards).SequenceNumber);
+        Assert.Equal(sent[^1].SequenceNumber, Assert.Single(await CheckpointsAsync(stream, payload)).Value.SequenceNumber);
         Assert.Equal(1, EmfTotal(MetricNames.GatedRecords));
         Assert.Contains($"up to sequence number {sent[0].SequenceNumber}", _log.ToString(), StringComparison.Ordinal);
     }
@@ -140,14 +137,13 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
         var stream = LocalCloudFixture.UniqueStreamName("nostream");
         await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionA, CancellationToken.None);
 
-        var error = await Assert.ThrowsAsync<RelayTargetException>(
-            () => Relay().Invoke(LocalCloudFixture.SampleRelayEvent(stream), TestContexts.Create(_log), CancellationToken.None));
+        var payload = LocalCloudFixture.SampleRelayEvent(stream);
+        var error = await Assert.ThrowsAsync<RelayTargetException>(() => Relay().Invoke(payload, TestContexts.Create(_log), CancellationToken.None));
 
         Assert.Contains($"'{stream}' does not exist in {fixture.RegionB}", error.Message, StringComparison.Ordinal);
         Assert.Contains(RelayEnvironment.TargetRegion, error.Message, StringComparison.Ordinal);
         Assert.Contains(RelayEnvironment.TargetStreamName, error.Message, StringComparison.Ordinal);
-        var checkpoints = await new CheckpointStore(fixture.DynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System).ReadAsync(stream, CancellationToken.None);
-        Assert.Empty(checkpoints.Shards);
+        Assert.Empty(await CheckpointsAsync(stream, payload));
     }
 
     private Task PutConfigAsync(string stream, string region, string state, DateTimeOffset? activeSince)
@@ -170,6 +166,11 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
     /// <summary>The sequence number in the source of a target record, matched by its bytes (the sample's payloads differ).</summary>
     private static string SourceSequenceOf(Replicator.Aws.Kinesis.KinesisRecord record, IReadOnlyList<SourceRecord> sent) =>
         sent.Single(s => s.Data.ToArray().AsSpan().SequenceEqual(record.Data)).SequenceNumber;
+
+    /// <summary>The relay's checkpoints into region B for the sample event's shard.</summary>
+    private Task<IReadOnlyDictionary<string, ShardCheckpoint>> CheckpointsAsync(string stream, byte[] payload) =>
+        new CheckpointStore(fixture.DynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System)
+            .ReadAsync(stream, fixture.RegionA, fixture.RegionB, [SourceBatch.Read(payload).ShardId], CancellationToken.None);
 
     private LambdaHandler Relay() => RelayFactory.Create(LocalFunctionEnvironment.Relay(fixture.Cloud, fixture.RegionA, fixture.RegionB), metricsOutput: _log).HandleAsync;
 

@@ -110,7 +110,7 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
     [InlineData("no range", nameof(InvalidFunctionInputException), "from is missing; give from and to, or atRisk")]
     [InlineData("rate", nameof(InvalidFunctionInputException), "recordsPerSecond is 3; with 4 lanes it must be at least 4")]
     [InlineData("range and atRisk", nameof(InvalidFunctionInputException), "atRisk works out from and to itself; leave them out")]
-    [InlineData("atRisk without checkpoints", nameof(InvalidFunctionInputException), "atRisk needs the target's checkpoints")]
+    [InlineData("atRisk without a watermark", nameof(InvalidFunctionInputException), "atRisk starts at the stream's watermark")]
     public async Task The_plan_refuses_a_replay_it_cannot_do_naming_what_is_wrong(string fault, string error, string cause)
     {
         var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, RecordsEveryTenSeconds(10, keys: 2), shards: 1, CancellationToken.None);
@@ -123,7 +123,7 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
             "no range" => valid with { From = null, To = null },
             "rate" => valid with { Lanes = 4, RecordsPerSecond = 3 },
             "range and atRisk" => valid with { AtRisk = true },
-            "atRisk without checkpoints" => valid with { From = null, To = null, AtRisk = true },
+            "atRisk without a watermark" => valid with { From = null, To = null, AtRisk = true },
             _ => valid with { From = Start.AddDays(-3), To = Start.AddDays(-2) },
         };
 
@@ -270,13 +270,12 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
         return sample with { Stream = archive.Stream, TargetStream = target, TargetRegion = fixture.RegionB };
     }
 
-    /// <summary>Records that the relay has replicated the stream's one shard into region B up to <paramref name="commitTimestamp"/>.</summary>
+    /// <summary>Records that the lag monitor has found the stream replicated up to <paramref name="commitTimestamp"/> (its watermark).</summary>
     private async Task CheckpointAsync(ArchivedStream archive, DateTimeOffset commitTimestamp)
     {
         await ReplicatorTables.CreateAsync(fixture.DynamoDb, CancellationToken.None);
-        var shard = (await fixture.Cloud.CreateKinesisClient(fixture.RegionA).ListShardsAsync(archive.Stream, CancellationToken.None)).Single().ShardId;
         await new CheckpointStore(fixture.DynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System)
-            .AdvanceAsync(archive.Stream, new ShardCheckpoint(fixture.RegionB, shard, "1", commitTimestamp), [shard], CancellationToken.None);
+            .RaiseWatermarkAsync(archive.Stream, commitTimestamp, CancellationToken.None);
     }
 
     private LocalReplay Machine(ArchivedStream archive) => new(fixture.Cloud, fixture.RegionA, archive.Bucket, new LocalTopics(), TextWriter.Null);

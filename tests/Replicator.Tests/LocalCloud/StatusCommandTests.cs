@@ -19,7 +19,7 @@ public sealed class StatusCommandTests(LocalCloudFixture fixture)
         var shards = await StreamContents.ReadAsync(source, stream, CancellationToken.None);
         var checkpointed = shards[0].Records[^1];
         await new CheckpointStore(fixture.DynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System).AdvanceAsync(
-            stream, new ShardCheckpoint(fixture.RegionB, shards[0].ShardId, checkpointed.SequenceNumber, DateTimeOffset.UtcNow), shards.Select(s => s.ShardId).ToArray(), CancellationToken.None);
+            stream, new ShardCheckpoint(fixture.RegionB, shards[0].ShardId, checkpointed.SequenceNumber, DateTimeOffset.UtcNow, fixture.RegionA), CancellationToken.None);
         var output = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
         console.Profile.Width = 400;
