@@ -12,7 +12,7 @@ public sealed record DemoResult(
     DateTimeOffset? ReplicatedUpTo,
     TimeSpan Wall,
     InjectedFaults? Faults = null,
-    ShardLimitsHit? Limits = null)
+    LimitsHit? Limits = null)
 {
     public bool CheckpointsAtTails => ShardResults.All(s => s.CheckpointAtTail);
 
@@ -36,7 +36,8 @@ public sealed record DemoResult(
         ("injected_failures", Faults?.Failures ?? 0),
         ("crashes", Faults?.Crashes ?? 0),
         ("throttled", Limits?.ThrottledRecords ?? 0),
-        ("reordered_requests", Limits?.ReorderedRequests ?? 0));
+        ("reordered_requests", Limits?.ReorderedRequests ?? 0),
+        ("throttled_table_writes", Limits?.ThrottledTableWrites ?? 0));
 
     private static string FiguresJson(params (string Name, double Value)[] figures)
     {
@@ -68,14 +69,15 @@ public sealed record InjectedFaults(long FailedRecords, long ThrottledRequests, 
     public long Failures => FailedRecords + ThrottledRequests;
 }
 
-/// <summary>What the local Kinesis's shard limits did during a run, in both regions: records and reads refused, requests landed out of order.</summary>
-public sealed record ShardLimitsHit(long ThrottledRecords, long ThrottledReads, long ReorderedRequests)
+/// <summary>What the strict local cloud did during a run, in both regions: Kinesis records and reads refused, requests landed out of order, and DynamoDB writes refused for a partition key's limit.</summary>
+public sealed record LimitsHit(long ThrottledRecords, long ThrottledReads, long ReorderedRequests, long ThrottledTableWrites)
 {
-    public static ShardLimitsHit Of(Emulators.TwoRegionCloud cloud) => cloud.Regions
+    public static LimitsHit Of(Emulators.TwoRegionCloud cloud) => cloud.Regions
         .Select(cloud.Kinesis)
-        .Aggregate(new ShardLimitsHit(0, 0, 0), (sum, k) => new ShardLimitsHit(sum.ThrottledRecords + k.ThrottledRecords, sum.ThrottledReads + k.ThrottledReads, sum.ReorderedRequests + k.ReorderedRequests));
+        .Aggregate(
+            new LimitsHit(0, 0, 0, cloud.DynamoDb.ThrottledWrites),
+            (sum, k) => sum with { ThrottledRecords = sum.ThrottledRecords + k.ThrottledRecords, ThrottledReads = sum.ThrottledReads + k.ThrottledReads, ReorderedRequests = sum.ReorderedRequests + k.ReorderedRequests });
 
-    public ShardLimitsHit Since(ShardLimitsHit before) =>
-        new(ThrottledRecords - before.ThrottledRecords, ThrottledReads - before.ThrottledReads, ReorderedRequests - before.ReorderedRequests);
+    public LimitsHit Since(LimitsHit before) =>
+        new(ThrottledRecords - before.ThrottledRecords, ThrottledReads - before.ThrottledReads, ReorderedRequests - before.ReorderedRequests, ThrottledTableWrites - before.ThrottledTableWrites);
 }
-

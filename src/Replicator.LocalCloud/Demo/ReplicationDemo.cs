@@ -20,7 +20,7 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, T
     public async Task<DemoResult> RunAsync(IProgress<DemoProgress>? progress, CancellationToken cancellationToken)
     {
         var wall = Stopwatch.StartNew();
-        var limitsBefore = ShardLimitsHit.Of(cloud);
+        var limitsBefore = LimitsHit.Of(cloud);
         long failedInvocations = 0;
         var regionA = cloud.CreateKinesisClient(options.RegionA);
         var regionB = cloud.CreateKinesisClient(options.RegionB);
@@ -89,7 +89,7 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, T
 
         Report(progress, "done", produced, relayA, relayB);
         var injected = faults is null ? null : new InjectedFaults(faults.FailedRecords, faults.ThrottledRequests, faults.Crashes);
-        return new DemoResult(check, options.Shards, shards, watermark.Value, wall.Elapsed, injected, ShardLimitsHit.Of(cloud).Since(limitsBefore));
+        return new DemoResult(check, options.Shards, shards, watermark.Value, wall.Elapsed, injected, LimitsHit.Of(cloud).Since(limitsBefore));
 
         void Report(IProgress<DemoProgress>? sink, string stage, int count, LocalEventSourceMapping? a, LocalEventSourceMapping? b) =>
             sink?.Report(new DemoProgress(stage, count, a?.RecordsAcknowledged ?? 0, b?.RecordsAcknowledged ?? 0, Interlocked.Read(ref failedInvocations)));

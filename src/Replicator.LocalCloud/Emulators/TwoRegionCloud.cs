@@ -14,7 +14,8 @@ namespace Replicator.LocalCloud.Emulators;
 /// <summary>
 /// The local two-region cloud: per region a kinesalite (Kinesis) behind a <see cref="StrictKinesis"/>
 /// that enforces Kinesis's shard limits, and an s3rver (S3), and one dynalite both regions share,
-/// standing in for DynamoDB Global Tables without replication lag. Every process binds to 127.0.0.1,
+/// standing in for DynamoDB Global Tables without replication lag, behind a <see cref="StrictDynamoDb"/>
+/// that enforces DynamoDB's per-partition write limit. Every process binds to 127.0.0.1,
 /// logs to <c>local/.runs/&lt;run&gt;/</c>, and is stopped on dispose.
 /// </summary>
 public sealed class TwoRegionCloud : IAsyncDisposable
@@ -27,8 +28,10 @@ public sealed class TwoRegionCloud : IAsyncDisposable
     private readonly Dictionary<string, RegionEndpoints> _regions;
     private readonly Dictionary<string, StrictKinesis> _kinesis;
 
-    private TwoRegionCloud(string runDirectory, List<EmulatorProcess> processes, Dictionary<string, GlueStandIn> glue, Dictionary<string, RegionEndpoints> regions, Dictionary<string, StrictKinesis> kinesis)
+    private TwoRegionCloud(
+        string runDirectory, List<EmulatorProcess> processes, Dictionary<string, GlueStandIn> glue, Dictionary<string, RegionEndpoints> regions, Dictionary<string, StrictKinesis> kinesis, StrictDynamoDb dynamoDb)
     {
+        DynamoDb = dynamoDb;
         RunDirectory = runDirectory;
         _processes = processes;
         _glue = glue;
@@ -47,11 +50,17 @@ public sealed class TwoRegionCloud : IAsyncDisposable
     /// <summary>The emulators' operating-system process ids.</summary>
     public IReadOnlyList<int> ProcessIds => _processes.Select(p => p.ProcessId).ToArray();
 
+    /// <summary>The DynamoDB endpoint itself: what it throttled.</summary>
+    public StrictDynamoDb DynamoDb { get; }
+
     /// <param name="kinesisLimits">What each region's Kinesis enforces: <see cref="KinesisLimits.Strict"/> unless a test measures something else.</param>
-    public static async Task<TwoRegionCloud> StartAsync(IReadOnlyList<string>? regions = null, CancellationToken cancellationToken = default, KinesisLimits? kinesisLimits = null)
+    /// <param name="dynamoDbLimits">What DynamoDB enforces: <see cref="DynamoDbLimits.Strict"/> unless a test measures something else.</param>
+    public static async Task<TwoRegionCloud> StartAsync(
+        IReadOnlyList<string>? regions = null, CancellationToken cancellationToken = default, KinesisLimits? kinesisLimits = null, DynamoDbLimits? dynamoDbLimits = null)
     {
         regions ??= [DefaultRegionA, DefaultRegionB];
         kinesisLimits ??= KinesisLimits.Strict;
+        dynamoDbLimits ??= DynamoDbLimits.Strict;
 
         var localDirectory = NodeTooling.LocalDirectory();
         await NodeTooling.EnsureEmulatorsInstalledAsync(localDirectory, cancellationToken).ConfigureAwait(false);
@@ -91,15 +100,16 @@ public sealed class TwoRegionCloud : IAsyncDisposable
         var kinesis = regions.ToDictionary(
             region => region,
             region => new StrictKinesis(processes.Single(p => p.Name == $"kinesis-{region}").Endpoint, region, new BasicAWSCredentials("S3RVER", "S3RVER"), kinesisLimits));
+        var dynamoDb = new StrictDynamoDb(processes[0].Endpoint, new BasicAWSCredentials("S3RVER", "S3RVER"), dynamoDbLimits);
         var endpoints = regions.ToDictionary(
             region => region,
             region => new RegionEndpoints(
                 region,
                 kinesis[region].Endpoint,
-                processes[0].Endpoint,
+                dynamoDb.Endpoint,
                 processes.Single(p => p.Name == $"s3-{region}").Endpoint,
                 glue[region].Endpoint));
-        return new TwoRegionCloud(runDirectory, processes, glue, endpoints, kinesis);
+        return new TwoRegionCloud(runDirectory, processes, glue, endpoints, kinesis, dynamoDb);
     }
 
     /// <summary>Keeps the most recent runs' logs for looking into a failure, and removes the rest so test runs do not fill the disk.</summary>
@@ -179,6 +189,8 @@ public sealed class TwoRegionCloud : IAsyncDisposable
         {
             await kinesis.DisposeAsync().ConfigureAwait(false);
         }
+
+        await DynamoDb.DisposeAsync().ConfigureAwait(false);
 
         foreach (var glue in _glue.Values)
         {

@@ -20,10 +20,9 @@ public sealed class StrictKinesis : IAsyncDisposable
 {
     private const string TargetPrefix = "Kinesis_20131202.";
 
-    private readonly Uri _emulator;
+    private readonly EmulatorForwarder _forwarder;
     private readonly KinesisLimits _limits;
     private readonly TimeProvider _clock;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(2) };
     private readonly ShardMap _shards;
     private readonly ConcurrentDictionary<(string Stream, string Shard), ShardBudget> _budgets = new();
     private readonly ConcurrentDictionary<string, (string Stream, string Shard, long IssuedAt)> _iterators = new(StringComparer.Ordinal);
@@ -38,7 +37,7 @@ public sealed class StrictKinesis : IAsyncDisposable
     /// <param name="emulator">kinesalite's endpoint; the shard map reads it directly, in <paramref name="region"/>, with <paramref name="credentials"/>.</param>
     public StrictKinesis(Uri emulator, string region, AWSCredentials credentials, KinesisLimits limits, TimeProvider? clock = null)
     {
-        _emulator = emulator;
+        _forwarder = new EmulatorForwarder(emulator, "application/x-amz-json-1.1");
         _limits = limits;
         _clock = clock ?? TimeProvider.System;
         _shards = new ShardMap(new KinesisClient(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = emulator }));
@@ -49,7 +48,7 @@ public sealed class StrictKinesis : IAsyncDisposable
     public Uri Endpoint => _server.Endpoint;
 
     /// <summary>The kinesalite behind it, for a test that puts an endpoint of its own in front.</summary>
-    public Uri Emulator => _emulator;
+    public Uri Emulator => _forwarder.Emulator;
 
     /// <summary>Records refused for a shard's write allowance.</summary>
     public long ThrottledRecords => Interlocked.Read(ref _throttledRecords);
@@ -69,7 +68,7 @@ public sealed class StrictKinesis : IAsyncDisposable
         }
 
         await _server.DisposeAsync().ConfigureAwait(false);
-        _http.Dispose();
+        _forwarder.Dispose();
     }
 
     private async Task HandleAsync(HttpListenerContext context)
@@ -85,23 +84,23 @@ public sealed class StrictKinesis : IAsyncDisposable
                 "PutRecord" when _limits.Enforced => await PutRecordAsync(context, body.ToArray()).ConfigureAwait(false),
                 "GetShardIterator" when _limits.Enforced => await GetShardIteratorAsync(context, body.ToArray()).ConfigureAwait(false),
                 "GetRecords" when _limits.Enforced => await GetRecordsAsync(context, body.ToArray()).ConfigureAwait(false),
-                _ => await ForwardAsync(context, body.ToArray()).ConfigureAwait(false),
+                _ => await _forwarder.ForwardAsync(context, body.ToArray()).ConfigureAwait(false),
             };
-            await RespondAsync(context, status, response).ConfigureAwait(false);
+            await _forwarder.RespondAsync(context, status, response).ConfigureAwait(false);
         }
         catch (Replicator.Aws.Json.AwsServiceException e)
         {
             // Reading the stream's shards failed (it does not exist, say): kinesalite answers the call itself, as Kinesis would.
-            await RespondAsync(context, e.StatusCode, Error(e.ErrorCode, e.Message)).ConfigureAwait(false);
+            await _forwarder.RespondAsync(context, e.StatusCode, EmulatorForwarder.Error(e.ErrorCode, e.Message)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or HttpListenerException)
         {
-            await RespondAsync(context, HttpStatusCode.InternalServerError, Error("InternalFailure", $"The local Kinesis could not reach kinesalite: {e.Message}")).ConfigureAwait(false);
+            await _forwarder.RespondAsync(context, HttpStatusCode.InternalServerError, EmulatorForwarder.Error("InternalFailure", $"The local Kinesis could not reach kinesalite: {e.Message}")).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidOperationException or System.Text.Json.JsonException)
         {
             // A request it cannot judge (no open shard for a key, a body that is not JSON) is answered, never left hanging.
-            await RespondAsync(context, HttpStatusCode.BadRequest, Error("InvalidArgumentException", $"The local Kinesis could not judge the request: {e.Message}")).ConfigureAwait(false);
+            await _forwarder.RespondAsync(context, HttpStatusCode.BadRequest, EmulatorForwarder.Error("InvalidArgumentException", $"The local Kinesis could not judge the request: {e.Message}")).ConfigureAwait(false);
         }
     }
 
@@ -141,7 +140,7 @@ public sealed class StrictKinesis : IAsyncDisposable
                 ["StreamName"] = stream,
                 ["Records"] = new JsonArray(landing.Select(i => records[i]!.DeepClone()).ToArray()),
             };
-            var (status, response) = await ForwardAsync(context, Encoding.UTF8.GetBytes(forwarded.ToJsonString())).ConfigureAwait(false);
+            var (status, response) = await _forwarder.ForwardAsync(context, Encoding.UTF8.GetBytes(forwarded.ToJsonString())).ConfigureAwait(false);
             if (status != HttpStatusCode.OK)
             {
                 return (status, response);
@@ -189,16 +188,16 @@ public sealed class StrictKinesis : IAsyncDisposable
         if (!Budget(stream, shard).TryWrite(RecordBytes(request)))
         {
             Interlocked.Increment(ref _throttledRecords);
-            return (HttpStatusCode.BadRequest, Error("ProvisionedThroughputExceededException", $"Rate exceeded for shard {shard} in stream {stream} under account 123456789012."));
+            return (HttpStatusCode.BadRequest, EmulatorForwarder.Error("ProvisionedThroughputExceededException", $"Rate exceeded for shard {shard} in stream {stream} under account 123456789012."));
         }
 
-        return await ForwardAsync(context, body).ConfigureAwait(false);
+        return await _forwarder.ForwardAsync(context, body).ConfigureAwait(false);
     }
 
     private async Task<(HttpStatusCode, byte[])> GetShardIteratorAsync(HttpListenerContext context, byte[] body)
     {
         var request = JsonNode.Parse(body)!;
-        var (status, response) = await ForwardAsync(context, body).ConfigureAwait(false);
+        var (status, response) = await _forwarder.ForwardAsync(context, body).ConfigureAwait(false);
         if (status == HttpStatusCode.OK && (string?)JsonNode.Parse(response)!["ShardIterator"] is { } iterator)
         {
             Remember(iterator, StreamName(request), request["ShardId"]!.GetValue<string>());
@@ -213,17 +212,17 @@ public sealed class StrictKinesis : IAsyncDisposable
         if (!_iterators.TryGetValue(iterator, out var shard))
         {
             // Not one this endpoint issued (or expired): Kinesis would refuse it, and so does kinesalite.
-            return await ForwardAsync(context, body).ConfigureAwait(false);
+            return await _forwarder.ForwardAsync(context, body).ConfigureAwait(false);
         }
 
         var budget = Budget(shard.Stream, shard.Shard);
         if (!budget.TryRead())
         {
             Interlocked.Increment(ref _throttledReads);
-            return (HttpStatusCode.BadRequest, Error("ProvisionedThroughputExceededException", $"Rate exceeded for Shard - 123456789012/{shard.Stream}/{shard.Shard}"));
+            return (HttpStatusCode.BadRequest, EmulatorForwarder.Error("ProvisionedThroughputExceededException", $"Rate exceeded for Shard - 123456789012/{shard.Stream}/{shard.Shard}"));
         }
 
-        var (status, response) = await ForwardAsync(context, body).ConfigureAwait(false);
+        var (status, response) = await _forwarder.ForwardAsync(context, body).ConfigureAwait(false);
         if (status == HttpStatusCode.OK)
         {
             var page = JsonNode.Parse(response)!;
@@ -259,39 +258,4 @@ public sealed class StrictKinesis : IAsyncDisposable
 
     private static string StreamName(JsonNode request) =>
         (string?)request["StreamName"] ?? ((string?)request["StreamARN"])?.Split('/')[^1] ?? throw new InvalidOperationException("The request names no stream.");
-
-    private async Task<(HttpStatusCode, byte[])> ForwardAsync(HttpListenerContext context, byte[] body)
-    {
-        using var forward = new HttpRequestMessage(new HttpMethod(context.Request.HttpMethod), new Uri(_emulator, context.Request.RawUrl))
-        {
-            Content = new ByteArrayContent(body),
-        };
-        foreach (var name in context.Request.Headers.AllKeys.OfType<string>())
-        {
-            if (name is "Host" or "Content-Length" or "Connection" or "Expect" or "Transfer-Encoding")
-            {
-                continue;
-            }
-
-            if (!forward.Headers.TryAddWithoutValidation(name, context.Request.Headers[name]))
-            {
-                forward.Content.Headers.TryAddWithoutValidation(name, context.Request.Headers[name]);
-            }
-        }
-
-        using var response = await _http.SendAsync(forward).ConfigureAwait(false);
-        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false));
-    }
-
-    private static byte[] Error(string type, string message) =>
-        Encoding.UTF8.GetBytes(new JsonObject { ["__type"] = type, ["message"] = message }.ToJsonString());
-
-    private static async Task RespondAsync(HttpListenerContext context, HttpStatusCode status, byte[] body)
-    {
-        context.Response.StatusCode = (int)status;
-        context.Response.ContentType = "application/x-amz-json-1.1";
-        context.Response.ContentLength64 = body.Length;
-        await context.Response.OutputStream.WriteAsync(body).ConfigureAwait(false);
-        context.Response.Close();
-    }
 }

@@ -57,7 +57,8 @@ public sealed class DeliveryPlanner
     /// <summary>The next request's records (their keys are then in flight); empty when nothing is ready.</summary>
     /// <param name="before">Only records at positions before this are taken (a caller's window).</param>
     /// <param name="maxRecords">At most this many, below the request limit.</param>
-    public IReadOnlyList<SourceRecord> TakeNextRequest(int before = int.MaxValue, int maxRecords = int.MaxValue)
+    /// <param name="maySend">Whether a record may go out now (its target shard is not backing off); one that may not stays ready, in order.</param>
+    public IReadOnlyList<SourceRecord> TakeNextRequest(int before = int.MaxValue, int maxRecords = int.MaxValue, Func<SourceRecord, bool>? maySend = null)
     {
         var most = Math.Min(_limits.MaxRecords, maxRecords);
         var taken = new List<SourceRecord>(Math.Min(_ready.Count, most));
@@ -67,6 +68,13 @@ public sealed class DeliveryPlanner
         while (taken.Count < most && _ready.TryPeek(out var index, out _) && index < before)
         {
             var record = _records[index];
+            if (maySend?.Invoke(record) == false)
+            {
+                _ready.Dequeue();
+                (heldBack ??= []).Add(index);
+                continue;
+            }
+
             // A record always fits an empty request (1 MiB is Kinesis' per-record limit), so none is ever split or starved.
             if (taken.Count > 0 && bytes + record.RequestBytes > _limits.MaxBytes)
             {

@@ -7,13 +7,16 @@ namespace Replicator.Relay;
 /// Sends one source batch to the target stream with PutRecords, retrying failed records in per-key
 /// order (see <see cref="DeliveryPlanner"/> and <see cref="RelayOrdering"/>) until all are durable or
 /// the time budget runs out.
-/// A request that lands nothing backs off with full jitter. A non-transient error stops delivery and
+/// A target shard that refuses records for its write limit is backed off alone (<see cref="TargetShardPacing"/>);
+/// a request that lands nothing backs off with full jitter. A non-transient error stops delivery and
 /// is returned, not thrown, so the caller can still checkpoint the durable prefix.
 /// </summary>
 public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits limits, TimeProvider time, RelayOrdering ordering = RelayOrdering.Strict)
 {
     private static readonly TimeSpan BackoffBase = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan BackoffCap = TimeSpan.FromSeconds(2);
+
+    private readonly TargetShardPacing _pacing = new(time);
 
     /// <param name="window">Streams <paramref name="records"/> through with checkpoints (see <see cref="DeliveryWindow"/>); null delivers them as one batch.</param>
     public async Task<DeliveryOutcome> DeliverAsync(
@@ -32,7 +35,15 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
         while (planner.Pending > 0 && !budget.IsCancellationRequested && !(prefix >= stopAt))
         {
             var before = window is null ? records.Count : stopAt ?? checkpointed + window.Lead;
-            var batch = planner.TakeNextRequest(before, window?.MaxRequestRecords ?? int.MaxValue);
+            var batch = planner.TakeNextRequest(before, window?.MaxRequestRecords ?? int.MaxValue, r => _pacing.MaySend(r.PartitionKey));
+            if (batch.Count == 0 && _pacing.NextRelease() is { } release)
+            {
+                // Everything ready is for shards that are backing off: wait for the first to be released, in
+                // whole milliseconds (Task.Delay's unit: a shorter wait would return at once, and spin).
+                await PauseAsync(TimeSpan.FromMilliseconds(Math.Ceiling((release - time.GetUtcNow()).TotalMilliseconds)), budget.Token).ConfigureAwait(false);
+                continue;
+            }
+
             if (batch.Count == 0)
             {
                 throw new InvalidOperationException($"Delivery planned an empty request with {planner.Pending} records pending (durable prefix {prefix}, window before {before}).");
@@ -62,6 +73,7 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
                     ? response.Records
                     : throw new AwsServiceException("kinesis", "InvalidResponse",
                         $"PutRecords answered {response.Records.Count} results for {batch.Count} records", System.Net.HttpStatusCode.OK);
+                _pacing.Learn(batch, results);
             }
             catch (OperationCanceledException) when (budget.IsCancellationRequested)
             {
@@ -122,12 +134,17 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
         return new DeliveryOutcome(prefix, requests, retried, throttled, error, sentUpTo);
     }
 
-    private async Task BackOffAsync(int attempt, CancellationToken budget)
+    private Task BackOffAsync(int attempt, CancellationToken budget)
     {
         var ceiling = Math.Min(BackoffCap.TotalMilliseconds, BackoffBase.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 16)));
+        return PauseAsync(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling), budget);
+    }
+
+    private async Task PauseAsync(TimeSpan pause, CancellationToken budget)
+    {
         try
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling), time, budget).ConfigureAwait(false);
+            await Task.Delay(Max(pause, TimeSpan.Zero), time, budget).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested)
         {

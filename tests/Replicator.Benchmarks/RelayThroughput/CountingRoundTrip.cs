@@ -4,16 +4,20 @@ using Replicator.Relay;
 namespace Replicator.Benchmarks.RelayThroughput;
 
 /// <summary>
-/// Counts the PutRecords calls into the target region and adds a simulated cross-region round trip
+/// Counts the PutRecords calls into the target region, and the records they carry (a record sent again
+/// counts again), and adds a simulated cross-region round trip
 /// to each: on loopback the emulator answers in microseconds, a real target region in tens of milliseconds.
 /// </summary>
 public sealed class CountingRoundTrip(IPutRecordsTarget inner, TimeSpan roundTrip) : IPutRecordsTarget
 {
     private long _calls;
+    private long _recordsSent;
     private long _firstCallTicks;
     private long _lastAnswerTicks;
 
     public long Calls => Interlocked.Read(ref _calls);
+
+    public long RecordsSent => Interlocked.Read(ref _recordsSent);
 
     /// <summary>From the first call to the last answer: the span records were being sent in.</summary>
     public TimeSpan Sending => TimeSpan.FromTicks(Interlocked.Read(ref _lastAnswerTicks) - Interlocked.Read(ref _firstCallTicks));
@@ -21,6 +25,7 @@ public sealed class CountingRoundTrip(IPutRecordsTarget inner, TimeSpan roundTri
     public async Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);
+        Interlocked.Add(ref _recordsSent, request.Records.Count);
         Interlocked.CompareExchange(ref _firstCallTicks, DateTime.UtcNow.Ticks, 0);
         if (roundTrip > TimeSpan.Zero)
         {

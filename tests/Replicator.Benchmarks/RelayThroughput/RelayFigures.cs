@@ -12,7 +12,9 @@ public sealed record RelayFigures(
     [property: JsonPropertyName("hot_key_packed_ratio")] double HotKeyPackedRatio,
     [property: JsonPropertyName("calls_per_10k_500_keys_packed")] double CallsPer10K500KeysPacked,
     [property: JsonPropertyName("mixed_others_share")] double MixedOthersShare,
-    [property: JsonPropertyName("mixed_others_share_packed")] double MixedOthersSharePacked);
+    [property: JsonPropertyName("mixed_others_share_packed")] double MixedOthersSharePacked,
+    [property: JsonPropertyName("retries_per_record")] double RetriesPerRecord,
+    [property: JsonPropertyName("baseline_retries_per_record")] double BaselineRetriesPerRecord);
 
 [JsonSerializable(typeof(RelayFigures))]
 internal sealed partial class RelayFiguresJsonContext : JsonSerializerContext;

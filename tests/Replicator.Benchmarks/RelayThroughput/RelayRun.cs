@@ -24,8 +24,11 @@ public enum RelayKind
 
 /// <summary>What one run measured: calls into the target, checkpoint writes (baseline only counts them), and time to replicate everything.</summary>
 /// <param name="Arrivals">Each record's key and how long after the start it arrived in the target (by the target's arrival timestamp).</param>
-public sealed record RelayRunResult(RelayKind Kind, int Records, long Invocations, long TargetCalls, long CheckpointWrites, TimeSpan Elapsed, IReadOnlyList<(long Key, TimeSpan After)> Arrivals)
+public sealed record RelayRunResult(RelayKind Kind, int Records, long Invocations, long TargetCalls, long CheckpointWrites, TimeSpan Elapsed, IReadOnlyList<(long Key, TimeSpan After)> Arrivals, long RecordsSent)
 {
+    /// <summary>Records sent again (refused by a full shard, or behind a failure) per record delivered.</summary>
+    public double RetriesPerRecord => (RecordsSent - Records) / (double)Records;
+
     public double RecordsPerSecond => Records / Elapsed.TotalSeconds;
 
     public double TargetCallsPer10K => TargetCalls * 10_000.0 / Records;
@@ -97,7 +100,7 @@ public static class RelayRun
         await stop.CancelAsync();
         await running;
         var arrivals = await VerifyAsync(target, stream, records, ordering, started, cancellationToken);
-        return new RelayRunResult(kind, records.Count, mapping.Invocations, counting!.Calls, baseline?.CheckpointWrites ?? 0, clock.Elapsed, arrivals);
+        return new RelayRunResult(kind, records.Count, mapping.Invocations, counting!.Calls, baseline?.CheckpointWrites ?? 0, clock.Elapsed, arrivals, counting.RecordsSent);
     }
 
     /// <summary>A benchmark of a relay that lost or reordered records would measure nothing: check before reporting.</summary>

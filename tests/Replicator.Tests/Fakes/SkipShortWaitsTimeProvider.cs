@@ -17,15 +17,4 @@ internal sealed class SkipShortWaitsTimeProvider : TimeProvider
 
         return new InertTimer();
     }
-
-    private sealed class InertTimer : ITimer
-    {
-        public bool Change(TimeSpan dueTime, TimeSpan period) => true;
-
-        public void Dispose()
-        {
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
 }
