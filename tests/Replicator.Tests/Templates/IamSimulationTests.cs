@@ -76,6 +76,37 @@ public sealed class IamSimulationTests
         await AssertDecisionsAsync(questions);
     }
 
+    /// <summary>
+    /// Each function may make exactly the checkpoint-table calls its code makes (issue 14: a relay only
+    /// writes its shard's checkpoint item; the lag monitor reads every shard's and raises the stream's
+    /// watermark; the failover's drain and verify only read), and none may write the config table.
+    /// </summary>
+    [Fact]
+    public async Task Each_function_makes_only_the_checkpoint_table_calls_its_code_makes()
+    {
+        var checkpoints = TableArn("kdsReplicationCheckpoint");
+        var config = TableArn("kdsActiveRegionConfig");
+        string[] calls = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"];
+        var allowed = new Dictionary<string, string[]>
+        {
+            [RelayRole(Targets[0])] = ["dynamodb:UpdateItem"],
+            ["LagMonitorFunctionRole"] = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:UpdateItem"],
+            ["FailoverDrainFunctionRole"] = ["dynamodb:BatchGetItem"],
+            ["FailoverVerifyFunctionRole"] = ["dynamodb:GetItem", "dynamodb:BatchGetItem"],
+        };
+
+        var questions = new List<(Question, string)>();
+        foreach (var (role, mayCall) in allowed)
+        {
+            questions.AddRange(calls.Select(call => (Ask(role, call, checkpoints), mayCall.Contains(call) ? "Allowed" : "ImplicitlyDenied")));
+            questions.Add((Ask(role, "dynamodb:UpdateItem", config), "ImplicitlyDenied"));
+        }
+
+        await AssertDecisionsAsync(questions);
+    }
+
+    private static string TableArn(string table) => $"arn:aws:dynamodb:{Region}:{ConcreteTemplate.Account}:table/{table}";
+
     private static string RelayRole(string target) => $"RelayRoleTo{target.Replace("-", "", StringComparison.Ordinal)}";
 
     private static string StreamArn(string region, string name) => $"arn:aws:kinesis:{region}:{ConcreteTemplate.Account}:stream/{name}";
