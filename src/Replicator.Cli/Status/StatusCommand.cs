@@ -79,7 +79,7 @@ public static class StatusCommand
     private static Table LagTable(StreamLag lag)
     {
         var table = new Table()
-            .Title($"→ {lag.TargetRegion}: {lag.RecordsBehind:N0}{(lag.AtLeast ? "+" : "")} records, {lag.SecondsBehind:N1} s behind")
+            .Title($"→ {lag.TargetRegion}: {lag.RecordsBehind:N0}{(lag.AtLeast ? "+" : "")} records, {lag.SecondsBehind:N1} s behind, watermark {(lag.Watermark is { } watermark ? CommitTimestamps.Format(watermark) : "unknown")}")
             .AddColumns("shard", "checkpoint sequence number", "commit timestamp", "records behind", "seconds behind");
         foreach (var shard in lag.Shards)
         {
