@@ -39,4 +39,48 @@ public sealed class LocalFirehoseTests(LocalCloudFixture fixture)
         Assert.All(archived.Where(a => a.Envelope.PartitionKey.StartsWith("opaque", StringComparison.Ordinal)), a => Assert.Null(a.Envelope.CommitTimestamp));
         Assert.Equal(cdc.Select(r => CdcRecord.Parse(r.ToJson()).CommitTimestamp).Order(), archived.Select(a => a.Envelope.CommitTimestamp).OfType<DateTimeOffset>().Order());
     }
+
+    /// <summary>
+    /// Issue 14: dynamic partitioning holds at most the quota of active partitions, and beyond it the
+    /// records go to the error prefix as activePartitionExceeded, none lost. A backlog whose commits
+    /// span many hours (a catch-up, a backfill) makes hours × 16 buckets partitions within one buffer
+    /// interval: with a quota of 20, 40 hours of records overflow it.
+    /// </summary>
+    [Fact]
+    public async Task Past_the_active_partition_quota_records_go_to_the_error_prefix_and_none_is_lost()
+    {
+        var stream = await fixture.CreateStreamAsync("archivequota", fixture.RegionA);
+        var kinesis = fixture.Cloud.CreateKinesisClient(fixture.RegionA);
+        var start = DateTimeOffset.UtcNow.AddDays(-3);
+        var cdc = Enumerable.Range(0, 200).Select(i => new CdcRecord(4_000_000_000L + i, 0, start.AddMinutes(i * 12))).ToList();
+        await new CdcProducer(kinesis, stream).ProduceAsync(cdc, 200, null, CancellationToken.None);
+        var bucket = $"archive-{Guid.NewGuid():N}"[..24];
+        using var s3 = fixture.Cloud.CreateS3Client(fixture.RegionA);
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
+        var firehose = new LocalFirehose(fixture.Cloud, fixture.RegionA, stream, bucket, new ArchiveTransformFunction(tenantField: null).HandleAsync, TextWriter.Null, activePartitionQuota: 20);
+
+        await firehose.ArchiveAsync(cdc.Count, TimeSpan.FromSeconds(60), CancellationToken.None);
+
+        var archived = await ArchiveContents.ReadAsync(s3, bucket, "archive/", CancellationToken.None);
+        var errorLines = await ErrorLinesAsync(s3, bucket, LocalFirehose.ActivePartitionExceededPrefix);
+        Assert.InRange(archived.Select(a => a.Key[..(a.Key.LastIndexOf('/') + 1)]).Distinct().Count(), 1, 20);
+        Assert.Equal(firehose.ActivePartitionExceededRecords, errorLines.Count);
+        Assert.True(errorLines.Count > 0, "40 hours of records should overflow 20 active partitions");
+        Assert.All(errorLines, l => Assert.Contains("\"errorCode\":\"activePartitionExceeded\"", l, StringComparison.Ordinal));
+        Assert.Equal(cdc.Count, archived.Count + errorLines.Count);
+    }
+
+    private static async Task<List<string>> ErrorLinesAsync(Amazon.S3.IAmazonS3 s3, string bucket, string prefix)
+    {
+        var lines = new List<string>();
+        foreach (var entry in (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix })).S3Objects ?? [])
+        {
+            using var response = await s3.GetObjectAsync(bucket, entry.Key);
+            using var gzip = new System.IO.Compression.GZipStream(response.ResponseStream, System.IO.Compression.CompressionMode.Decompress);
+            using var reader = new StreamReader(gzip);
+            lines.AddRange((await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        return lines;
+    }
 }
