@@ -16,9 +16,9 @@ public static class CatalogDrillCommand
         {
             var result = await CatalogDrill.RunAsync(cloud, functionLog, progress, cancellationToken);
             var table = new Table().AddColumns("sync", "entities written", "expected");
-            table.AddRow("first", result.FirstWrites.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), "all");
-            table.AddRow("no-op", result.NoopWrites.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), "0");
-            table.AddRow("1 % change", result.ChangeWrites.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), result.ExpectedChangeWrites.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+            table.AddRow("first", LocalDrill.Count(result.FirstWrites), "all");
+            table.AddRow("no-op", LocalDrill.Count(result.NoopWrites), "0");
+            table.AddRow("1 % change", LocalDrill.Count(result.ChangeWrites), LocalDrill.Count(result.ExpectedChangeWrites));
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"Tables and partitions that differed between the regions after any sync: {result.Mismatches}");
             Console.Out.WriteLine(result.FiguresJson());

@@ -16,5 +16,8 @@ public static class LocalDrill
         return await drill(cloud, TextWriter.Synchronized(functionLog), Progress, cancellationToken);
     }
 
+    /// <summary>A count as the drills' tables show it: 12,345.</summary>
+    public static string Count(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
     private static void Progress(string step) => AnsiConsole.MarkupLineInterpolated($"[grey]{DateTimeOffset.UtcNow:HH:mm:ss}[/] {step}");
 }

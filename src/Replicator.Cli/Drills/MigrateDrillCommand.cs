@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Replicator.LocalCloud.Migration;
 using Spectre.Console;
 
@@ -21,11 +20,11 @@ public static class MigrateDrillCommand
         {
             var result = await MigrationDrill.RunAsync(cloud, functionLog, progress, cancellationToken, parse.GetValue(records));
             var table = new Table().AddColumns("check", "value", "must be");
-            table.AddRow("records produced", N(result.Check.Produced), "");
-            table.AddRow("copied by seed 004's relay before the switch", N(result.SeedRelayed), "> 0");
-            table.AddRow("lost", N(result.Check.Missing), "0");
-            table.AddRow("out of key order", N(result.Check.OrderViolations), "0");
-            table.AddRow("duplicates (copied again from TRIM_HORIZON)", N(result.Check.Duplicates), $"≤ {N(result.SeedRelayed)} and what retries add");
+            table.AddRow("records produced", LocalDrill.Count(result.Check.Produced), "");
+            table.AddRow("copied by seed 004's relay before the switch", LocalDrill.Count(result.SeedRelayed), "> 0");
+            table.AddRow("lost", LocalDrill.Count(result.Check.Missing), "0");
+            table.AddRow("out of key order", LocalDrill.Count(result.Check.OrderViolations), "0");
+            table.AddRow("duplicates (copied again from TRIM_HORIZON)", LocalDrill.Count(result.Check.Duplicates), $"≤ {LocalDrill.Count(result.SeedRelayed)} and what retries add");
             table.AddRow("watermark seed 004 left", Markup.Escape(result.SeedWatermark ?? "(none)"), "");
             table.AddRow("watermark after the switch", Markup.Escape(result.Watermark ?? "(none)"), "this relay's format, later");
             AnsiConsole.Write(table);
@@ -34,6 +33,4 @@ public static class MigrateDrillCommand
         }, cancellationToken));
         return command;
     }
-
-    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Replicator.LocalCloud.Replay;
 using Spectre.Console;
 
@@ -21,19 +20,17 @@ public static class ReplayDrillCommand
         {
             var result = await ReplayDrill.RunAsync(cloud, functionLog, progress, cancellationToken, parse.GetValue(records));
             var table = new Table().AddColumns("check", "records", "must be");
-            table.AddRow("in the range", N(result.Expected), "");
-            table.AddRow("replayed (first copies)", N(result.Replayed), N(result.Expected));
-            table.AddRow("lost", N(result.Lost), "0");
-            table.AddRow("outside the range", N(result.Extra), "0");
-            table.AddRow("out of key order", N(result.OrderViolations), "0");
-            table.AddRow("duplicates", N(result.Duplicates), $"≤ {N(result.MaxDuplicates)} (the replay's reported bound)");
-            table.AddRow("durable when stopped", N(result.StoppedAt), $"< {N(result.Expected)}");
+            table.AddRow("in the range", LocalDrill.Count(result.Expected), "");
+            table.AddRow("replayed (first copies)", LocalDrill.Count(result.Replayed), LocalDrill.Count(result.Expected));
+            table.AddRow("lost", LocalDrill.Count(result.Lost), "0");
+            table.AddRow("outside the range", LocalDrill.Count(result.Extra), "0");
+            table.AddRow("out of key order", LocalDrill.Count(result.OrderViolations), "0");
+            table.AddRow("duplicates", LocalDrill.Count(result.Duplicates), $"≤ {LocalDrill.Count(result.MaxDuplicates)} (the replay's reported bound)");
+            table.AddRow("durable when stopped", LocalDrill.Count(result.StoppedAt), $"< {LocalDrill.Count(result.Expected)}");
             AnsiConsole.Write(table);
             Console.Out.WriteLine(result.FiguresJson());
             return result.Passed ? 0 : 1;
         }, cancellationToken));
         return command;
     }
-
-    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using Replicator.LocalCloud.EventSourceMapping;
 using Replicator.LocalCloud.Faults;
 using Replicator.LocalCloud.Verification;
-using Replicator.Monitoring;
 using Replicator.Relay;
 
 namespace Replicator.LocalCloud.Demo;
@@ -83,8 +82,7 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, T
         var shards = source.Select(s => new ShardResult(s.ShardId, s.Records.Count, s.TailSequenceNumber, checkpoints.GetValueOrDefault(s.ShardId))).ToArray();
 
         // The scheduled lag monitor's minute, once: it raises the stream's watermark from the checkpoints and the shard tails.
-        await LagMonitorFunction.Create(LocalFunctionEnvironment.LagMonitor(cloud, options.RegionA, [options.StreamName], [options.RegionB]), TextWriter.Null)
-            .MeasureAsync("demo-lag-monitor", cancellationToken).ConfigureAwait(false);
+        await LocalLagMonitor.RunOnceAsync(cloud, options.RegionA, options.StreamName, options.RegionB, cancellationToken).ConfigureAwait(false);
         var watermark = await store.ReadWatermarkAsync(options.StreamName, cancellationToken).ConfigureAwait(false);
 
         Report(progress, "done", produced, relayA, relayB);

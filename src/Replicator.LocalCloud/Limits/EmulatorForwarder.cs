@@ -15,6 +15,14 @@ public sealed class EmulatorForwarder(Uri emulator, string contentType) : IDispo
 
     public Uri Emulator => emulator;
 
+    /// <summary>A call as the AWS JSON protocol sends it: the operation (the X-Amz-Target header without the service's prefix) and the body.</summary>
+    public static async Task<(string Operation, byte[] Body)> ReadCallAsync(HttpListenerContext context, string targetPrefix)
+    {
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body).ConfigureAwait(false);
+        return ((context.Request.Headers["X-Amz-Target"] ?? "").Replace(targetPrefix, "", StringComparison.Ordinal), body.ToArray());
+    }
+
     public async Task<(HttpStatusCode Status, byte[] Body)> ForwardAsync(HttpListenerContext context, byte[] body)
     {
         using var forward = new HttpRequestMessage(new HttpMethod(context.Request.HttpMethod), new Uri(emulator, context.Request.RawUrl))

@@ -56,12 +56,10 @@ public sealed class StrictDynamoDb : IAsyncDisposable
     {
         try
         {
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body).ConfigureAwait(false);
-            var operation = (context.Request.Headers["X-Amz-Target"] ?? "").Replace(TargetPrefix, "", StringComparison.Ordinal);
+            var (operation, body) = await EmulatorForwarder.ReadCallAsync(context, TargetPrefix).ConfigureAwait(false);
             var (status, response) = _limits.Enforced && operation is "PutItem" or "UpdateItem" or "DeleteItem" or "BatchWriteItem" or "TransactWriteItems"
-                ? await WriteAsync(context, operation, body.ToArray()).ConfigureAwait(false)
-                : await _forwarder.ForwardAsync(context, body.ToArray()).ConfigureAwait(false);
+                ? await WriteAsync(context, operation, body).ConfigureAwait(false)
+                : await _forwarder.ForwardAsync(context, body).ConfigureAwait(false);
             await _forwarder.RespondAsync(context, status, response).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or HttpListenerException)

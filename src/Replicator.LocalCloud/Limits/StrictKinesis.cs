@@ -75,16 +75,14 @@ public sealed class StrictKinesis : IAsyncDisposable
     {
         try
         {
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body).ConfigureAwait(false);
-            var operation = (context.Request.Headers["X-Amz-Target"] ?? "").Replace(TargetPrefix, "", StringComparison.Ordinal);
+            var (operation, body) = await EmulatorForwarder.ReadCallAsync(context, TargetPrefix).ConfigureAwait(false);
             var (status, response) = operation switch
             {
-                "PutRecords" when _limits.Enforced || _limits.ReorderShare > 0 => await PutRecordsAsync(context, body.ToArray()).ConfigureAwait(false),
-                "PutRecord" when _limits.Enforced => await PutRecordAsync(context, body.ToArray()).ConfigureAwait(false),
-                "GetShardIterator" when _limits.Enforced => await GetShardIteratorAsync(context, body.ToArray()).ConfigureAwait(false),
-                "GetRecords" when _limits.Enforced => await GetRecordsAsync(context, body.ToArray()).ConfigureAwait(false),
-                _ => await _forwarder.ForwardAsync(context, body.ToArray()).ConfigureAwait(false),
+                "PutRecords" when _limits.Enforced || _limits.ReorderShare > 0 => await PutRecordsAsync(context, body).ConfigureAwait(false),
+                "PutRecord" when _limits.Enforced => await PutRecordAsync(context, body).ConfigureAwait(false),
+                "GetShardIterator" when _limits.Enforced => await GetShardIteratorAsync(context, body).ConfigureAwait(false),
+                "GetRecords" when _limits.Enforced => await GetRecordsAsync(context, body).ConfigureAwait(false),
+                _ => await _forwarder.ForwardAsync(context, body).ConfigureAwait(false),
             };
             await _forwarder.RespondAsync(context, status, response).ConfigureAwait(false);
         }

@@ -3,7 +3,6 @@ using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.Emulators;
 using Replicator.LocalCloud.EventSourceMapping;
 using Replicator.LocalCloud.Verification;
-using Replicator.Monitoring;
 using Replicator.Relay;
 
 namespace Replicator.LocalCloud.Migration;
@@ -79,7 +78,7 @@ public static class MigrationDrill
         var arrived = await StreamContents.ReadAsync(target, stream, cancellationToken).ConfigureAwait(false);
         var check = ReplicationCheck.Compare(produced, arrived.SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data)));
         // The scheduled lag monitor's minute, once: it replaces seed 004's watermark with one it can prove.
-        await LagMonitorFunction.Create(LocalFunctionEnvironment.LagMonitor(cloud, a, [stream], [b]), TextWriter.Null).MeasureAsync("migration-lag-monitor", cancellationToken).ConfigureAwait(false);
+        await LocalLagMonitor.RunOnceAsync(cloud, a, stream, b, cancellationToken).ConfigureAwait(false);
         var watermark = (await checkpoints.ReadWatermarkAsync(stream, cancellationToken).ConfigureAwait(false)).Text;
         return new MigrationResult(check, seedMapping.RecordsAcknowledged, seedWatermark, watermark);
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Replicator.LocalCloud.Verification;
 using Replicator.Relay;
@@ -13,9 +12,7 @@ public sealed record MigrationResult(ReplicationCheck Check, long SeedRelayed, s
     /// <summary>Nothing lost or reordered, and this relay's watermark replaced the one seed 004 wrote.</summary>
     public bool Passed => Check.Passed && SeedRelayed > 0 && WatermarkIsThisRelays;
 
-    private bool WatermarkIsThisRelays =>
-        DateTimeOffset.TryParse(Watermark, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
-        && CommitTimestamps.Format(time) == Watermark;
+    private bool WatermarkIsThisRelays => Watermark is not null && !StoredWatermark.From(Watermark).IsForeign;
 
     /// <summary>The figures line of <c>replicator drill migrate</c> (DESIGN.md, "Commands and figures").</summary>
     public string FiguresJson() => new JsonObject

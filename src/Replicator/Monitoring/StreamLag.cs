@@ -10,5 +10,5 @@ public sealed record StreamLag(string StreamName, string TargetRegion, string Ac
     public bool AtLeast => Shards.Any(s => s.AtLeast);
 
     /// <summary>The stream's watermark for this target as measured (see <see cref="Relay.Watermark"/>); null while nothing is proven.</summary>
-    public DateTimeOffset? Watermark => Relay.Watermark.Over(Shards.Select(s => s.Frontier));
+    public DateTimeOffset? Watermark { get; } = Relay.Watermark.Over(Shards.Select(s => s.Frontier));
 }

@@ -84,6 +84,11 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
     public async Task<IReadOnlyDictionary<string, ShardCheckpoint>> ReadAsync(
         string streamName, string sourceRegion, string targetRegion, IReadOnlyCollection<string> shardIds, CancellationToken cancellationToken)
     {
+        if (shardIds.Count == 0)
+        {
+            return new Dictionary<string, ShardCheckpoint>(StringComparer.Ordinal);
+        }
+
         var keys = shardIds.Select(s => CheckpointKeys.Of(streamName, sourceRegion, targetRegion, s)).Append(streamName).ToList();
         var items = new Dictionary<string, Dictionary<string, AttributeValue>>(StringComparer.Ordinal);
         foreach (var chunk in keys.Chunk(KeysPerBatchGet))

@@ -17,6 +17,9 @@ public static class CommitTimestamps
     // look decodes four times as much, continuing where the last one stopped.
     private const int FirstLookCharacters = 128;
 
+    /// <summary>A time without a zone is UTC, and every time is read as UTC.</summary>
+    private const DateTimeStyles Utc = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
+
     private static ReadOnlySpan<byte> PropertyName => "commitTimestamp"u8;
 
     private enum Search
@@ -105,7 +108,11 @@ public static class CommitTimestamps
 
     /// <summary>Reads a timestamp stored by <see cref="Format"/> (or any ISO 8601 form; a missing zone means UTC).</summary>
     public static DateTimeOffset Parse(string text) =>
-        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, Utc);
+
+    /// <summary>As <see cref="Parse"/>, or null for text that is not a time (or no text).</summary>
+    public static DateTimeOffset? TryParse(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, Utc, out var value) ? value : null;
 
     /// <param name="isWhole">False for a prefix: running out of it then means <see cref="Search.NeedsMore"/>, not absent.</param>
     private static Search Find(ReadOnlySpan<byte> json, bool isWhole, out DateTimeOffset? value)
@@ -170,8 +177,6 @@ public static class CommitTimestamps
             return utc.ToUniversalTime();
         }
 
-        return DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
-            ? value
-            : null;
+        return TryParse(reader.GetString());
     }
 }

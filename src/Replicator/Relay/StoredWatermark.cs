@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Replicator.Relay;
 
 /// <summary>A stream's <c>lastReplicatedCommitTimestamp</c> as stored, and parsed where it parses.</summary>
@@ -13,6 +11,5 @@ public sealed record StoredWatermark(string? Text, DateTimeOffset? Value)
     /// <summary>Whether the stored text is not in this relay's own format, so a lexical comparison with it means nothing.</summary>
     public bool IsForeign => Text is not null && (Value is not { } parsed || CommitTimestamps.Format(parsed) != Text);
 
-    public static StoredWatermark From(string? text) =>
-        new(text, DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed) ? parsed : null);
+    public static StoredWatermark From(string? text) => new(text, CommitTimestamps.TryParse(text));
 }
