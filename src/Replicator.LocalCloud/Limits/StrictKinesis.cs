@@ -14,7 +14,10 @@ namespace Replicator.LocalCloud.Limits;
 /// per shard, a PutRecords record beyond the write allowance fails with
 /// <c>ProvisionedThroughputExceededException</c> while the others land (PutRecord fails whole), a
 /// GetRecords beyond the read allowance is refused, and a share of PutRecords requests land their
-/// records of a shard in another order than the request's. Every other call passes through.
+/// records of a shard in another order than the request's. It also keeps what kinesalite lacks of a
+/// stream's record size: <c>UpdateMaxRecordSize</c> and the <c>MaxRecordSizeInKiB</c> that
+/// DescribeStreamSummary then reports (kinesalite itself still refuses records above 1 MiB). Every
+/// other call passes through.
 /// </summary>
 public sealed class StrictKinesis : IAsyncDisposable
 {
@@ -26,6 +29,7 @@ public sealed class StrictKinesis : IAsyncDisposable
     private readonly ShardMap _shards;
     private readonly ConcurrentDictionary<(string Stream, string Shard), ShardBudget> _budgets = new();
     private readonly ConcurrentDictionary<string, (string Stream, string Shard, long IssuedAt)> _iterators = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _maxRecordKiB = new(StringComparer.Ordinal);
     private readonly Random _reorder;
     private readonly Lock _reorderGate = new();
     private readonly LoopbackHttpServer _server;
@@ -82,6 +86,8 @@ public sealed class StrictKinesis : IAsyncDisposable
                 "PutRecord" when _limits.Enforced => await PutRecordAsync(context, body).ConfigureAwait(false),
                 "GetShardIterator" when _limits.Enforced => await GetShardIteratorAsync(context, body).ConfigureAwait(false),
                 "GetRecords" when _limits.Enforced => await GetRecordsAsync(context, body).ConfigureAwait(false),
+                "UpdateMaxRecordSize" => UpdateMaxRecordSize(body),
+                "DescribeStreamSummary" => WithMaxRecordSize(body, await _forwarder.ForwardAsync(context, body).ConfigureAwait(false)),
                 _ => await _forwarder.ForwardAsync(context, body).ConfigureAwait(false),
             };
             await _forwarder.RespondAsync(context, status, response).ConfigureAwait(false);
@@ -232,6 +238,32 @@ public sealed class StrictKinesis : IAsyncDisposable
         }
 
         return (status, response);
+    }
+
+    /// <summary>The range the UpdateMaxRecordSize API reference gives: 1024 to 10240 KiB, else a ValidationException.</summary>
+    private (HttpStatusCode, byte[]) UpdateMaxRecordSize(byte[] body)
+    {
+        var request = JsonNode.Parse(body)!;
+        var kiB = (int?)request["MaxRecordSizeInKiB"];
+        if (kiB is not (>= 1024 and <= 10240))
+        {
+            return (HttpStatusCode.BadRequest, EmulatorForwarder.Error("ValidationException", $"MaxRecordSizeInKiB must be between 1024 and 10240, was {kiB?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}."));
+        }
+
+        _maxRecordKiB[StreamName(request)] = kiB.Value;
+        return (HttpStatusCode.OK, "{}"u8.ToArray());
+    }
+
+    private (HttpStatusCode, byte[]) WithMaxRecordSize(byte[] body, (HttpStatusCode Status, byte[] Body) answer)
+    {
+        if (answer.Status != HttpStatusCode.OK || !_maxRecordKiB.TryGetValue(StreamName(JsonNode.Parse(body)!), out var kiB))
+        {
+            return answer;
+        }
+
+        var response = JsonNode.Parse(answer.Body)!;
+        response["StreamDescriptionSummary"]!["MaxRecordSizeInKiB"] = kiB;
+        return (HttpStatusCode.OK, Encoding.UTF8.GetBytes(response.ToJsonString()));
     }
 
     /// <summary>Iterators live five minutes in Kinesis; older ones are forgotten here too.</summary>

@@ -17,8 +17,17 @@ namespace Replicator.Monitoring;
 /// while a silent active region (no series at all) still alarms, its alarms treating missing data as breaching.
 /// It also keeps each active stream's <c>lastReplicatedCommitTimestamp</c>: the lowest of its targets'
 /// watermarks, from the same reads, raised once a minute here rather than by every relay batch.
+/// And it flags a stream, active or not, that allows records larger than an invocation can carry
+/// (an adopted stream, whose MaxRecordSizeInKiB no template parameter bounds).
 /// </summary>
-public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegionGate gate, LagMeter meter, CheckpointStore checkpoints, EmbeddedMetrics metrics)
+/// <param name="maxRecordKiBOf">A stream's MaxRecordSizeInKiB as DescribeStreamSummary reports it (null: 1024).</param>
+public sealed class LagMonitorFunction(
+    LagMonitorSettings settings,
+    ActiveRegionGate gate,
+    LagMeter meter,
+    CheckpointStore checkpoints,
+    Func<string, CancellationToken, Task<int?>> maxRecordKiBOf,
+    EmbeddedMetrics metrics)
 {
     public static LagMonitorFunction Create(IReadOnlyDictionary<string, string> environment, TextWriter? metricsOutput = null)
     {
@@ -33,6 +42,7 @@ public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegion
             new ActiveRegionGate(dynamoDb, settings.ConfigTable, settings.Region, TimeSpan.Zero, time),
             new LagMeter(kinesis, settings.Region, checkpoints, time, LagMeter.OnePage),
             checkpoints,
+            async (stream, ct) => (await kinesis.DescribeStreamSummaryAsync(stream, ct).ConfigureAwait(false)).MaxRecordSizeInKiB,
             new EmbeddedMetrics(metricsOutput ?? Console.Out, time));
     }
 
@@ -48,8 +58,14 @@ public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegion
         var notActiveHere = new List<string>();
         var unmeasured = new List<LagGap>();
         var raised = new List<string>();
+        var tooLarge = new List<RecordSizeBeyondDelivery>();
         foreach (var stream in settings.Streams)
         {
+            if (await RecordSizeBeyondDeliveryAsync(stream, requestId, cancellationToken).ConfigureAwait(false) is { } finding)
+            {
+                tooLarge.Add(finding);
+            }
+
             string activeRegion;
             try
             {
@@ -103,7 +119,15 @@ public sealed class LagMonitorFunction(LagMonitorSettings settings, ActiveRegion
             }
         }
 
-        return new LagReport(measured, notActiveHere, unmeasured, raised);
+        return new LagReport(measured, notActiveHere, unmeasured, raised, tooLarge);
+    }
+
+    private async Task<RecordSizeBeyondDelivery?> RecordSizeBeyondDeliveryAsync(string stream, string requestId, CancellationToken cancellationToken)
+    {
+        var maxKiB = await maxRecordKiBOf(stream, cancellationToken).ConfigureAwait(false) ?? 1024;
+        var beyond = maxKiB > InvocationPayload.MaxDeliverableKinesisRecordKiB;
+        metrics.Write([(MetricDimensions.StreamName, stream)], [new Metric(MetricNames.RecordSizeBeyondDelivery, Metric.Count, beyond ? 1 : 0)], requestId);
+        return beyond ? new RecordSizeBeyondDelivery(stream, maxKiB, InvocationPayload.MaxDeliverableKinesisRecordKiB) : null;
     }
 
     private void Emit(string stream, string target, double secondsBehind, long recordsBehind, string requestId) =>

@@ -21,6 +21,9 @@ public static class MetricNames
 
     /// <summary>1 for a stream and target whose lag the monitor could not measure this minute (a shard refused its read).</summary>
     public const string LagUnmeasured = "LagUnmeasured";
+
+    /// <summary>1 for a stream whose MaxRecordSizeInKiB lets it hold records no invocation can carry to the relay, else 0.</summary>
+    public const string RecordSizeBeyondDelivery = "RecordSizeBeyondDelivery";
     public const string Failovers = "Failovers";
     public const string FailoverRtoSeconds = "FailoverRtoSeconds";
     public const string FailoverRpoRecords = "FailoverRpoRecords";
@@ -35,7 +38,7 @@ public static class MetricNames
     public static IReadOnlyList<string> All { get; } =
     [
         RecordsReplicated, BytesReplicated, ReplicationLatencyMs, PutRecordsRetries, ThrottledRecords,
-        GatedRecords, BatchFailures, CheckpointLagSeconds, RecordsWithoutCommitTimestamp, RecordsBehind, LagUnmeasured,
+        GatedRecords, BatchFailures, CheckpointLagSeconds, RecordsWithoutCommitTimestamp, RecordsBehind, LagUnmeasured, RecordSizeBeyondDelivery,
         Failovers, FailoverRtoSeconds, FailoverRpoRecords,
         CatalogCreated, CatalogUpdated, CatalogDeleted, CatalogUnchanged, CatalogSyncFailures,
         ReplayedRecords, ReplayMaxDuplicates,

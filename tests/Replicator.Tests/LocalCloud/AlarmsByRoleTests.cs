@@ -45,10 +45,26 @@ public sealed class AlarmsByRoleTests(LocalCloudFixture fixture)
         }
     }
 
+    /// <summary>An adopted stream allowing 10 MiB records, on a standby stack: only the record size alarm, to the ops tier.</summary>
+    [Fact]
+    public async Task A_stream_allowing_records_no_invocation_carries_alarms_on_its_own()
+    {
+        var states = await EvaluateAsync("size", activeRegion: Targets[0], healthyFunctions: true, maxRecordKiB: 10240);
+
+        Assert.Equal(["RecordSizeBeyondDeliveryAlarm"], states.Where(s => s.Value != State.Ok).Select(s => s.Key));
+    }
+
     /// <param name="activeRegion">The region the config names active; null for a region that emits nothing at all.</param>
-    private async Task<IReadOnlyDictionary<string, State>> EvaluateAsync(string name, string? activeRegion, bool healthyFunctions)
+    /// <param name="maxRecordKiB">The stream's MaxRecordSizeInKiB, set by UpdateMaxRecordSize; null leaves Kinesis's 1024.</param>
+    private async Task<IReadOnlyDictionary<string, State>> EvaluateAsync(string name, string? activeRegion, bool healthyFunctions, int? maxRecordKiB = null)
     {
         var stream = await fixture.CreateStreamAsync($"alarms{name}", fixture.RegionA);
+        if (maxRecordKiB is { } kiB)
+        {
+            var kinesis = fixture.Cloud.CreateKinesisClient(fixture.RegionA);
+            await kinesis.UpdateMaxRecordSizeAsync((await kinesis.DescribeStreamSummaryAsync(stream, CancellationToken.None)).StreamARN, kiB, CancellationToken.None);
+        }
+
         var template = CloudFormationTemplate.Load("template.yaml", TemplateTests.TwoTargets);
         var metrics = new MetricSeries();
         for (var minute = 0; minute < Minutes; minute++)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using Replicator.Lambda;
 using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.Verification;
 using Replicator.Monitoring;
@@ -78,7 +79,7 @@ public sealed class LagMonitorTests(LocalCloudFixture fixture)
         Assert.Equal([elsewhere], report.NotActiveHere);
         Assert.Equal([fixture.RegionB, "eu-west-1"], report.Measured.Select(m => m.TargetRegion));
         Assert.All(report.Measured, m => Assert.Equal(25, m.RecordsBehind));
-        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        var lines = MetricLines(log, MetricNames.RecordsBehind);
         Assert.Equal(4, lines.Length);
         Assert.All(lines, line =>
         {
@@ -130,9 +131,51 @@ public sealed class LagMonitorTests(LocalCloudFixture fixture)
 
         Assert.Empty(report.Measured);
         Assert.Equal((stream, fixture.RegionB), (Assert.Single(report.Unmeasured).StreamName, report.Unmeasured[0].TargetRegion));
-        var line = JsonDocument.Parse(Assert.Single(log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))).RootElement;
-        Assert.Equal(1, line.GetProperty(MetricNames.LagUnmeasured).GetDouble());
-        Assert.False(line.TryGetProperty(MetricNames.CheckpointLagSeconds, out _));
+        Assert.Equal(1, Assert.Single(MetricLines(log, MetricNames.LagUnmeasured)).GetProperty(MetricNames.LagUnmeasured).GetDouble());
+        Assert.Empty(MetricLines(log, MetricNames.CheckpointLagSeconds));
+    }
+
+    /// <summary>
+    /// Issue 13: an adopted stream may allow records up to 10 MiB (UpdateMaxRecordSize), beyond the
+    /// 4,393 KiB an invocation carries (InvocationPayload). The monitor flags it, whichever region is
+    /// active, and emits 0 for a stream at or below the bound, so the alarm on it has a series.
+    /// </summary>
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData(InvocationPayload.MaxDeliverableKinesisRecordKiB, false)]
+    [InlineData(InvocationPayload.MaxDeliverableKinesisRecordKiB + 1, true)]
+    [InlineData(10240, true)]
+    public async Task A_stream_allowing_records_an_invocation_cannot_carry_is_flagged(int? maxRecordKiB, bool flagged)
+    {
+        var stream = await fixture.CreateStreamAsync("lagsize", fixture.RegionA);
+        await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionB, CancellationToken.None);
+        var kinesis = fixture.Cloud.CreateKinesisClient(fixture.RegionA);
+        if (maxRecordKiB is { } kiB)
+        {
+            await kinesis.UpdateMaxRecordSizeAsync((await kinesis.DescribeStreamSummaryAsync(stream, CancellationToken.None)).StreamARN, kiB, CancellationToken.None);
+        }
+
+        var log = new StringWriter();
+
+        var report = await LagMonitorFunction.Create(LocalFunctionEnvironment.LagMonitor(fixture.Cloud, fixture.RegionA, [stream], [fixture.RegionB]), log).MeasureAsync("req-size", CancellationToken.None);
+
+        var line = Assert.Single(MetricLines(log, MetricNames.RecordSizeBeyondDelivery));
+        Assert.Equal(flagged ? 1 : 0, line.GetProperty(MetricNames.RecordSizeBeyondDelivery).GetDouble());
+        Assert.Equal(stream, line.GetProperty("StreamName").GetString());
+        Assert.Equal(flagged ? [new RecordSizeBeyondDelivery(stream, maxRecordKiB!.Value, InvocationPayload.MaxDeliverableKinesisRecordKiB)] : [], report.RecordSizeBeyondDelivery);
+    }
+
+    [Fact]
+    public async Task The_local_Kinesis_refuses_a_maximum_record_size_outside_the_api_range()
+    {
+        var stream = await fixture.CreateStreamAsync("lagsizebad", fixture.RegionA);
+        var kinesis = fixture.Cloud.CreateKinesisClient(fixture.RegionA);
+        var arn = (await kinesis.DescribeStreamSummaryAsync(stream, CancellationToken.None)).StreamARN;
+
+        var error = await Assert.ThrowsAsync<Replicator.Aws.Json.AwsServiceException>(() => kinesis.UpdateMaxRecordSizeAsync(arn, 10241, CancellationToken.None));
+
+        Assert.Equal("ValidationException", error.ErrorCode);
+        Assert.Null((await kinesis.DescribeStreamSummaryAsync(stream, CancellationToken.None)).MaxRecordSizeInKiB);
     }
 
     /// <summary>
@@ -178,4 +221,7 @@ public sealed class LagMonitorTests(LocalCloudFixture fixture)
 
     private Task AdvanceAsync(string stream, string shardId, string sequenceNumber, DateTimeOffset commit) =>
         Checkpoints.AdvanceAsync(stream, new ShardCheckpoint(fixture.RegionB, shardId, sequenceNumber, commit, fixture.RegionA), CancellationToken.None);
+
+    private static JsonElement[] MetricLines(StringWriter log, string metric) =>
+        log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).Where(l => l.TryGetProperty(metric, out _)).ToArray();
 }

@@ -51,6 +51,9 @@ public sealed class KinesisClient(AwsServiceOptions options)
         (await _client.SendAsync("DescribeStreamSummary", new StreamNameRequest(streamName), Json.StreamNameRequest, Json.DescribeStreamSummaryResponse, cancellationToken)
             .ConfigureAwait(false)).StreamDescriptionSummary;
 
+    public Task UpdateMaxRecordSizeAsync(string streamArn, int maxRecordSizeInKiB, CancellationToken cancellationToken) =>
+        _client.SendAsync("UpdateMaxRecordSize", new UpdateMaxRecordSizeRequest(streamArn, maxRecordSizeInKiB), Json.UpdateMaxRecordSizeRequest, Json.EmptyResponse, cancellationToken);
+
     public Task CreateStreamAsync(string streamName, int shardCount, CancellationToken cancellationToken) =>
         _client.SendAsync("CreateStream", new CreateStreamRequest(streamName, shardCount), Json.CreateStreamRequest, Json.EmptyResponse, cancellationToken);
 

@@ -14,6 +14,7 @@ namespace Replicator.Aws.Kinesis;
 [JsonSerializable(typeof(ListShardsRequest))]
 [JsonSerializable(typeof(ListShardsResponse))]
 [JsonSerializable(typeof(StreamNameRequest))]
+[JsonSerializable(typeof(UpdateMaxRecordSizeRequest))]
 [JsonSerializable(typeof(DescribeStreamSummaryResponse))]
 [JsonSerializable(typeof(CreateStreamRequest))]
 [JsonSerializable(typeof(DeleteStreamRequest))]

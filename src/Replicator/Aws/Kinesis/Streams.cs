@@ -35,6 +35,8 @@ public sealed record StreamDescriptionSummary(string StreamName, string StreamAR
     public int? MaxRecordSizeInKiB { get; init; }
 }
 
+public sealed record UpdateMaxRecordSizeRequest(string StreamARN, int MaxRecordSizeInKiB);
+
 public sealed record CreateStreamRequest(string StreamName, int ShardCount);
 
 public sealed record DeleteStreamRequest(string StreamName)
