@@ -30,7 +30,8 @@ public static class DrillCommand
         };
         var command = new Command(
             "chaos",
-            "Replicate under injected faults (10 % of records failed, 5 % of requests throttled, 1 % of invocations killed after their PutRecords landed) and check every record.")
+            "Replicate under injected faults (10 % of records failed, 5 % of requests throttled, 1 % of invocations crashing after their PutRecords landed, " +
+            "1 % stalling until killed at the relay's 10 s timeout) on the strict local cloud, and check every record.")
         {
             records, keys, ordering,
         };
@@ -43,6 +44,7 @@ public static class DrillCommand
                 ZipfExponent = 1.1,
                 Ordering = parse.GetValue(ordering),
                 Faults = FaultPlan.Chaos,
+                RelayTimeout = TimeSpan.FromSeconds(10),
                 Timeout = TimeSpan.FromMinutes(10),
             },
             result => result.ChaosFiguresJson(),

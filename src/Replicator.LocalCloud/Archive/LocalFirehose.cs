@@ -54,7 +54,7 @@ public sealed class LocalFirehose(
     public LocalEventSourceMapping Create(int batchSize = 500) => new(
         cloud.CreateKinesisClient(region),
         streamName,
-        DeliverAsync,
+        () => FunctionInstance.OverSharedClients(DeliverAsync),
         (requestId, timeout) => LocalLambdaContext.Create(region, DeliveryStreamName, requestId, timeout, functionLog),
         new EventSourceMappingOptions { BatchSize = batchSize, FunctionName = DeliveryStreamName });
 

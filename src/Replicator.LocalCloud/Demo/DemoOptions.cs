@@ -29,6 +29,12 @@ public sealed record DemoOptions
     /// <summary>Faults injected into region A's relay; null for none.</summary>
     public FaultPlan? Faults { get; init; }
 
+    /// <summary>
+    /// The relays' function timeout (the template's is 60 s). An invocation that reaches it is killed
+    /// and its batch retried, so a drill that stalls invocations sets it short to keep its run short.
+    /// </summary>
+    public TimeSpan RelayTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long replication may take before the demo gives up and reports what is missing.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(3);
 }

@@ -12,7 +12,8 @@ public sealed record DemoResult(
     DateTimeOffset? ReplicatedUpTo,
     TimeSpan Wall,
     InjectedFaults? Faults = null,
-    LimitsHit? Limits = null)
+    LimitsHit? Limits = null,
+    long Killed = 0)
 {
     public bool CheckpointsAtTails => ShardResults.All(s => s.CheckpointAtTail);
 
@@ -35,6 +36,7 @@ public sealed record DemoResult(
         ("duplicates", Check.Duplicates),
         ("injected_failures", Faults?.Failures ?? 0),
         ("crashes", Faults?.Crashes ?? 0),
+        ("killed", Killed),
         ("throttled", Limits?.ThrottledRecords ?? 0),
         ("reordered_requests", Limits?.ReorderedRequests ?? 0),
         ("throttled_table_writes", Limits?.ThrottledTableWrites ?? 0));
@@ -63,8 +65,8 @@ public sealed record ShardResult(string ShardId, int Records, string? TailSequen
     public bool CheckpointAtTail => TailSequenceNumber is null ? Checkpoint is null : Checkpoint?.SequenceNumber == TailSequenceNumber;
 }
 
-/// <summary>What the fault injection did during a run.</summary>
-public sealed record InjectedFaults(long FailedRecords, long ThrottledRequests, long Crashes)
+/// <summary>What the fault injection did during a run; a stall ends in a kill at the relay's timeout.</summary>
+public sealed record InjectedFaults(long FailedRecords, long ThrottledRequests, long Crashes, long Stalls)
 {
     public long Failures => FailedRecords + ThrottledRequests;
 }

@@ -23,13 +23,15 @@ public static class LocalRelay
     {
         var environment = LocalFunctionEnvironment.Relay(cloud, sourceRegion, targetRegion);
         environment[RelayEnvironment.Ordering] = ordering.ToString().ToLowerInvariant();
-        LambdaHandler relay = RelayFactory.Create(environment, faults is null ? null : faults.Decorate, functionLog).HandleAsync;
-        relay = faults is null ? relay : faults.Wrap(relay);
         var functionName = $"kinesis-relay-{sourceRegion}-to-{targetRegion}";
         return new LocalEventSourceMapping(
             cloud.CreateKinesisClient(sourceRegion),
             streamName,
-            relay,
+            () => FunctionInstance.Start(environment, isolated =>
+            {
+                LambdaHandler relay = RelayFactory.Create(isolated, faults is null ? null : faults.Decorate, functionLog).HandleAsync;
+                return faults is null ? relay : faults.Wrap(relay);
+            }),
             (requestId, timeout) => LocalLambdaContext.Create(sourceRegion, functionName, requestId, timeout, functionLog),
             new EventSourceMappingOptions { BatchSize = batchSize, FunctionName = functionName, FunctionTimeout = functionTimeout ?? TimeSpan.FromSeconds(60) });
     }

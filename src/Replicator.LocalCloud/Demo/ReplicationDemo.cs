@@ -36,8 +36,8 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, T
 
         // Faults strike only A's relay, the one that writes; B's relay is gated off and writes nothing.
         var faults = options.Faults is { } plan ? new FaultInjection(plan) : null;
-        var relayA = LocalRelay.Create(cloud, options.StreamName, options.RegionA, options.RegionB, options.BatchSize, functionLog, faults, ordering: options.Ordering);
-        var relayB = LocalRelay.Create(cloud, options.StreamName, options.RegionB, options.RegionA, options.BatchSize, functionLog, ordering: options.Ordering);
+        var relayA = LocalRelay.Create(cloud, options.StreamName, options.RegionA, options.RegionB, options.BatchSize, functionLog, faults, options.RelayTimeout, options.Ordering);
+        var relayB = LocalRelay.Create(cloud, options.StreamName, options.RegionB, options.RegionA, options.BatchSize, functionLog, functionTimeout: options.RelayTimeout, ordering: options.Ordering);
         foreach (var relay in new[] { relayA, relayB })
         {
             relay.Invoked += result =>
@@ -86,8 +86,8 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, T
         var watermark = await store.ReadWatermarkAsync(options.StreamName, cancellationToken).ConfigureAwait(false);
 
         Report(progress, "done", produced, relayA, relayB);
-        var injected = faults is null ? null : new InjectedFaults(faults.FailedRecords, faults.ThrottledRequests, faults.Crashes);
-        return new DemoResult(check, options.Shards, shards, watermark.Value, wall.Elapsed, injected, LimitsHit.Of(cloud).Since(limitsBefore));
+        var injected = faults is null ? null : new InjectedFaults(faults.FailedRecords, faults.ThrottledRequests, faults.Crashes, faults.Stalls);
+        return new DemoResult(check, options.Shards, shards, watermark.Value, wall.Elapsed, injected, LimitsHit.Of(cloud).Since(limitsBefore), relayA.Killed + relayB.Killed);
 
         void Report(IProgress<DemoProgress>? sink, string stage, int count, LocalEventSourceMapping? a, LocalEventSourceMapping? b) =>
             sink?.Report(new DemoProgress(stage, count, a?.RecordsAcknowledged ?? 0, b?.RecordsAcknowledged ?? 0, Interlocked.Read(ref failedInvocations)));

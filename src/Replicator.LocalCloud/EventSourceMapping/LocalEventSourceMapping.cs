@@ -10,18 +10,22 @@ namespace Replicator.LocalCloud.EventSourceMapping;
 /// TRIM_HORIZON, invoking the function with the exact Kinesis event JSON Lambda sends, one batch per
 /// shard at a time (ParallelizationFactor 1). It honours BatchSize and the batching window, resumes
 /// from the record named in <c>batchItemFailures</c>, and retries a failed invocation forever
-/// (MaximumRetryAttempts -1), as the template configures the real one.
+/// (MaximumRetryAttempts -1), as the template configures the real one. Each shard's invocations run in
+/// an execution environment of their own (<see cref="FunctionInstance"/>), started cold by
+/// <paramref name="startInstance"/>; an invocation that reaches the function's timeout is killed with
+/// its environment, fails as "Task timed out", and its batch is retried in a new one.
 /// Not modelled: resharding (the shard set is read once at start) and enhanced fan-out.
 /// </summary>
 public sealed class LocalEventSourceMapping(
     KinesisClient source,
     string streamName,
-    LambdaHandler function,
+    Func<FunctionInstance> startInstance,
     Func<string, TimeSpan, ILambdaContext> createContext,
     EventSourceMappingOptions options)
 {
     private long _invocations;
     private long _recordsAcknowledged;
+    private long _killed;
 
     /// <summary>Raised after every invocation, from the shard's poller.</summary>
     public event Action<InvocationResult>? Invoked;
@@ -29,6 +33,9 @@ public sealed class LocalEventSourceMapping(
     public long Invocations => Interlocked.Read(ref _invocations);
 
     public long RecordsAcknowledged => Interlocked.Read(ref _recordsAcknowledged);
+
+    /// <summary>Invocations killed at the function's timeout.</summary>
+    public long Killed => Interlocked.Read(ref _killed);
 
     /// <summary>Polls every shard until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -50,28 +57,44 @@ public sealed class LocalEventSourceMapping(
         var iterator = (await source.GetShardIteratorAsync(
             new GetShardIteratorRequest(streamName, shardId, ShardIteratorTypes.TrimHorizon), cancellationToken).ConfigureAwait(false)).ShardIterator;
         var buffer = new List<KinesisRecord>();
-
-        while (!cancellationToken.IsCancellationRequested)
+        FunctionInstance? instance = null;
+        try
         {
-            (iterator, var ended) = await FillAsync(buffer, iterator, cancellationToken).ConfigureAwait(false);
-            if (buffer.Count == 0)
+            while (!cancellationToken.IsCancellationRequested)
             {
-                if (ended)
+                (iterator, var ended) = await FillAsync(buffer, iterator, cancellationToken).ConfigureAwait(false);
+                if (buffer.Count == 0)
                 {
-                    return;
+                    if (ended)
+                    {
+                        return;
+                    }
+
+                    await Task.Delay(options.IdlePollInterval, cancellationToken).ConfigureAwait(false);
+                    continue;
                 }
 
-                await Task.Delay(options.IdlePollInterval, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
+                var batch = buffer.Take(options.BatchSize).ToArray();
+                instance ??= startInstance();
+                var (acknowledged, killed) = await InvokeAsync(instance, shardId, streamArn, batch, cancellationToken).ConfigureAwait(false);
+                if (killed)
+                {
+                    instance = null;
+                }
 
-            var batch = buffer.Take(options.BatchSize).ToArray();
-            var acknowledged = await InvokeAsync(shardId, streamArn, batch, cancellationToken).ConfigureAwait(false);
-            buffer.RemoveRange(0, acknowledged);
-            Interlocked.Add(ref _recordsAcknowledged, acknowledged);
-            if (acknowledged < batch.Length)
+                buffer.RemoveRange(0, acknowledged);
+                Interlocked.Add(ref _recordsAcknowledged, acknowledged);
+                if (acknowledged < batch.Length)
+                {
+                    await Task.Delay(options.RetryDelay, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            if (instance is not null)
             {
-                await Task.Delay(options.RetryDelay, cancellationToken).ConfigureAwait(false);
+                await instance.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
@@ -103,8 +126,8 @@ public sealed class LocalEventSourceMapping(
         return (iterator, iterator is null);
     }
 
-    /// <summary>Invokes the function with one batch and returns how many leading records are done.</summary>
-    private async Task<int> InvokeAsync(string shardId, string streamArn, KinesisRecord[] batch, CancellationToken cancellationToken)
+    /// <summary>Invokes the function with one batch: how many leading records are done, and whether the instance was killed.</summary>
+    private async Task<(int Acknowledged, bool Killed)> InvokeAsync(FunctionInstance instance, string shardId, string streamArn, KinesisRecord[] batch, CancellationToken cancellationToken)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(KinesisEventFor(shardId, streamArn, batch), LambdaEventsJsonContext.Default.KinesisEvent);
         var context = createContext(Guid.NewGuid().ToString(), options.FunctionTimeout);
@@ -112,25 +135,53 @@ public sealed class LocalEventSourceMapping(
 
         // Like Lambda, stopping the mapping does not abort an invocation under way: it runs to its
         // end or its timeout, so a stopped relay has checkpointed everything it wrote.
-        using var deadline = new CancellationTokenSource(options.FunctionTimeout);
-        int acknowledged;
+        var acknowledged = 0;
         string? failedItem = null;
         Exception? error = null;
-        try
+        var invocation = Invoke(instance, payload, context);
+        using var timer = new CancellationTokenSource();
+        var timedOut = await Task.WhenAny(invocation, Task.Delay(options.FunctionTimeout, timer.Token)).ConfigureAwait(false) != invocation;
+        if (timedOut)
         {
-            var responseBytes = await function(payload, context, deadline.Token).ConfigureAwait(false);
-            failedItem = FirstFailedItem(responseBytes);
-            // Like Lambda: an identifier that names no record of the batch fails the whole batch.
-            acknowledged = failedItem is null ? batch.Length : Math.Max(0, Array.FindIndex(batch, r => r.SequenceNumber == failedItem));
+            error = await KillAsync(instance, invocation).ConfigureAwait(false);
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        else
         {
-            error = e;
-            acknowledged = 0;
+            await timer.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                failedItem = FirstFailedItem(await invocation.ConfigureAwait(false));
+                // Like Lambda: an identifier that names no record of the batch fails the whole batch.
+                acknowledged = failedItem is null ? batch.Length : Math.Max(0, Array.FindIndex(batch, r => r.SequenceNumber == failedItem));
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                error = e;
+            }
         }
 
         Invoked?.Invoke(new InvocationResult(shardId, batch.Length, acknowledged, failedItem, error));
-        return acknowledged;
+        return (acknowledged, timedOut);
+    }
+
+    /// <summary>Runs the handler off the poller's thread, so a handler that blocks cannot hold the timeout back.</summary>
+    private static Task<byte[]> Invoke(FunctionInstance instance, byte[] payload, ILambdaContext context) =>
+        Task.Run(() => instance.Handler(payload, context, instance.Killed));
+
+    private async Task<Exception> KillAsync(FunctionInstance instance, Task<byte[]> invocation)
+    {
+        if (!instance.Killable)
+        {
+            throw new InvalidOperationException(
+                $"An invocation of {options.FunctionName} reached its timeout ({options.FunctionTimeout.TotalSeconds:0.##} s), and its instance, built over shared clients, " +
+                "cannot be killed as Lambda kills one: start it with FunctionInstance.Start, or give it a longer timeout.");
+        }
+
+        Interlocked.Increment(ref _killed);
+        await instance.DisposeAsync().ConfigureAwait(false);
+        // What the abandoned invocation does next fails against its cut-off endpoints; nobody awaits it.
+        _ = invocation.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return new TimeoutException($"Task timed out after {options.FunctionTimeout.TotalSeconds:0.00} seconds");
     }
 
     private static string? FirstFailedItem(byte[] responseBytes)

@@ -40,7 +40,7 @@ public static class MigrationDrill
         var seedMapping = new LocalEventSourceMapping(
             source,
             stream,
-            seed.HandleAsync,
+            () => FunctionInstance.OverSharedClients(seed.HandleAsync),
             (requestId, timeout) => LocalLambdaContext.Create(a, "seed-004-replicator", requestId, timeout, functionLog),
             new EventSourceMappingOptions { BatchSize = 100, FunctionName = "seed-004-replicator" });
         using (var stopSeed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))

@@ -79,7 +79,7 @@ public static class RelayRun
         var mapping = new LocalEventSourceMapping(
             source,
             stream,
-            handler,
+            () => FunctionInstance.OverSharedClients(handler),
             (requestId, timeout) => new LambdaContext(
                 new Invocation(requestId, DateTimeOffset.UtcNow + timeout, "arn:aws:lambda:us-east-1:123456789012:function:bench", null, []),
                 new Dictionary<string, string>(),

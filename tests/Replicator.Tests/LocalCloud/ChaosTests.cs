@@ -23,7 +23,8 @@ public sealed class ChaosTests(LocalCloudFixture fixture)
             Keys = 1_000,
             ZipfExponent = 1.1,
             Ordering = ordering,
-            Faults = FaultPlan.Chaos with { CrashRate = 0.03 },
+            Faults = FaultPlan.Chaos with { CrashRate = 0.03, StallRate = 0.02 },
+            RelayTimeout = TimeSpan.FromSeconds(5),
         };
 
         var result = await new ReplicationDemo(fixture.Cloud, options, TextWriter.Null).RunAsync(null, CancellationToken.None);
@@ -35,6 +36,9 @@ public sealed class ChaosTests(LocalCloudFixture fixture)
         Assert.True(result.Faults!.FailedRecords > 0);
         Assert.True(result.Faults.ThrottledRequests > 0);
         Assert.True(result.Faults.Crashes > 0);
+        // Every stall ended in a kill at the timeout, and the killed batches were relayed in full after.
+        Assert.True(result.Faults.Stalls > 0);
+        Assert.Equal(result.Faults.Stalls, result.Killed);
         // A crash lands records without acknowledging them (and packed sends a failed record's followers
         // again): they come again, as duplicates, never as gaps.
         Assert.True(result.Check.Duplicates > 0);

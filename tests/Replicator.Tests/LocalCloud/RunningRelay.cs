@@ -16,11 +16,10 @@ internal sealed class RunningRelay : IAsyncDisposable
     public RunningRelay(LocalCloudFixture fixture, string stream, IReadOnlyDictionary<string, string> environment, TextWriter log)
     {
         var source = fixture.Cloud.CreateKinesisClient(environment[RelayEnvironment.SourceRegion]);
-        LambdaHandler relay = RelayFactory.Create(environment, metricsOutput: log).HandleAsync;
         _mapping = new LocalEventSourceMapping(
             source,
             stream,
-            relay,
+            () => FunctionInstance.Start(environment, isolated => RelayFactory.Create(isolated, metricsOutput: log).HandleAsync),
             (_, _) => TestContexts.Create(log),
             new EventSourceMappingOptions { BatchSize = 100, FunctionTimeout = TimeSpan.FromSeconds(10) });
         _mapping.Invoked += result =>
