@@ -8,9 +8,11 @@ using Replicator.LocalCloud.Verification;
 namespace Replicator.LocalCloud.Replay;
 
 /// <summary>A stream of a new name whose records were produced and then archived through the local Firehose into a bucket of a new name.</summary>
-public sealed record ArchivedStream(string Region, string Stream, string Bucket)
+/// <param name="Overflowed">Records the Firehose sent to the error prefix, past its active partition quota.</param>
+public sealed record ArchivedStream(string Region, string Stream, string Bucket, long Overflowed = 0)
 {
-    public static async Task<ArchivedStream> CreateAsync(TwoRegionCloud cloud, string region, IReadOnlyList<CdcRecord> records, int shards, CancellationToken cancellationToken)
+    public static async Task<ArchivedStream> CreateAsync(
+        TwoRegionCloud cloud, string region, IReadOnlyList<CdcRecord> records, int shards, CancellationToken cancellationToken, int activePartitionQuota = LocalFirehose.DefaultActivePartitionQuota)
     {
         var run = $"{Guid.NewGuid():N}"[..12];
         var stream = $"archived-{run}";
@@ -22,10 +24,10 @@ public sealed record ArchivedStream(string Region, string Stream, string Bucket)
         var bucket = $"archive-{run}";
         using var s3 = cloud.CreateS3Client(region);
         await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket }, cancellationToken).ConfigureAwait(false);
-        var archived = await new LocalFirehose(cloud, region, stream, bucket, new ArchiveTransformFunction(null).HandleAsync, TextWriter.Null)
-            .ArchiveAsync(records.Count, TimeSpan.FromMinutes(2), cancellationToken, batchSize: 1000).ConfigureAwait(false);
+        var firehose = new LocalFirehose(cloud, region, stream, bucket, new ArchiveTransformFunction(null).HandleAsync, TextWriter.Null, activePartitionQuota);
+        var archived = await firehose.ArchiveAsync(records.Count, TimeSpan.FromMinutes(2), cancellationToken, batchSize: 1000).ConfigureAwait(false);
         return archived == records.Count
-            ? new ArchivedStream(region, stream, bucket)
+            ? new ArchivedStream(region, stream, bucket, firehose.ActivePartitionExceededRecords)
             : throw new LocalCloudException($"The local Firehose archived {archived} of the {records.Count} records of {stream} in two minutes.");
     }
 }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Replicator.Archive;
 using Replicator.Aws.S3;
 using Replicator.Relay;
@@ -12,10 +11,14 @@ namespace Replicator.Replay;
 /// Within an hour, records are put back in shard order (shard, then sequence number): Firehose's
 /// objects need not sort the way their records arrived, but a key's records are all in one shard, so
 /// shard order is every key's order. Copies Firehose delivered twice (it delivers at least once) are
-/// read once.
+/// read once. Records Firehose sent to the error prefix past its active partition quota
+/// (<see cref="ArchiveOverflow"/>) are merged into their hour, read once per range.
 /// </summary>
-public sealed class ArchiveReader(S3Reader s3, string bucket)
+public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time = null)
 {
+    private readonly ArchiveOverflow _overflow = new(s3, bucket, time ?? TimeProvider.System);
+    private (ReplayRange Range, ILookup<string, ArchiveEnvelope> ByHour)? _overflowed;
+
     /// <summary>Objects a lane fetches at once: S3 answers each GET after tens of milliseconds, and an hour holds one object a minute or more.</summary>
     private const int ConcurrentGets = 4;
 
@@ -38,9 +41,10 @@ public sealed class ArchiveReader(S3Reader s3, string bucket)
             new ParallelOptions { MaxDegreeOfParallelism = ConcurrentGets, CancellationToken = cancellationToken },
             async (i, token) => lines[i] = Lines(await GetAsync(mine[i].Key, token).ConfigureAwait(false))).ConfigureAwait(false);
 
+        var overflowed = (await OverflowedAsync(range, cancellationToken).ConfigureAwait(false))[hour];
         var records = new List<ArchiveEnvelope>();
         var inRange = 0;
-        foreach (var record in lines.SelectMany(l => l).Where(r => range.Contains(r.CommitTimestamp ?? r.ArrivalTime)))
+        foreach (var record in lines.SelectMany(l => l).Concat(overflowed).Where(r => range.Contains(r.CommitTimestamp ?? r.ArrivalTime)))
         {
             inRange++;
             if (LaneOf(record.PartitionKey, lanes) == lane)
@@ -61,10 +65,23 @@ public sealed class ArchiveReader(S3Reader s3, string bucket)
         }
 
         // A lane that read only its buckets knows the hour's size by its objects' sizes, not by their records.
-        var share = bucketed
-            ? objects.Sum(o => o.Size) is var all and > 0 ? (double)mine.Sum(o => o.Size) / all : 0
+        // An hour whose records all overflowed has no objects to measure: its records say the share.
+        var share = bucketed && objects.Sum(o => o.Size) is var all and > 0
+            ? (double)mine.Sum(o => o.Size) / all
             : inRange == 0 ? 0 : Math.Min(1, (double)records.Count / inRange);
         return new HourOfArchive(ordered, share, mine.Length);
+    }
+
+    private async Task<ILookup<string, ArchiveEnvelope>> OverflowedAsync(ReplayRange range, CancellationToken cancellationToken)
+    {
+        if (_overflowed is not { } read || read.Range != range)
+        {
+            var records = await _overflow.ReadAsync(range.From, cancellationToken).ConfigureAwait(false);
+            read = (range, records.ToLookup(r => r.EventHour, StringComparer.Ordinal));
+            _overflowed = read;
+        }
+
+        return read.ByHour;
     }
 
     private async Task<byte[]> GetAsync(string key, CancellationToken cancellationToken)
@@ -100,30 +117,7 @@ public sealed class ArchiveReader(S3Reader s3, string bucket)
         return (objects, bytes);
     }
 
-    private static List<ArchiveEnvelope> Lines(byte[] gzipped)
-    {
-        using var unzipped = new MemoryStream(gzipped.Length * 4);
-        using (var gzip = new GZipStream(new MemoryStream(gzipped), CompressionMode.Decompress))
-        {
-            gzip.CopyTo(unzipped);
-        }
-
-        var envelopes = new List<ArchiveEnvelope>();
-        var rest = unzipped.GetBuffer().AsSpan(0, (int)unzipped.Length);
-        while (!rest.IsEmpty)
-        {
-            var end = rest.IndexOf((byte)'\n');
-            var line = end < 0 ? rest : rest[..end];
-            if (!line.IsEmpty)
-            {
-                envelopes.Add(ArchiveEnvelope.Parse(line));
-            }
-
-            rest = end < 0 ? [] : rest[(end + 1)..];
-        }
-
-        return envelopes;
-    }
+    private static List<ArchiveEnvelope> Lines(byte[] gzipped) => ArchiveObject.Lines(gzipped).ConvertAll(line => ArchiveEnvelope.Parse(line.Span));
 }
 
 /// <param name="Records">The lane's records, in shard order, each once.</param>

@@ -40,6 +40,28 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
         Assert.Equal((360, 0, 0, 0, 0), (check.Found, check.Missing, check.OrderViolations, check.Unexpected, check.Duplicates));
     }
 
+    /// <summary>
+    /// Issue 14, item 6: a backlog whose commits span 40 hours makes 40 × 16 partitions at once, past a
+    /// Firehose quota of 20 active partitions, so most records go to the error prefix
+    /// (activePartitionExceeded), filed by delivery time. The replay merges them into their hours: every
+    /// record comes back, in per-key order. Before, the replay read only the hours' prefixes and lost them.
+    /// </summary>
+    [Fact]
+    public async Task Records_that_overflowed_the_active_partition_quota_are_replayed_in_their_hour_and_order()
+    {
+        var records = RecordsEveryTenSeconds(1200, keys: 30).Select((r, i) => r with { CommitTimestamp = Start.AddMinutes(i * 2) }).ToList();
+        var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, records, shards: 2, CancellationToken.None, activePartitionQuota: 20);
+        var target = await fixture.CreateStreamAsync("replayoverflow", fixture.RegionB, shards: 2);
+        var request = new ReplayRequest(archive.Stream, Start, Start.AddHours(40), target, fixture.RegionB, Lanes: 3);
+
+        var result = await Machine(archive).RunAsync(request, null, null, CancellationToken.None);
+
+        Assert.True(archive.Overflowed > records.Count / 2, $"most records should overflow 20 partitions, {archive.Overflowed} did");
+        Assert.Equal(records.Count, LocalReplay.Report(result).Replayed);
+        var check = ReplicationCheck.Compare(records, await ArrivedAsync(target));
+        Assert.Equal((records.Count, 0, 0, 0, 0), (check.Found, check.Missing, check.OrderViolations, check.Unexpected, check.Duplicates));
+    }
+
     [Fact]
     public async Task A_lane_that_fails_midway_resumes_from_its_cursor_with_no_more_duplicates_than_it_reports()
     {

@@ -105,6 +105,30 @@ public sealed class IamSimulationTests
         await AssertDecisionsAsync(questions);
     }
 
+    /// <summary>
+    /// A replay lane reads the archive and the records Firehose sent to the error prefix past its active
+    /// partition quota (ArchiveOverflow), and no other error prefix: processing failures are not records to replay.
+    /// </summary>
+    [Fact]
+    public async Task A_replay_lane_reads_the_archive_and_its_overflow_and_no_other_error_prefix()
+    {
+        var bucket = Stack.Arn("ArchiveBucket");
+        var readable = new Dictionary<string, string>
+        {
+            ["archive/stream=kds-stream-1/hour=2026-12-02-09/"] = "Allowed",
+            ["archive-errors/activePartitionExceeded/2026/12/02/"] = "Allowed",
+            ["archive-errors/processing-failed/2026/12/02/"] = "ImplicitlyDenied",
+        };
+        var questions = new List<(Question, string)>();
+        foreach (var (prefix, expected) in readable)
+        {
+            questions.Add((Ask("ReplayLaneFunctionRole", "s3:ListBucket", bucket) with { Context = new() { ["s3:prefix"] = prefix } }, expected));
+            questions.Add((Ask("ReplayLaneFunctionRole", "s3:GetObject", $"{bucket}/{prefix}object.gz"), expected));
+        }
+
+        await AssertDecisionsAsync(questions);
+    }
+
     private static string TableArn(string table) => $"arn:aws:dynamodb:{Region}:{ConcreteTemplate.Account}:table/{table}";
 
     private static string RelayRole(string target) => $"RelayRoleTo{target.Replace("-", "", StringComparison.Ordinal)}";
