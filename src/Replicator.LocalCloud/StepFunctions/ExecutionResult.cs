@@ -2,10 +2,12 @@ using System.Text.Json.Nodes;
 
 namespace Replicator.LocalCloud.StepFunctions;
 
-/// <summary>How a local execution ended: SUCCEEDED with its output, or FAILED/ABORTED with the error and cause.</summary>
+/// <summary>How a local execution ended: SUCCEEDED with its output, or FAILED, TIMED_OUT or ABORTED with the error and cause.</summary>
 public sealed record ExecutionResult(string Status, JsonNode? Output, string? Error, string? Cause, IReadOnlyList<JsonObject> Events)
 {
     public const string Succeeded = "SUCCEEDED";
+
+    public const string TimedOut = "TIMED_OUT";
 
     public bool IsSuccess => Status == Succeeded;
 
