@@ -15,6 +15,7 @@ public sealed record DrainRequest(
 /// <param name="TimedOut">Not settled within the drain timeout, counted from the execution's start.</param>
 /// <param name="SourceReachable">This poll could read the source stream; when not, <paramref name="Measurement"/> is the last one that could.</param>
 /// <param name="Error">Why the source could not be read, when it could not.</param>
+/// <param name="PollAfterSeconds">How long the machine waits before polling again (<see cref="DrainFunction.PollAfterSeconds"/>).</param>
 public sealed record DrainStatus(
     bool Drained,
     bool Settled,
@@ -22,7 +23,8 @@ public sealed record DrainStatus(
     bool SourceReachable,
     DateTimeOffset? DrainedSince,
     DrainMeasurement? Measurement,
-    string? Error);
+    string? Error,
+    int PollAfterSeconds = 1);
 
 /// <summary>What was left to replicate when last measured: after ingress stopped, this is what a forced failover loses.</summary>
 /// <param name="RecoveryPoint">The watermark measured: every record then in the source with a commit timestamp at or before it was in the target (<see cref="Relay.Watermark"/>).</param>

@@ -93,6 +93,26 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
         Assert.Empty(await drill.ContentsAsync(fixture.RegionB, CancellationToken.None));
     }
 
+    /// <summary>
+    /// Issue 15, item 1: the machine's TimeoutSeconds is budgeted for a drain of at most an hour
+    /// (FailoverBudgetTests); a longer one could time the execution out mid-drain, where no Catch runs
+    /// and ingress would stay stopped. It is refused before anything is written.
+    /// </summary>
+    [Fact]
+    public async Task A_drain_timeout_longer_than_the_machine_can_wait_is_refused_before_ingress_stops()
+    {
+        await using var drill = await StartDrillAsync("toolong", startRelay: false);
+        var before = await ConfigAsync(drill.StreamName);
+
+        var result = await drill.Failover.RunAsync(drill.Input(fixture.RegionA, fixture.RegionB, force: true, TimeSpan.FromHours(2)), null, CancellationToken.None);
+
+        Assert.Equal(("FAILED", "DrainTimeoutTooLong"), (result.Status, result.Error));
+        Assert.Contains("drainTimeoutSeconds is 7200", result.Cause, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.StatesEntered, s => s is "ReadConfig" or "StopIngress");
+        Assert.Equal(before, await ConfigAsync(drill.StreamName));
+        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), await drill.ResolveAsync(CancellationToken.None));
+    }
+
     private Task<FailoverDrill> StartDrillAsync(string purpose, bool startRelay) =>
         FailoverDrill.StartAsync(fixture.Cloud, LocalCloudFixture.UniqueStreamName(purpose), fixture.RegionA, shards: 1, TextWriter.Null, CancellationToken.None, startRelay);
 
