@@ -14,6 +14,7 @@ public static class DrillCommand
         Chaos(),
         FailoverDrillCommand.Planned(),
         FailoverDrillCommand.Forced(),
+        FailoverDrillCommand.FanOut(),
         CatalogDrillCommand.Create(),
         ReplayDrillCommand.Create(),
         MigrateDrillCommand.Create(),

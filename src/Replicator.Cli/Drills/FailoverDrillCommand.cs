@@ -30,8 +30,31 @@ public static class FailoverDrillCommand
         return command;
     }
 
+    public static Command FanOut()
+    {
+        var command = new Command(
+            "fan-out-failover",
+            "With three regions, A feeding B and C, fail over from A to B while A's relay into C is far behind; check that B and C each hold every acknowledged record.");
+        command.SetAction((_, cancellationToken) => LocalDrill.RunAsync(
+            "failover-functions.log",
+            (cloud, functionLog, _, cancellationToken) => FanOutAsync(cloud, functionLog, cancellationToken),
+            cancellationToken,
+            [TwoRegionCloud.DefaultRegionA, TwoRegionCloud.DefaultRegionB, "eu-west-1"]));
+        return command;
+    }
+
     private static Task<int> RunAsync(Func<TwoRegionCloud, TextWriter, CancellationToken, Task<int>> drill, CancellationToken cancellationToken) =>
         LocalDrill.RunAsync("failover-functions.log", (cloud, functionLog, _, cancellationToken) => drill(cloud, functionLog, cancellationToken), cancellationToken);
+
+    private static async Task<int> FanOutAsync(TwoRegionCloud cloud, TextWriter functionLog, CancellationToken cancellationToken)
+    {
+        var result = await FanOutFailoverDrill.RunAsync(cloud, functionLog, cancellationToken);
+        AnsiConsole.MarkupLine(result.Failover.IsSuccess
+            ? $"Failover [green]succeeded[/]; of {LocalDrill.Count(result.Acknowledged)} acknowledged records, {result.InTarget.Missing} missing in the target and {result.InThirdRegion.Missing} in the third region"
+            : $"Failover [red]failed[/]: {Markup.Escape($"{result.Failover.Error}: {result.Failover.Cause}")}");
+        Console.Out.WriteLine(result.FiguresJson());
+        return result.Passed ? 0 : 1;
+    }
 
     private static async Task<int> ForcedAsync(TwoRegionCloud cloud, TextWriter functionLog, CancellationToken cancellationToken)
     {

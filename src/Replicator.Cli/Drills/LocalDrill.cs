@@ -7,10 +7,12 @@ namespace Replicator.Cli.Drills;
 public static class LocalDrill
 {
     /// <param name="drill">Runs on the started cloud with the functions' log and a progress printer; returns the exit code.</param>
-    public static async Task<int> RunAsync(string logFile, Func<TwoRegionCloud, TextWriter, Action<string>, CancellationToken, Task<int>> drill, CancellationToken cancellationToken)
+    /// <param name="regions">The cloud's regions; null for the default two.</param>
+    public static async Task<int> RunAsync(
+        string logFile, Func<TwoRegionCloud, TextWriter, Action<string>, CancellationToken, Task<int>> drill, CancellationToken cancellationToken, IReadOnlyList<string>? regions = null)
     {
-        AnsiConsole.MarkupLine("[bold]Starting the local two-region cloud[/]");
-        await using var cloud = await TwoRegionCloud.StartAsync(cancellationToken: cancellationToken);
+        AnsiConsole.MarkupLine($"[bold]Starting the local cloud of {regions?.Count ?? 2} regions[/]");
+        await using var cloud = await TwoRegionCloud.StartAsync(regions, cancellationToken);
         AnsiConsole.MarkupLine($"Emulator and function logs: [grey]{Markup.Escape(cloud.RunDirectory)}[/]");
         await using var functionLog = new StreamWriter(Path.Combine(cloud.RunDirectory, logFile)) { AutoFlush = true };
         return await drill(cloud, TextWriter.Synchronized(functionLog), Progress, cancellationToken);

@@ -36,6 +36,7 @@ public static class LocalFunctionEnvironment
     {
         var environment = Common(cloud, region);
         environment[FailoverEnvironment.KinesisEndpoints] = string.Join(',', cloud.Regions.Select(r => $"{r}={cloud.Region(r).KinesisEndpoint}"));
+        environment[FailoverEnvironment.TargetRegions] = string.Join(',', cloud.Regions.Where(r => r != region));
         return environment;
     }
 

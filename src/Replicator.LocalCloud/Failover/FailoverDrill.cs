@@ -26,7 +26,7 @@ public sealed class FailoverDrill : IAsyncDisposable
     private readonly TextWriter _functionLog;
     private readonly Route53StandIn _route53 = new(propagation: TimeSpan.FromSeconds(1));
     private readonly string _zoneId;
-    private readonly Dictionary<string, (CancellationTokenSource Stop, Task Running)> _relays = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Source, string Target), (CancellationTokenSource Stop, Task Running)> _relays = [];
 
     private FailoverDrill(TwoRegionCloud cloud, string streamName, TextWriter functionLog)
     {
@@ -54,9 +54,9 @@ public sealed class FailoverDrill : IAsyncDisposable
     public static string? RegionOf(string value) => value.EndsWith($".kinesis.{Zone}", StringComparison.Ordinal) ? value.Split('.')[0] : null;
 
     /// <summary>
-    /// Creates the stream in both regions, makes it active in <paramref name="activeRegion"/>, points DNS
-    /// there and starts the active region's relay (unless <paramref name="startRelay"/> is false: a stuck relay). The other relay is started by the drill when it
-    /// chooses: started late, it meets every replica at once, as a lagging event source mapping would.
+    /// Creates the stream in every region, makes it active in <paramref name="activeRegion"/>, points DNS
+    /// there and starts the active region's relays (unless <paramref name="startRelay"/> is false: a stuck relay). The other relays are started by the drill when it
+    /// chooses: started late, they meet every replica at once, as a lagging event source mapping would.
     /// </summary>
     public static async Task<FailoverDrill> StartAsync(
         TwoRegionCloud cloud, string streamName, string activeRegion, int shards, TextWriter functionLog, CancellationToken cancellationToken, bool startRelay = true)
@@ -111,7 +111,7 @@ public sealed class FailoverDrill : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var source in _relays.Keys.ToList())
+        foreach (var source in _relays.Keys.Select(k => k.Source).Distinct().ToList())
         {
             await StopRelayAsync(source).ConfigureAwait(false);
         }
@@ -119,9 +119,10 @@ public sealed class FailoverDrill : IAsyncDisposable
         await _route53.DisposeAsync().ConfigureAwait(false);
     }
 
-    public void StartRelay(string source, string target)
+    /// <param name="batchSize">The mapping's BatchSize: a small one makes a relay that is slow to catch up.</param>
+    public void StartRelay(string source, string target, int batchSize = 100)
     {
-        var mapping = LocalRelay.Create(_cloud, StreamName, source, target, batchSize: 100, _functionLog, functionTimeout: RelayTimeout);
+        var mapping = LocalRelay.Create(_cloud, StreamName, source, target, batchSize, _functionLog, functionTimeout: RelayTimeout);
         mapping.Invoked += result =>
         {
             if (result.Error is { } error)
@@ -130,14 +131,15 @@ public sealed class FailoverDrill : IAsyncDisposable
             }
         };
         var stop = new CancellationTokenSource();
-        _relays.Add(source, (stop, mapping.RunAsync(stop.Token)));
+        _relays.Add((source, target), (stop, mapping.RunAsync(stop.Token)));
     }
 
-    /// <summary>Stops the relay reading <paramref name="source"/>'s stream: replication falls behind from here.</summary>
+    /// <summary>Stops every relay reading <paramref name="source"/>'s stream: replication falls behind from here.</summary>
     public async Task StopRelayAsync(string source)
     {
-        if (_relays.Remove(source, out var relay))
+        foreach (var key in _relays.Keys.Where(k => k.Source == source).ToList())
         {
+            _relays.Remove(key, out var relay);
             await relay.Stop.CancelAsync().ConfigureAwait(false);
             await relay.Running.ConfigureAwait(false);
             relay.Stop.Dispose();

@@ -13,9 +13,12 @@ namespace Replicator.Failover;
 /// One poll of a failover's drain (handler <c>failover-drain</c>): measures, from the source stream's
 /// shard tails, what the relay has not yet replicated to the target. A source that cannot be read is
 /// reported, not thrown, so a forced failover can wait out its timeout and still know the last
-/// measurement, which, once ingress is stopped, is exactly what it will lose.
+/// measurement, which, once ingress is stopped, is exactly what it will lose. Every region the source
+/// feeds is drained, not only the target: once the target is active the source's relays are gated
+/// off, so what a third region had not yet received from the source would never reach it.
 /// </summary>
-public sealed class DrainFunction(CheckpointStore checkpoints, Func<string, KinesisClient> kinesisFor, TimeProvider time)
+/// <param name="fedBy">The regions a source feeds, given the source and the failover's target (<see cref="FailoverSettings.FedBy"/>).</param>
+public sealed class DrainFunction(CheckpointStore checkpoints, Func<string, KinesisClient> kinesisFor, TimeProvider time, Func<string, string, IReadOnlyList<string>> fedBy)
 {
     /// <summary>A source that answers nothing within this is unreachable for this poll.</summary>
     public static readonly TimeSpan MeasurementTimeout = TimeSpan.FromSeconds(10);
@@ -45,7 +48,8 @@ public sealed class DrainFunction(CheckpointStore checkpoints, Func<string, Kine
                 EndpointOverride = settings.KinesisEndpoints.For(r),
                 Retry = RetrySettings.None,
             })),
-            TimeProvider.System);
+            TimeProvider.System,
+            settings.FedBy);
     }
 
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
@@ -62,6 +66,7 @@ public sealed class DrainFunction(CheckpointStore checkpoints, Func<string, Kine
     {
         var now = time.GetUtcNow();
         DrainMeasurement? measurement;
+        List<TargetDrain>? others = null;
         string? error = null;
         try
         {
@@ -76,18 +81,25 @@ public sealed class DrainFunction(CheckpointStore checkpoints, Func<string, Kine
                 lag.SecondsBehind,
                 lag.Shards.Select(s => new ShardDrain(s.ShardId, s.Checkpoint?.SequenceNumber, s.RecordsBehind)).ToList(),
                 lag.Watermark);
+            others = [];
+            foreach (var other in fedBy(request.SourceRegion, request.TargetRegion).Skip(1))
+            {
+                var behind = await meter.MeasureAsync(request.StreamName, other, request.SourceRegion, timeout.Token).ConfigureAwait(false);
+                others.Add(new TargetDrain(other, behind.RecordsBehind, behind.AtLeast));
+            }
         }
         catch (Exception e) when (IsUnreachable(e, cancellationToken))
         {
             measurement = request.Previous?.Measurement;
+            others = request.Previous?.OtherTargets?.ToList();
             error = $"{e.GetType().Name}: {e.Message}";
         }
 
-        var drained = error is null && measurement!.RecordsBehind == 0;
+        var drained = error is null && measurement!.RecordsBehind == 0 && others!.All(o => o.RecordsBehind == 0);
         var drainedSince = drained ? request.Previous?.DrainedSince ?? now : (DateTimeOffset?)null;
         var settled = drained && now - drainedSince >= TimeSpan.FromSeconds(request.SettleSeconds);
         var timedOut = !settled && now - request.StartedAt >= TimeSpan.FromSeconds(request.DrainTimeoutSeconds);
-        return new DrainStatus(drained, settled, timedOut, error is null, drainedSince, measurement, error, PollAfterSeconds(now - request.StartedAt));
+        return new DrainStatus(drained, settled, timedOut, error is null, drainedSince, measurement, error, PollAfterSeconds(now - request.StartedAt)) { OtherTargets = others };
     }
 
     /// <summary>The source region does not answer (connection refused, timeout, 5xx): expected in a regional outage.</summary>

@@ -10,7 +10,7 @@ public sealed record DrainRequest(
     double SettleSeconds,
     DrainStatus? Previous);
 
-/// <param name="Drained">Every source shard's checkpoint for the target is at the shard's tail now.</param>
+/// <param name="Drained">Every source shard's checkpoint for the target, and for every other region the source feeds, is at the shard's tail now.</param>
 /// <param name="Settled">Drained, and continuously so for the settle period (producers with a cached DNS answer have stopped).</param>
 /// <param name="TimedOut">Not settled within the drain timeout, counted from the execution's start.</param>
 /// <param name="SourceReachable">This poll could read the source stream; when not, <paramref name="Measurement"/> is the last one that could.</param>
@@ -24,7 +24,14 @@ public sealed record DrainStatus(
     DateTimeOffset? DrainedSince,
     DrainMeasurement? Measurement,
     string? Error,
-    int PollAfterSeconds = 1);
+    int PollAfterSeconds = 1)
+{
+    /// <summary>What is left for each other region the source feeds (a third region of a fan-out), as last measured.</summary>
+    public IReadOnlyList<TargetDrain>? OtherTargets { get; init; }
+}
+
+/// <summary>What a region the source feeds, other than the failover's target, has still to receive from it.</summary>
+public sealed record TargetDrain(string Region, long RecordsBehind, bool AtLeast);
 
 /// <summary>What was left to replicate when last measured: after ingress stopped, this is what a forced failover loses.</summary>
 /// <param name="RecoveryPoint">The watermark measured: every record then in the source with a commit timestamp at or before it was in the target (<see cref="Relay.Watermark"/>).</param>

@@ -4,11 +4,17 @@ using static Replicator.Lambda.EnvironmentSettings;
 namespace Replicator.Failover;
 
 /// <summary>What the drain and verify functions need, read once at init.</summary>
-public sealed record FailoverSettings(string Region, string CheckpointTable, RegionalEndpoints KinesisEndpoints, Uri? DynamoDbEndpoint)
+/// <param name="TargetRegions">This stack's replication targets; empty where the stack does not say (then only the failover's target is drained).</param>
+public sealed record FailoverSettings(string Region, string CheckpointTable, RegionalEndpoints KinesisEndpoints, Uri? DynamoDbEndpoint, IReadOnlyList<string> TargetRegions)
 {
     public static FailoverSettings From(IReadOnlyDictionary<string, string> environment) => new(
         Required(environment, FailoverEnvironment.Region),
         Required(environment, FailoverEnvironment.CheckpointTable),
         ServiceEndpoints.ResolvePerRegion(environment, AwsServiceId.Kinesis, FailoverEnvironment.KinesisEndpoints),
-        ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, FailoverEnvironment.DynamoDbEndpoint));
+        ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, FailoverEnvironment.DynamoDbEndpoint),
+        environment.ContainsKey(FailoverEnvironment.TargetRegions) ? RequiredList(environment, FailoverEnvironment.TargetRegions) : []);
+
+    /// <summary>Every region a failover's source feeds, the failover's target first (issue 15: a third region must be drained too).</summary>
+    public IReadOnlyList<string> FedBy(string source, string target) =>
+        [target, .. TargetRegions.Append(Region).Where(r => r != source && r != target).Distinct(StringComparer.Ordinal)];
 }
