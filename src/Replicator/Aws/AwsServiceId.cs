@@ -12,6 +12,7 @@ public sealed record AwsServiceId(string Name)
     public static readonly AwsServiceId Sts = new("STS");
     public static readonly AwsServiceId Glue = new("Glue");
     public static readonly AwsServiceId StepFunctions = new("SFN");
+    public static readonly AwsServiceId Route53 = new("Route 53");
 
     /// <summary><c>AWS_ENDPOINT_URL_KINESIS</c>, <c>AWS_ENDPOINT_URL_SFN</c>, …</summary>
     public string EndpointVariable => ServiceEndpoints.Global + "_" + Name.ToUpperInvariant().Replace(' ', '_');

@@ -113,8 +113,71 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
         Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), await drill.ResolveAsync(CancellationToken.None));
     }
 
+    /// <summary>
+    /// An operator stops a failover mid-drain (ABORTED): Step Functions runs no Catch, so the stream is
+    /// left draining and the producers' record on the hold value. The recovery the EventBridge rule runs
+    /// (events/failover-ended.json is its event) puts both back, and leaves an execution's config alone
+    /// once another owns it.
+    /// </summary>
+    [Fact]
+    public async Task A_failover_stopped_mid_drain_is_put_back_by_the_recovery()
+    {
+        await using var drill = await StartDrillAsync("aborted", startRelay: false);
+        await new Replicator.LocalCloud.Demo.CdcProducer(fixture.Cloud.CreateKinesisClient(fixture.RegionA), drill.StreamName)
+            .ProduceAsync(Replicator.LocalCloud.Demo.CdcProducer.Generate(50, keys: 5, DateTimeOffset.UtcNow), 50, null, CancellationToken.None);
+        var input = drill.Input(fixture.RegionA, fixture.RegionB, force: false, TimeSpan.FromSeconds(60));
+        using var stop = new CancellationTokenSource();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => drill.Failover.RunAsync(
+            input, e => { if ((string?)e["type"] == "StateEntered" && (string?)e["state"]?["name"] == "Drain") { stop.Cancel(); } }, stop.Token));
+
+        var left = await ConfigAsync(drill.StreamName);
+        Assert.Equal((fixture.RegionA, "draining"), (left["activeRegion"], left["state"]));
+        Assert.Equal(input.Dns.HoldValue, await drill.ResolveAsync(CancellationToken.None));
+        // The event EventBridge sends, shaped like the sample, for this execution and input.
+        var owner = await ExecutionOwningAsync(drill.StreamName);
+        var ended = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Replicator.LocalCloud.RepositoryLayout.Root(), "events", "failover-ended.json")))!;
+        ended["detail"]!["executionArn"] = owner;
+        ended["detail"]!["input"] = System.Text.Json.JsonSerializer.Serialize(input, Replicator.Failover.FailoverJsonContext.Default.FailoverInput);
+        var recovery = new Replicator.Failover.RecoverFunction(fixture.DynamoDb, Replicator.LocalCloud.Demo.ReplicatorTables.Config, drill.Route53);
+        var aborted = new Replicator.Failover.ExecutionStatusDetail(owner, "ABORTED", "");
+
+        var someoneElses = await recovery.RecoverAsync(aborted with { ExecutionArn = owner + "-another" }, input, CancellationToken.None);
+        var report = System.Text.Json.JsonDocument.Parse(await recovery.HandleAsync(System.Text.Encoding.UTF8.GetBytes(ended.ToJsonString()), Replicator.Tests.Fakes.TestContexts.Create(TextWriter.Null), CancellationToken.None)).RootElement;
+        var again = await recovery.RecoverAsync(aborted, input, CancellationToken.None);
+
+        Assert.Equal(Replicator.Failover.RecoverFunction.NotThisExecution, someoneElses.Outcome);
+        Assert.Equal(Replicator.Failover.RecoverFunction.Restored, report.GetProperty("outcome").GetString());
+        var restored = await ConfigAsync(drill.StreamName);
+        Assert.Equal((fixture.RegionA, "active", (long.Parse(left["version"], System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)), (restored["activeRegion"], restored["state"], restored["version"]));
+        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), await drill.ResolveAsync(CancellationToken.None));
+        Assert.Equal(Replicator.Failover.RecoverFunction.DnsToSource, again.Outcome);
+        Assert.Equal(restored, await ConfigAsync(drill.StreamName));
+    }
+
+    /// <summary>The sample event is what EventBridge sends: its detail's input is the failover's own input, events/failover.json.</summary>
+    [Fact]
+    public void The_sample_failover_ended_event_carries_the_failover_input()
+    {
+        var root = Replicator.LocalCloud.RepositoryLayout.Root();
+        var change = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "events", "failover-ended.json"))).RootElement;
+        var input = System.Text.Json.JsonSerializer.Deserialize(change.GetProperty("detail").GetProperty("input").GetString()!, Replicator.Failover.FailoverJsonContext.Default.FailoverInput);
+        var sample = System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(root, "events", "failover.json")), Replicator.Failover.FailoverJsonContext.Default.FailoverInput);
+
+        Assert.Equal("Step Functions Execution Status Change", change.GetProperty("detail-type").GetString());
+        Assert.Equal(sample, input);
+    }
+
     private Task<FailoverDrill> StartDrillAsync(string purpose, bool startRelay) =>
         FailoverDrill.StartAsync(fixture.Cloud, LocalCloudFixture.UniqueStreamName(purpose), fixture.RegionA, shards: 1, TextWriter.Null, CancellationToken.None, startRelay);
+
+    private async Task<string> ExecutionOwningAsync(string stream) =>
+        (await fixture.DynamoDb.GetItemAsync(new Amazon.DynamoDBv2.Model.GetItemRequest
+        {
+            TableName = Replicator.LocalCloud.Demo.ReplicatorTables.Config,
+            Key = new() { ["streamName"] = new() { S = stream } },
+            ConsistentRead = true,
+        })).Item["failoverExecution"].S;
 
     /// <summary>The config item's attributes as strings (S or N), to compare whole.</summary>
     private async Task<Dictionary<string, string>> ConfigAsync(string stream)

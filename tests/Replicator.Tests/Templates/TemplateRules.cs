@@ -36,6 +36,7 @@ public static partial class TemplateRules
         ["failover-drain"] = DeployedSettings(typeof(Replicator.Failover.FailoverEnvironment)),
         ["failover-verify"] = DeployedSettings(typeof(Replicator.Failover.FailoverEnvironment)),
         ["failover-report"] = [],
+        ["failover-recover"] = DeployedSettings(typeof(Replicator.Failover.RecoverEnvironment)),
         ["catalog-sync"] = DeployedSettings(typeof(Replicator.Catalog.CatalogSyncEnvironment)),
         ["archive-transform"] = DeployedSettings(typeof(Replicator.Archive.ArchiveEnvironment)),
         ["replay-plan"] = [.. DeployedSettings(typeof(Replicator.Replay.ReplayEnvironment)), .. DeployedSettings(typeof(Replicator.Replay.ReplayEnvironment.PlanOnly))],
