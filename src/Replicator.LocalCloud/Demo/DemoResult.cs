@@ -77,7 +77,7 @@ public sealed record LimitsHit(long ThrottledRecords, long ThrottledReads, long 
     public static LimitsHit Of(Emulators.TwoRegionCloud cloud) => cloud.Regions
         .Select(cloud.Kinesis)
         .Aggregate(
-            new LimitsHit(0, 0, 0, cloud.DynamoDb.ThrottledWrites),
+            new LimitsHit(0, 0, 0, cloud.ThrottledTableWrites),
             (sum, k) => sum with { ThrottledRecords = sum.ThrottledRecords + k.ThrottledRecords, ThrottledReads = sum.ThrottledReads + k.ThrottledReads, ReorderedRequests = sum.ReorderedRequests + k.ReorderedRequests });
 
     public LimitsHit Since(LimitsHit before) =>

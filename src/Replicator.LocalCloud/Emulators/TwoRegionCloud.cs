@@ -13,8 +13,9 @@ namespace Replicator.LocalCloud.Emulators;
 
 /// <summary>
 /// The local two-region cloud: per region a kinesalite (Kinesis) behind a <see cref="StrictKinesis"/>
-/// that enforces Kinesis's shard limits, and an s3rver (S3), and one dynalite both regions share,
-/// standing in for DynamoDB Global Tables without replication lag, behind a <see cref="StrictDynamoDb"/>
+/// that enforces Kinesis's shard limits, and an s3rver (S3); for DynamoDB either one dynalite every
+/// region shares (global tables without replication lag) or, with a replication lag, a dynalite per
+/// region joined as <see cref="GlobalTables.GlobalTables"/>; each behind a <see cref="StrictDynamoDb"/>
 /// that enforces DynamoDB's per-partition write limit. Every process binds to 127.0.0.1,
 /// logs to <c>local/.runs/&lt;run&gt;/</c>, and is stopped on dispose.
 /// </summary>
@@ -27,16 +28,27 @@ public sealed class TwoRegionCloud : IAsyncDisposable
     private readonly Dictionary<string, GlueStandIn> _glue;
     private readonly Dictionary<string, RegionEndpoints> _regions;
     private readonly Dictionary<string, StrictKinesis> _kinesis;
+    private readonly Dictionary<string, StrictDynamoDb> _dynamoDb;
+    private readonly List<GlobalTables.GlobalTableReplica> _replicas;
 
     private TwoRegionCloud(
-        string runDirectory, List<EmulatorProcess> processes, Dictionary<string, GlueStandIn> glue, Dictionary<string, RegionEndpoints> regions, Dictionary<string, StrictKinesis> kinesis, StrictDynamoDb dynamoDb)
+        string runDirectory,
+        List<EmulatorProcess> processes,
+        Dictionary<string, GlueStandIn> glue,
+        Dictionary<string, RegionEndpoints> regions,
+        Dictionary<string, StrictKinesis> kinesis,
+        Dictionary<string, StrictDynamoDb> dynamoDb,
+        GlobalTables.GlobalTables? globalTables,
+        List<GlobalTables.GlobalTableReplica> replicas)
     {
-        DynamoDb = dynamoDb;
         RunDirectory = runDirectory;
         _processes = processes;
         _glue = glue;
         _regions = regions;
         _kinesis = kinesis;
+        _dynamoDb = dynamoDb;
+        GlobalTables = globalTables;
+        _replicas = replicas;
     }
 
     /// <summary>s3rver verifies signatures and accepts only this key pair; the other emulators accept any.</summary>
@@ -50,13 +62,24 @@ public sealed class TwoRegionCloud : IAsyncDisposable
     /// <summary>The emulators' operating-system process ids.</summary>
     public IReadOnlyList<int> ProcessIds => _processes.Select(p => p.ProcessId).ToArray();
 
-    /// <summary>The DynamoDB endpoint itself: what it throttled.</summary>
-    public StrictDynamoDb DynamoDb { get; }
+    /// <summary>The first region's DynamoDB endpoint itself (every region's, without replication lag).</summary>
+    public StrictDynamoDb DynamoDb => _dynamoDb.Values.First();
+
+    /// <summary>The replication between the regions' DynamoDB replicas; null when they share one dynalite.</summary>
+    public GlobalTables.GlobalTables? GlobalTables { get; }
+
+    /// <summary>DynamoDB writes refused for a partition key's write limit, in every region.</summary>
+    public long ThrottledTableWrites => _dynamoDb.Values.Distinct().Sum(d => d.ThrottledWrites);
 
     /// <param name="kinesisLimits">What each region's Kinesis enforces: <see cref="KinesisLimits.Strict"/> unless a test measures something else.</param>
     /// <param name="dynamoDbLimits">What DynamoDB enforces: <see cref="DynamoDbLimits.Strict"/> unless a test measures something else.</param>
+    /// <param name="replicationLag">With a lag: a DynamoDB replica per region, joined as global tables that replicate after it; without: one DynamoDB every region shares.</param>
     public static async Task<TwoRegionCloud> StartAsync(
-        IReadOnlyList<string>? regions = null, CancellationToken cancellationToken = default, KinesisLimits? kinesisLimits = null, DynamoDbLimits? dynamoDbLimits = null)
+        IReadOnlyList<string>? regions = null,
+        CancellationToken cancellationToken = default,
+        KinesisLimits? kinesisLimits = null,
+        DynamoDbLimits? dynamoDbLimits = null,
+        TimeSpan? replicationLag = null)
     {
         regions ??= [DefaultRegionA, DefaultRegionB];
         kinesisLimits ??= KinesisLimits.Strict;
@@ -69,10 +92,8 @@ public sealed class TwoRegionCloud : IAsyncDisposable
         var runDirectory = Path.Combine(runs, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         Directory.CreateDirectory(runDirectory);
 
-        var starting = new List<Task<EmulatorProcess>>
-        {
-            EmulatorProcess.StartAsync(localDirectory, "dynamodb", "dynamodb", runDirectory, null, cancellationToken),
-        };
+        var dynamoDbNames = replicationLag is null ? ["dynamodb"] : regions.Select(r => $"dynamodb-{r}").ToList();
+        var starting = dynamoDbNames.Select(name => EmulatorProcess.StartAsync(localDirectory, name, "dynamodb", runDirectory, null, cancellationToken)).ToList();
         foreach (var region in regions)
         {
             var s3Data = Directory.CreateDirectory(Path.Combine(runDirectory, $"s3-{region}")).FullName;
@@ -100,16 +121,24 @@ public sealed class TwoRegionCloud : IAsyncDisposable
         var kinesis = regions.ToDictionary(
             region => region,
             region => new StrictKinesis(processes.Single(p => p.Name == $"kinesis-{region}").Endpoint, region, new BasicAWSCredentials("S3RVER", "S3RVER"), kinesisLimits));
-        var dynamoDb = new StrictDynamoDb(processes[0].Endpoint, new BasicAWSCredentials("S3RVER", "S3RVER"), dynamoDbLimits);
+        var credentials = new BasicAWSCredentials("S3RVER", "S3RVER");
+        var globalTables = replicationLag is { } lag ? new GlobalTables.GlobalTables(lag, credentials) : null;
+        var replicas = globalTables is null
+            ? []
+            : regions.Select(region => new GlobalTables.GlobalTableReplica(region, processes.Single(p => p.Name == $"dynamodb-{region}").Endpoint, globalTables)).ToList();
+        var shared = globalTables is null ? new StrictDynamoDb(processes.Single(p => p.Name == "dynamodb").Endpoint, credentials, dynamoDbLimits) : null;
+        var dynamoDb = regions.ToDictionary(
+            region => region,
+            region => shared ?? new StrictDynamoDb(replicas.Single(r => r.Region == region).Endpoint, credentials, dynamoDbLimits));
         var endpoints = regions.ToDictionary(
             region => region,
             region => new RegionEndpoints(
                 region,
                 kinesis[region].Endpoint,
-                dynamoDb.Endpoint,
+                dynamoDb[region].Endpoint,
                 processes.Single(p => p.Name == $"s3-{region}").Endpoint,
                 glue[region].Endpoint));
-        return new TwoRegionCloud(runDirectory, processes, glue, endpoints, kinesis, dynamoDb);
+        return new TwoRegionCloud(runDirectory, processes, glue, endpoints, kinesis, dynamoDb, globalTables, replicas);
     }
 
     /// <summary>Keeps the most recent runs' logs for looking into a failure, and removes the rest so test runs do not fill the disk.</summary>
@@ -168,12 +197,13 @@ public sealed class TwoRegionCloud : IAsyncDisposable
 
     /// <summary>
     /// A regional outage: stops the region's Kinesis and S3 emulators, so every call to them is refused.
-    /// (The in-process Glue stand-in stays up; no drill needs its outage yet.)
-    /// The DynamoDB emulator stands for the global tables' replicas and stays up for the other region.
+    /// (The in-process Glue stand-in stays up; no drill needs its outage yet.) With global tables the
+    /// region's DynamoDB replica is cut off too; a shared DynamoDB stays up for the other regions.
     /// </summary>
     public async Task StopRegionAsync(string region)
     {
         Region(region);
+        GlobalTables?.CutOff(region);
         await _kinesis[region].DisposeAsync().ConfigureAwait(false);
         var regional = _processes.Where(p => p.Name == $"kinesis-{region}" || p.Name == $"s3-{region}").ToList();
         foreach (var process in regional)
@@ -190,7 +220,20 @@ public sealed class TwoRegionCloud : IAsyncDisposable
             await kinesis.DisposeAsync().ConfigureAwait(false);
         }
 
-        await DynamoDb.DisposeAsync().ConfigureAwait(false);
+        foreach (var dynamoDb in _dynamoDb.Values.Distinct())
+        {
+            await dynamoDb.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var replica in _replicas)
+        {
+            await replica.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (GlobalTables is not null)
+        {
+            await GlobalTables.DisposeAsync().ConfigureAwait(false);
+        }
 
         foreach (var glue in _glue.Values)
         {
