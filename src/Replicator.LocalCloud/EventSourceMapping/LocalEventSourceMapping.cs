@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Replicator.Aws.Kinesis;
 using Replicator.Lambda;
-using Replicator.LocalCloud.Limits;
 
 namespace Replicator.LocalCloud.EventSourceMapping;
 

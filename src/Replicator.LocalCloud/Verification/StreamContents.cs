@@ -1,5 +1,4 @@
 using Replicator.Aws.Kinesis;
-using Replicator.LocalCloud.Limits;
 
 namespace Replicator.LocalCloud.Verification;
 

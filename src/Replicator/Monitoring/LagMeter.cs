@@ -15,7 +15,9 @@ namespace Replicator.Monitoring;
 /// Counting stops here per shard; beyond it the count is reported as a lower bound. The failover's drain
 /// and verify count the whole backlog (the recovery point in records); the scheduled lag monitor counts
 /// one page (<see cref="OnePage"/>), so each minute it spends one or two of the shard's five reads a
-/// second, which it shares with the relay, and never reads what it measures.
+/// second, which it shares with the relay, and never reads what it measures. Counting more than a page
+/// waits its turn when the shard refuses a read (<see cref="PatientReads"/>): a throttled shard is busy,
+/// not unreachable. One page does not: the monitor reports the refusal as a gap.
 /// </param>
 public sealed class LagMeter(KinesisClient source, string sourceRegion, CheckpointStore checkpoints, TimeProvider clock, int maxRecordsCounted = LagMeter.MaxRecordsCounted)
 {
@@ -50,7 +52,10 @@ public sealed class LagMeter(KinesisClient source, string sourceRegion, Checkpoi
         var fullyRead = iterator is null;
         while (iterator is not null && behind < maxRecordsCounted)
         {
-            var page = await source.GetRecordsAsync(new GetRecordsRequest(iterator) { Limit = (int)Math.Min(10_000, maxRecordsCounted - behind) }, cancellationToken).ConfigureAwait(false);
+            var pageRequest = new GetRecordsRequest(iterator) { Limit = (int)Math.Min(10_000, maxRecordsCounted - behind) };
+            var page = maxRecordsCounted > OnePage
+                ? await PatientReads.GetRecordsAsync(source, pageRequest, cancellationToken).ConfigureAwait(false)
+                : await source.GetRecordsAsync(pageRequest, cancellationToken).ConfigureAwait(false);
             oldestArrival ??= page.Records.Count > 0 ? page.Records[0].ApproximateArrivalTimestamp : null;
             behind += page.Records.Count;
             foreach (var record in page.Records)

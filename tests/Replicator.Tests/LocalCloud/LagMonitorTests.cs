@@ -136,6 +136,33 @@ public sealed class LagMonitorTests(LocalCloudFixture fixture)
     }
 
     /// <summary>
+    /// The failover's drain counts the whole backlog through a client that does not retry (so an
+    /// unreachable source shows at once). A shard whose five reads a second are spent by its other
+    /// readers is busy, not unreachable: the count waits its turn. Before, the refusal failed the poll
+    /// and the drain reported the source unreachable, as the fan-out drill's polls showed.
+    /// </summary>
+    [Fact]
+    public async Task Counting_the_whole_backlog_waits_for_a_throttled_shard_instead_of_failing()
+    {
+        var stream = await fixture.CreateStreamAsync("lagbusy", fixture.RegionA);
+        await new CdcProducer(fixture.Cloud.CreateKinesisClient(fixture.RegionA), stream).ProduceAsync(CdcProducer.Generate(30, keys: 5, DateTimeOffset.UtcNow), 30, null, CancellationToken.None);
+        var reader = new Replicator.Aws.Kinesis.KinesisClient(new Replicator.Aws.Json.AwsServiceOptions(fixture.RegionA, fixture.Cloud.Credentials, Replicator.Aws.AwsEnvironment.HttpClient)
+        {
+            EndpointOverride = fixture.Cloud.Region(fixture.RegionA).KinesisEndpoint,
+            Retry = Replicator.Aws.Json.RetrySettings.None,
+        });
+        var iterator = (await reader.GetShardIteratorAsync(new Replicator.Aws.Kinesis.GetShardIteratorRequest(stream, "shardId-000000000000", Replicator.Aws.Kinesis.ShardIteratorTypes.TrimHorizon), CancellationToken.None)).ShardIterator;
+        for (var read = 0; read < 5; read++)
+        {
+            iterator = (await reader.GetRecordsAsync(new Replicator.Aws.Kinesis.GetRecordsRequest(iterator!), CancellationToken.None)).NextShardIterator;
+        }
+
+        var lag = await new LagMeter(reader, fixture.RegionA, Checkpoints, TimeProvider.System).MeasureAsync(stream, fixture.RegionB, fixture.RegionA, CancellationToken.None);
+
+        Assert.Equal((30, false), (lag.RecordsBehind, lag.AtLeast));
+    }
+
+    /// <summary>
     /// Issue 13: an adopted stream may allow records up to 10 MiB (UpdateMaxRecordSize), beyond the
     /// 4,393 KiB an invocation carries (InvocationPayload). The monitor flags it, whichever region is
     /// active, and emits 0 for a stream at or below the bound, so the alarm on it has a series.

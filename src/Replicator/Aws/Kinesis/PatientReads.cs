@@ -1,11 +1,9 @@
-using Replicator.Aws.Kinesis;
-
-namespace Replicator.LocalCloud.Limits;
+namespace Replicator.Aws.Kinesis;
 
 /// <summary>
-/// GetRecords for a reader that shares a shard's five reads a second with others (a mapping, the lag
-/// monitor, a drill's check): when the shard refuses, it waits its turn and asks again, as Lambda's
-/// mapping and a KCL worker do, instead of failing.
+/// GetRecords for a reader that shares a shard's five reads a second with others (a mapping, the
+/// failover's drain, a drill's check): when the shard refuses, it waits its turn and asks again, as
+/// Lambda's mapping and a KCL worker do, instead of failing. Cancel the token to bound the wait.
 /// </summary>
 public static class PatientReads
 {
