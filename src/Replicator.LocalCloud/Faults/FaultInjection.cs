@@ -82,12 +82,12 @@ public sealed class FaultInjection(FaultPlan plan)
         await Task.Delay(Timeout.InfiniteTimeSpan, arm.Killed).ConfigureAwait(false);
     }
 
-    /// <summary>What strikes one invocation; <see cref="Stall"/> and <see cref="Crash"/> are spent once.</summary>
+    /// <summary>What strikes one invocation: a crash is spent once; a stall never returns (the kill ends it).</summary>
     private sealed class Arm(bool crash, Stall stall, CancellationToken killed)
     {
         public bool Crash { get; set; } = crash;
 
-        public Stall Stall { get; set; } = stall;
+        public Stall Stall => stall;
 
         public CancellationToken Killed => killed;
     }
