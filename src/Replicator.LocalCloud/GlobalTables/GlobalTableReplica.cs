@@ -50,7 +50,7 @@ public sealed class GlobalTableReplica : IAsyncDisposable
         var (status, response) = await _forwarder.ForwardAsync(context, body).ConfigureAwait(false);
         if (status == HttpStatusCode.OK)
         {
-            if (operation is "PutItem" or "UpdateItem" or "DeleteItem" or "BatchWriteItem" or "TransactWriteItems")
+            if (WrittenItems.IsWrite(operation))
             {
                 await _tables.WrittenAsync(_region, operation, JsonNode.Parse(body)!.AsObject()).ConfigureAwait(false);
             }

@@ -18,7 +18,7 @@ public sealed class GlobalTables(TimeSpan lag, AWSCredentials credentials) : IAs
 {
     private readonly ConcurrentDictionary<string, AmazonDynamoDBClient> _replicas = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Limits.EmulatorForwarder> _tableOperations = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Task<List<string>>> _keyAttributes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Limits.KeySchemas> _schemas = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Region, string Table, string Key), long> _lastWrite = new();
     private readonly ConcurrentDictionary<string, bool> _cutOff = new(StringComparer.Ordinal);
     private readonly List<Task> _inFlight = [];
@@ -41,6 +41,7 @@ public sealed class GlobalTables(TimeSpan lag, AWSCredentials credentials) : IAs
     public void AddReplica(string region, Uri dynalite)
     {
         _replicas[region] = new AmazonDynamoDBClient(credentials, new AmazonDynamoDBConfig { ServiceURL = dynalite.ToString(), AuthenticationRegion = region });
+        _schemas[region] = new Limits.KeySchemas(_replicas[region]);
         _tableOperations[region] = new Limits.EmulatorForwarder(dynalite, "application/x-amz-json-1.0");
     }
 
@@ -67,7 +68,7 @@ public sealed class GlobalTables(TimeSpan lag, AWSCredentials credentials) : IAs
     /// </summary>
     public async Task WrittenAsync(string region, string operation, JsonObject request)
     {
-        foreach (var (table, key) in await KeysWrittenAsync(operation, request).ConfigureAwait(false))
+        foreach (var (table, key) in await KeysWrittenAsync(region, operation, request).ConfigureAwait(false))
         {
             var item = (await _replicas[region].GetItemAsync(new GetItemRequest { TableName = table, Key = key, ConsistentRead = true }).ConfigureAwait(false)).Item;
             var version = Interlocked.Increment(ref _clock);
@@ -158,62 +159,20 @@ public sealed class GlobalTables(TimeSpan lag, AWSCredentials credentials) : IAs
         }
     }
 
-    private async Task<List<(string Table, Dictionary<string, AttributeValue> Key)>> KeysWrittenAsync(string operation, JsonObject request)
+    /// <summary>The key of each item the write changed, with the attributes its table's schema names (a ConditionCheck changes none).</summary>
+    private async Task<List<(string Table, Dictionary<string, AttributeValue> Key)>> KeysWrittenAsync(string region, string operation, JsonObject request)
     {
         var keys = new List<(string, Dictionary<string, AttributeValue>)>();
-        async Task Add(string table, JsonNode itemOrKey)
+        foreach (var (table, itemOrKey, conditionCheckOnly) in Limits.WrittenItems.Of(operation, request))
         {
-            var names = await _keyAttributes.GetOrAdd(table, KeyAttributesAsync).ConfigureAwait(false);
-            keys.Add((table, names.ToDictionary(name => name, name => Attribute(itemOrKey[name]!.AsObject()))));
-        }
-
-        switch (operation)
-        {
-            case "PutItem":
-                await Add((string)request["TableName"]!, request["Item"]!).ConfigureAwait(false);
-                break;
-            case "UpdateItem" or "DeleteItem":
-                await Add((string)request["TableName"]!, request["Key"]!).ConfigureAwait(false);
-                break;
-            case "BatchWriteItem":
-                foreach (var (table, writes) in request["RequestItems"]!.AsObject())
-                {
-                    foreach (var write in writes!.AsArray())
-                    {
-                        await Add(table, write!["PutRequest"]?["Item"] ?? write["DeleteRequest"]!["Key"]!).ConfigureAwait(false);
-                    }
-                }
-
-                break;
-            case "TransactWriteItems":
-                foreach (var entry in request["TransactItems"]!.AsArray())
-                {
-                    var (kind, action) = entry!.AsObject().Single();
-                    if (kind != "ConditionCheck")
-                    {
-                        await Add((string)action!["TableName"]!, action["Item"] ?? action["Key"]!).ConfigureAwait(false);
-                    }
-                }
-
-                break;
+            if (!conditionCheckOnly)
+            {
+                var schema = await _schemas[region].OfAsync(table).ConfigureAwait(false);
+                keys.Add((table, schema.ToDictionary(k => k.AttributeName, k => Attribute(itemOrKey[k.AttributeName]!.AsObject()))));
+            }
         }
 
         return keys;
-    }
-
-    private async Task<List<string>> KeyAttributesAsync(string table)
-    {
-        try
-        {
-            var description = await _replicas.Values.First().DescribeTableAsync(table).ConfigureAwait(false);
-            return description.Table.KeySchema.Select(k => k.AttributeName).ToList();
-        }
-        catch
-        {
-            // Not there yet: ask again next time rather than remember the failure.
-            _keyAttributes.TryRemove(table, out _);
-            throw;
-        }
     }
 
     /// <summary>A key attribute as the wire has it: S, N or B.</summary>

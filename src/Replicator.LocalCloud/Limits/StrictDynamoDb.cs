@@ -23,7 +23,7 @@ public sealed class StrictDynamoDb : IAsyncDisposable
     private readonly DynamoDbLimits _limits;
     private readonly TimeProvider _clock;
     private readonly AmazonDynamoDBClient _schema;
-    private readonly ConcurrentDictionary<string, Task<string>> _hashKeys = new(StringComparer.Ordinal);
+    private readonly KeySchemas _schemas;
     private readonly ConcurrentDictionary<(string Table, string Key), TokenBucket> _budgets = new();
     private readonly LoopbackHttpServer _server;
     private long _throttledWrites;
@@ -34,6 +34,7 @@ public sealed class StrictDynamoDb : IAsyncDisposable
         _limits = limits;
         _clock = clock ?? TimeProvider.System;
         _schema = new AmazonDynamoDBClient(credentials, new AmazonDynamoDBConfig { ServiceURL = emulator.ToString(), AuthenticationRegion = "us-east-1" });
+        _schemas = new KeySchemas(_schema);
         _server = new LoopbackHttpServer(HandleAsync);
     }
 
@@ -57,7 +58,7 @@ public sealed class StrictDynamoDb : IAsyncDisposable
         try
         {
             var (operation, body) = await EmulatorForwarder.ReadCallAsync(context, TargetPrefix).ConfigureAwait(false);
-            var (status, response) = _limits.Enforced && operation is "PutItem" or "UpdateItem" or "DeleteItem" or "BatchWriteItem" or "TransactWriteItems"
+            var (status, response) = _limits.Enforced && WrittenItems.IsWrite(operation)
                 ? await WriteAsync(context, operation, body).ConfigureAwait(false)
                 : await _forwarder.ForwardAsync(context, body).ConfigureAwait(false);
             await _forwarder.RespondAsync(context, status, response).ConfigureAwait(false);
@@ -137,60 +138,16 @@ public sealed class StrictDynamoDb : IAsyncDisposable
     private async Task<List<(string Table, string Key)>> KeysWrittenAsync(string operation, JsonObject request)
     {
         var keys = new List<(string Table, string Key)>();
-        async Task Add(string table, JsonNode? itemOrKey)
+        foreach (var (table, itemOrKey, _) in WrittenItems.Of(operation, request))
         {
-            var hashKey = await _hashKeys.GetOrAdd(table, HashKeyOfAsync).ConfigureAwait(false);
-            keys.Add((table, itemOrKey?[hashKey]?.ToJsonString() ?? throw new InvalidOperationException($"A write to {table} names no {hashKey}.")));
-        }
-
-        switch (operation)
-        {
-            case "PutItem":
-                await Add(Table(request), request["Item"]).ConfigureAwait(false);
-                break;
-            case "UpdateItem" or "DeleteItem":
-                await Add(Table(request), request["Key"]).ConfigureAwait(false);
-                break;
-            case "BatchWriteItem":
-                foreach (var (table, writes) in request["RequestItems"]!.AsObject())
-                {
-                    foreach (var write in writes!.AsArray())
-                    {
-                        await Add(table, write!["PutRequest"]?["Item"] ?? write["DeleteRequest"]?["Key"]).ConfigureAwait(false);
-                    }
-                }
-
-                break;
-            case "TransactWriteItems":
-                foreach (var item in request["TransactItems"]!.AsArray())
-                {
-                    var action = item!.AsObject().Single().Value!;
-                    await Add(Table(action), action["Item"] ?? action["Key"]).ConfigureAwait(false);
-                }
-
-                break;
+            var hashKey = (await _schemas.OfAsync(table).ConfigureAwait(false)).Single(k => k.KeyType == KeyType.HASH).AttributeName;
+            keys.Add((table, itemOrKey[hashKey]?.ToJsonString() ?? throw new InvalidOperationException($"A write to {table} names no {hashKey}.")));
         }
 
         return keys;
     }
 
-    private async Task<string> HashKeyOfAsync(string table)
-    {
-        try
-        {
-            var description = await _schema.DescribeTableAsync(table).ConfigureAwait(false);
-            return description.Table.KeySchema.Single(k => k.KeyType == KeyType.HASH).AttributeName;
-        }
-        catch
-        {
-            // Not there yet: ask again next time rather than remember the failure.
-            _hashKeys.TryRemove(table, out _);
-            throw;
-        }
-    }
-
     private TokenBucket Budget((string Table, string Key) key) =>
         _budgets.GetOrAdd(key, _ => new TokenBucket(_limits.WriteUnitsPerSecondPerKey, _clock));
 
-    private static string Table(JsonNode request) => (string?)request["TableName"] ?? throw new InvalidOperationException("The request names no table.");
 }
