@@ -15,6 +15,7 @@ public static class DrillCommand
         FailoverDrillCommand.Planned(),
         FailoverDrillCommand.Forced(),
         FailoverDrillCommand.FanOut(),
+        FailoverDrillCommand.Concurrent(),
         CatalogDrillCommand.Create(),
         ReplayDrillCommand.Create(),
         MigrateDrillCommand.Create(),

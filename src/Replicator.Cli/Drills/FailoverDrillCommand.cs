@@ -12,6 +12,8 @@ namespace Replicator.Cli.Drills;
 /// </summary>
 public static class FailoverDrillCommand
 {
+    private static readonly string[] ThreeRegions = [TwoRegionCloud.DefaultRegionA, TwoRegionCloud.DefaultRegionB, "eu-west-1"];
+
     public static Command Planned()
     {
         var command = new Command(
@@ -39,12 +41,28 @@ public static class FailoverDrillCommand
             "failover-functions.log",
             (cloud, functionLog, _, cancellationToken) => FanOutAsync(cloud, functionLog, cancellationToken),
             cancellationToken,
-            [TwoRegionCloud.DefaultRegionA, TwoRegionCloud.DefaultRegionB, "eu-west-1"]));
+            ThreeRegions,
+            TwoRegionCloud.DefaultReplicationLag));
+        return command;
+    }
+
+    public static Command Concurrent()
+    {
+        var command = new Command(
+            "concurrent-failover",
+            "With three regions on global tables (1 s replication lag), start failovers A→B and A→C at once; check that exactly one wins, every replica and DNS agree on it, and no acknowledged record is lost.");
+        command.SetAction((_, cancellationToken) => LocalDrill.RunAsync(
+            "failover-functions.log",
+            (cloud, functionLog, _, cancellationToken) => ConcurrentAsync(cloud, functionLog, cancellationToken),
+            cancellationToken,
+            ThreeRegions,
+            TwoRegionCloud.DefaultReplicationLag));
         return command;
     }
 
     private static Task<int> RunAsync(Func<TwoRegionCloud, TextWriter, CancellationToken, Task<int>> drill, CancellationToken cancellationToken) =>
-        LocalDrill.RunAsync("failover-functions.log", (cloud, functionLog, _, cancellationToken) => drill(cloud, functionLog, cancellationToken), cancellationToken);
+        LocalDrill.RunAsync(
+            "failover-functions.log", (cloud, functionLog, _, cancellationToken) => drill(cloud, functionLog, cancellationToken), cancellationToken, replicationLag: TwoRegionCloud.DefaultReplicationLag);
 
     private static async Task<int> FanOutAsync(TwoRegionCloud cloud, TextWriter functionLog, CancellationToken cancellationToken)
     {
@@ -52,6 +70,21 @@ public static class FailoverDrillCommand
         AnsiConsole.MarkupLine(result.Failover.IsSuccess
             ? $"Failover [green]succeeded[/]; of {LocalDrill.Count(result.Acknowledged)} acknowledged records, {result.InTarget.Missing} missing in the target and {result.InThirdRegion.Missing} in the third region"
             : $"Failover [red]failed[/]: {Markup.Escape($"{result.Failover.Error}: {result.Failover.Cause}")}");
+        Console.Out.WriteLine(result.FiguresJson());
+        return result.Passed ? 0 : 1;
+    }
+
+    private static async Task<int> ConcurrentAsync(TwoRegionCloud cloud, TextWriter functionLog, CancellationToken cancellationToken)
+    {
+        var result = await ConcurrentFailoverDrill.RunAsync(cloud, functionLog, cancellationToken);
+        foreach (var attempt in result.Attempts)
+        {
+            AnsiConsole.MarkupLine(attempt.IsSuccess ? "A failover [green]succeeded[/]" : $"A failover [yellow]failed[/]: {Markup.Escape($"{attempt.Error}: {attempt.Cause}")}");
+        }
+
+        AnsiConsole.MarkupLine(Markup.Escape(
+            $"Active region by replica: {string.Join(", ", result.ActiveInEachRegion.Select(r => $"{r.Key}: {r.Value}"))}; DNS sends producers to {result.Dns}; " +
+            $"of {LocalDrill.Count(result.Acknowledged)} acknowledged records, {result.InActiveRegion.Missing} missing in the active region"));
         Console.Out.WriteLine(result.FiguresJson());
         return result.Passed ? 0 : 1;
     }

@@ -31,11 +31,12 @@ public static class LocalFunctionEnvironment
         return environment;
     }
 
-    /// <summary>The drain, verify and report functions of the failover state machine running in <paramref name="region"/>.</summary>
+    /// <summary>The claim, drain, verify, report and recovery functions of the failover state machine running in <paramref name="region"/>.</summary>
     public static Dictionary<string, string> Failover(TwoRegionCloud cloud, string region)
     {
         var environment = Common(cloud, region);
         environment[FailoverEnvironment.KinesisEndpoints] = string.Join(',', cloud.Regions.Select(r => $"{r}={cloud.Region(r).KinesisEndpoint}"));
+        environment[ClaimEnvironment.DynamoDbEndpoints] = string.Join(',', cloud.Regions.Select(r => $"{r}={cloud.Region(r).DynamoDbEndpoint}"));
         environment[FailoverEnvironment.TargetRegions] = string.Join(',', cloud.Regions.Where(r => r != region));
         return environment;
     }

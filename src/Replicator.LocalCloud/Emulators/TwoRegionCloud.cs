@@ -24,6 +24,9 @@ public sealed class TwoRegionCloud : IAsyncDisposable
     public const string DefaultRegionA = "us-east-1";
     public const string DefaultRegionB = "us-east-2";
 
+    /// <summary>Global tables' replication lag in the failover drills: typical within a continent is under a second (DynamoDB developer guide, "Global tables: how it works"); 1 s is on the slow side.</summary>
+    public static readonly TimeSpan DefaultReplicationLag = TimeSpan.FromSeconds(1);
+
     private readonly List<EmulatorProcess> _processes;
     private readonly Dictionary<string, GlueStandIn> _glue;
     private readonly Dictionary<string, RegionEndpoints> _regions;

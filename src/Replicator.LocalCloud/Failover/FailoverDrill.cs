@@ -65,6 +65,12 @@ public sealed class FailoverDrill : IAsyncDisposable
         using var dynamoDb = cloud.CreateDynamoDbClient(activeRegion);
         await ReplicatorTables.CreateAsync(dynamoDb, cancellationToken).ConfigureAwait(false);
         await ReplicatorTables.SetActiveRegionAsync(dynamoDb, streamName, activeRegion, cancellationToken).ConfigureAwait(false);
+        if (cloud.GlobalTables is { } globalTables)
+        {
+            // Every region's replica must have the config before a machine there reads it.
+            await globalTables.SettledAsync().ConfigureAwait(false);
+        }
+
         foreach (var region in cloud.Regions)
         {
             var kinesis = cloud.CreateKinesisClient(region);
@@ -101,6 +107,25 @@ public sealed class FailoverDrill : IAsyncDisposable
     public async Task<IReadOnlyList<CdcRecord>> ContentsAsync(string region, CancellationToken cancellationToken) =>
         (await StreamContents.ReadAsync(_cloud.CreateKinesisClient(region), StreamName, cancellationToken).ConfigureAwait(false))
             .SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data)).ToList();
+
+    /// <summary>
+    /// Waits up to a minute for the relays to deliver what was acknowledged (a relay started late first
+    /// skips every replica its region holds), then checks the region record by record.
+    /// </summary>
+    public async Task<ReplicationCheck> SettledCheckAsync(string region, IReadOnlyList<CdcRecord> acknowledged, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var check = ReplicationCheck.Compare(acknowledged, await ContentsAsync(region, cancellationToken).ConfigureAwait(false));
+            if (check.Missing == 0 || DateTimeOffset.UtcNow > deadline)
+            {
+                return check;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Records found more than once in the region they were produced into: copies relayed back into their origin.</summary>
     public static int Looped(IEnumerable<(CdcRecord Record, string Region)> acknowledged, string region, IReadOnlyList<CdcRecord> contents)

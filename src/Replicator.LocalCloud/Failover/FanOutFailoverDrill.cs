@@ -52,40 +52,25 @@ public static class FanOutFailoverDrill
             },
             cancellationToken).ConfigureAwait(false);
 
-        // B now feeds C (its relay into A, not needed for the check, would share B's reads with it).
+        // B now feeds C and A; nothing that reached B from A may go back.
         drill.StartRelay(b, c);
+        drill.StartRelay(b, a);
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
         await stopProducing.CancelAsync().ConfigureAwait(false);
         await producing.ConfigureAwait(false);
         var acknowledged = producer.Acknowledged.Select(r => r.Record).ToList();
-        var inB = await SettledCheckAsync(drill, b, acknowledged, cancellationToken).ConfigureAwait(false);
-        var inC = await SettledCheckAsync(drill, c, acknowledged, cancellationToken).ConfigureAwait(false);
-        return new FanOutFailoverResult(failover, acknowledged.Count, inB, inC);
-    }
-
-    /// <summary>
-    /// Waits up to a minute for the relays to deliver what was acknowledged (B's relay into C first skips
-    /// every replica B holds), then checks the region record by record.
-    /// </summary>
-    private static async Task<ReplicationCheck> SettledCheckAsync(FailoverDrill drill, string region, IReadOnlyList<CdcRecord> acknowledged, CancellationToken cancellationToken)
-    {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var check = ReplicationCheck.Compare(acknowledged, await drill.ContentsAsync(region, cancellationToken).ConfigureAwait(false));
-            if (check.Missing == 0 || DateTimeOffset.UtcNow > deadline)
-            {
-                return check;
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-        }
+        var inB = await drill.SettledCheckAsync(b, acknowledged, cancellationToken).ConfigureAwait(false);
+        var inC = await drill.SettledCheckAsync(c, acknowledged, cancellationToken).ConfigureAwait(false);
+        var looped = FailoverDrill.Looped(producer.Acknowledged, a, await drill.ContentsAsync(a, cancellationToken).ConfigureAwait(false))
+            + FailoverDrill.Looped(producer.Acknowledged, b, await drill.ContentsAsync(b, cancellationToken).ConfigureAwait(false));
+        return new FanOutFailoverResult(failover, acknowledged.Count, inB, inC, looped);
     }
 }
 
-public sealed record FanOutFailoverResult(StepFunctions.ExecutionResult Failover, int Acknowledged, ReplicationCheck InTarget, ReplicationCheck InThirdRegion)
+/// <param name="Looped">Records found more than once in the region they were produced into (A before the failover, B after): copies relayed back.</param>
+public sealed record FanOutFailoverResult(StepFunctions.ExecutionResult Failover, int Acknowledged, ReplicationCheck InTarget, ReplicationCheck InThirdRegion, int Looped)
 {
-    public bool Passed => Failover.IsSuccess && InTarget.Missing == 0 && InThirdRegion.Missing == 0 && InTarget.OrderViolations == 0 && InThirdRegion.OrderViolations == 0;
+    public bool Passed => Failover.IsSuccess && InTarget.Missing == 0 && InThirdRegion.Missing == 0 && InTarget.OrderViolations == 0 && InThirdRegion.OrderViolations == 0 && Looped == 0;
 
     /// <summary>The figures line of <c>replicator drill fan-out-failover</c>.</summary>
     public string FiguresJson() => new JsonObject
@@ -94,5 +79,6 @@ public sealed record FanOutFailoverResult(StepFunctions.ExecutionResult Failover
         ["lost_in_target"] = InTarget.Missing,
         ["lost_in_third_region"] = InThirdRegion.Missing,
         ["order_violations"] = InTarget.OrderViolations + InThirdRegion.OrderViolations,
+        ["looped"] = Looped,
     }.ToJsonString();
 }

@@ -16,9 +16,10 @@ namespace Replicator.Failover;
 /// the producers' DNS record on the hold value. If the config item still belongs to that execution, the
 /// recovery puts the stream back to active in the source (a conditional write on the version it read)
 /// and DNS back to the source; if the execution had already flipped, it points DNS at the target.
-/// Anything another execution owns is left alone.
+/// Anything another execution owns is left alone. Last, it releases the execution's claim on the stream
+/// in every region's replica, which would otherwise block the next failover until it expires.
 /// </summary>
-public sealed class RecoverFunction(IAmazonDynamoDB dynamoDb, string configTable, Route53Client route53)
+public sealed class RecoverFunction(IAmazonDynamoDB dynamoDb, string configTable, Route53Client route53, FailoverClaims claims)
 {
     public const string NotThisExecution = "not-this-execution";
     public const string Restored = "restored";
@@ -35,7 +36,8 @@ public sealed class RecoverFunction(IAmazonDynamoDB dynamoDb, string configTable
             new Route53Client(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient)
             {
                 EndpointOverride = ServiceEndpoints.Resolve(environment, AwsServiceId.Route53, RecoverEnvironment.Route53Endpoint),
-            })).HandleAsync;
+            }),
+            new FailoverClaims(ConfigReplicas.From(environment), TimeProvider.System)).HandleAsync;
     }
 
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
@@ -43,11 +45,20 @@ public sealed class RecoverFunction(IAmazonDynamoDB dynamoDb, string configTable
         var change = FunctionInput.Read(payload, RecoverJsonContext.Default.ExecutionStatusChange, "failover-recover");
         var input = FunctionInput.Read(System.Text.Encoding.UTF8.GetBytes(change.Detail.Input), FailoverJsonContext.Default.FailoverInput, "failover-recover (detail.input)");
         var report = await RecoverAsync(change.Detail, input, cancellationToken).ConfigureAwait(false);
-        context.Logger.LogInformation($"Failover {change.Detail.ExecutionArn} ended {change.Detail.Status}: {report.Outcome} (stream {report.StreamName} active in {report.ActiveRegion ?? "(no config)"}, DNS {report.DnsValue ?? "untouched"})");
+        context.Logger.LogInformation(
+            $"Failover {change.Detail.ExecutionArn} ended {change.Detail.Status}: {report.Outcome} (stream {report.StreamName} active in {report.ActiveRegion ?? "(no config)"}, DNS {report.DnsValue ?? "untouched"}); " +
+            $"its claim released in {(report.ClaimReleasedIn.Count == 0 ? "no region (not held)" : string.Join(", ", report.ClaimReleasedIn))}");
         return JsonSerializer.SerializeToUtf8Bytes(report, RecoverJsonContext.Default.RecoverReport);
     }
 
     public async Task<RecoverReport> RecoverAsync(ExecutionStatusDetail execution, FailoverInput input, CancellationToken cancellationToken)
+    {
+        var report = await PutBackAsync(execution, input, cancellationToken).ConfigureAwait(false);
+        var released = await claims.ReleaseAsync(input.StreamName, execution.ExecutionArn, cancellationToken).ConfigureAwait(false);
+        return report with { ClaimReleasedIn = released.Released };
+    }
+
+    private async Task<RecoverReport> PutBackAsync(ExecutionStatusDetail execution, FailoverInput input, CancellationToken cancellationToken)
     {
         var item = (await dynamoDb.GetItemAsync(new GetItemRequest
         {

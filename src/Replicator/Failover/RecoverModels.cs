@@ -13,7 +13,11 @@ public sealed record ExecutionStatusDetail(
 
 /// <summary>What the recovery found and did.</summary>
 /// <param name="Outcome"><see cref="RecoverFunction.NotThisExecution"/>, <see cref="RecoverFunction.Restored"/>, <see cref="RecoverFunction.DnsToTarget"/> or <see cref="RecoverFunction.DnsToSource"/>.</param>
-public sealed record RecoverReport(string Outcome, string StreamName, string ExecutionArn, string Status, string? ActiveRegion, string? DnsValue);
+public sealed record RecoverReport(string Outcome, string StreamName, string ExecutionArn, string Status, string? ActiveRegion, string? DnsValue)
+{
+    /// <summary>The regions whose replica held the execution's claim on the stream, now released.</summary>
+    public IReadOnlyList<string> ClaimReleasedIn { get; init; } = [];
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(ExecutionStatusChange))]

@@ -7,11 +7,13 @@ namespace Replicator.Tests.LocalCloud;
 [Collection(LocalCloudCollection.Name)]
 public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHelper output)
 {
+    /// <summary>On a cloud of its own whose DynamoDB runs as global tables with 1 s replication lag, as the drill runs by default.</summary>
     [Fact]
     public async Task Planned_failover_and_failback_under_load_lose_nothing_keep_order_and_loop_nothing()
     {
+        await using var cloud = await Replicator.LocalCloud.Emulators.TwoRegionCloud.StartAsync(replicationLag: Replicator.LocalCloud.Emulators.TwoRegionCloud.DefaultReplicationLag);
         using var log = new StringWriter();
-        var result = await PlannedFailoverDrill.RunAsync(fixture.Cloud, log, null, CancellationToken.None);
+        var result = await PlannedFailoverDrill.RunAsync(cloud, TextWriter.Synchronized(log), null, CancellationToken.None);
         output.WriteLine(result.FiguresJson());
         output.WriteLine($"failover: {result.Failover.Execution.Error} {result.Failover.Execution.Cause}; states {string.Join(" → ", result.Failover.Execution.StatesEntered)}");
         output.WriteLine($"failback: {result.Failback.Execution.Error} {result.Failback.Execution.Cause}");
@@ -52,7 +54,7 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
     }
 
     [Fact]
-    public async Task Of_two_concurrent_failovers_exactly_one_wins_and_the_other_names_the_version_conflict()
+    public async Task Of_two_concurrent_failovers_exactly_one_wins_and_the_other_names_the_one_holding_the_claim()
     {
         await using var drill = await StartDrillAsync("race", startRelay: true);
         var input = drill.Input(fixture.RegionA, fixture.RegionB, force: false, TimeSpan.FromSeconds(30));
@@ -65,7 +67,8 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
         var loser = Assert.Single(results, r => !r.IsSuccess);
         Assert.Equal("failed-over", (string?)winner.Output!["outcome"]);
         Assert.Equal("FailoverConflict", loser.Error);
-        Assert.Contains("version", loser.Cause, StringComparison.Ordinal);
+        Assert.Contains($"holds its claim in {fixture.RegionA}'s replica", loser.Cause, StringComparison.Ordinal);
+        Assert.DoesNotContain(loser.StatesEntered, s => s == "ReadConfig");
         var config = await ConfigAsync(drill.StreamName);
         // Versions: draining 1, fenced 2, active in B 3: the loser wrote none.
         Assert.Equal((fixture.RegionB, "active", "3"), (config["activeRegion"], config["state"], config["version"]));
@@ -139,7 +142,12 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
         var ended = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Replicator.LocalCloud.RepositoryLayout.Root(), "events", "failover-ended.json")))!;
         ended["detail"]!["executionArn"] = owner;
         ended["detail"]!["input"] = System.Text.Json.JsonSerializer.Serialize(input, Replicator.Failover.FailoverJsonContext.Default.FailoverInput);
-        var recovery = new Replicator.Failover.RecoverFunction(fixture.DynamoDb, Replicator.LocalCloud.Demo.ReplicatorTables.Config, drill.Route53);
+        var recovery = new Replicator.Failover.RecoverFunction(
+            fixture.DynamoDb,
+            Replicator.LocalCloud.Demo.ReplicatorTables.Config,
+            drill.Route53,
+            new Replicator.Failover.FailoverClaims(
+                Replicator.Failover.ConfigReplicas.From(Replicator.LocalCloud.Demo.LocalFunctionEnvironment.Failover(fixture.Cloud, fixture.RegionB)), TimeProvider.System));
         var aborted = new Replicator.Failover.ExecutionStatusDetail(owner, "ABORTED", "");
 
         var someoneElses = await recovery.RecoverAsync(aborted with { ExecutionArn = owner + "-another" }, input, CancellationToken.None);
@@ -147,7 +155,10 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
         var again = await recovery.RecoverAsync(aborted, input, CancellationToken.None);
 
         Assert.Equal(Replicator.Failover.RecoverFunction.NotThisExecution, someoneElses.Outcome);
+        Assert.Empty(someoneElses.ClaimReleasedIn);
         Assert.Equal(Replicator.Failover.RecoverFunction.Restored, report.GetProperty("outcome").GetString());
+        // The stopped execution's claim, which would block the next failover until it expires, is released in every replica.
+        Assert.Equal(fixture.Cloud.Regions.Order(StringComparer.Ordinal), report.GetProperty("claimReleasedIn").EnumerateArray().Select(r => r.GetString()));
         var restored = await ConfigAsync(drill.StreamName);
         Assert.Equal((fixture.RegionA, "active", (long.Parse(left["version"], System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)), (restored["activeRegion"], restored["state"], restored["version"]));
         Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), await drill.ResolveAsync(CancellationToken.None));

@@ -11,7 +11,7 @@ public sealed class ForcedFailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task Forced_failover_with_the_source_down_reports_exactly_the_records_it_lost()
     {
-        await using var cloud = await TwoRegionCloud.StartAsync();
+        await using var cloud = await TwoRegionCloud.StartAsync(replicationLag: TwoRegionCloud.DefaultReplicationLag);
         using var log = new StringWriter();
 
         var result = await ForcedFailoverDrill.RunAsync(cloud, TextWriter.Synchronized(log), null, CancellationToken.None);

@@ -129,6 +129,37 @@ public sealed class IamSimulationTests
         await AssertDecisionsAsync(questions);
     }
 
+    /// <summary>
+    /// The claim reaches every region's replica of the config table, but writes only claim items there
+    /// (dynamodb:LeadingKeys, DynamoDB developer guide, "Using IAM policy conditions for fine-grained access
+    /// control"); the recovery may release claims the same way. Neither may write a stream's config item.
+    /// </summary>
+    [Fact]
+    public async Task The_claim_writes_only_claim_items_in_every_regions_replica_of_the_config_table()
+    {
+        // The recovery, like the failover machine, is deployed only with a hosted zone to move.
+        var parameters = new Dictionary<string, string>(TemplateTests.TwoTargets) { ["FailoverHostedZoneId"] = "Z0EXAMPLE00000000000" };
+        var stack = new ConcreteTemplate(DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", parameters), parameters), Region, parameters);
+        Question Ask(string roleId, string action, string resource) => new(stack.RoleArn(roleId), action, resource, stack.RolePolicies(roleId));
+        var questions = new List<(Question, string)>();
+        foreach (var region in Targets.Append(Region).Append("ap-southeast-2"))
+        {
+            var config = $"arn:aws:dynamodb:{region}:{ConcreteTemplate.Account}:table/kdsActiveRegionConfig";
+            foreach (var role in new[] { "FailoverClaimFunctionRole", "FailoverRecoverFunctionRole" })
+            {
+                questions.Add((Ask(role, "dynamodb:UpdateItem", config) with { Context = new() { ["dynamodb:LeadingKeys"] = $"failover-claim#{Stream}#{region}" } }, "Allowed"));
+                questions.Add((Ask(role, "dynamodb:UpdateItem", config) with { Context = new() { ["dynamodb:LeadingKeys"] = Stream } }, region == Region && role == "FailoverRecoverFunctionRole" ? "Allowed" : "ImplicitlyDenied"));
+                questions.Add((Ask(role, "dynamodb:UpdateItem", config), region == Region && role == "FailoverRecoverFunctionRole" ? "Allowed" : "ImplicitlyDenied"));
+                questions.Add((Ask(role, "dynamodb:DeleteItem", config) with { Context = new() { ["dynamodb:LeadingKeys"] = $"failover-claim#{Stream}#{region}" } }, "ImplicitlyDenied"));
+            }
+
+            questions.Add((Ask("FailoverClaimFunctionRole", "dynamodb:GetItem", config), "Allowed"));
+            questions.Add((Ask("FailoverClaimFunctionRole", "dynamodb:UpdateItem", TableArn("kdsReplicationCheckpoint")) with { Context = new() { ["dynamodb:LeadingKeys"] = "failover-claim#x" } }, "ImplicitlyDenied"));
+        }
+
+        await AssertDecisionsAsync(questions);
+    }
+
     private static string TableArn(string table) => $"arn:aws:dynamodb:{Region}:{ConcreteTemplate.Account}:table/{table}";
 
     private static string RelayRole(string target) => $"RelayRoleTo{target.Replace("-", "", StringComparison.Ordinal)}";
