@@ -60,7 +60,7 @@ public static class ConcurrentFailoverDrill
         var check = active is null
             ? ReplicationCheck.Compare(acknowledged, [])
             : await drill.SettledCheckAsync(active, acknowledged, cancellationToken).ConfigureAwait(false);
-        var dns = FailoverDrill.RegionOf(await drill.ResolveAsync(cancellationToken).ConfigureAwait(false) ?? "");
+        var dns = FailoverDrill.RegionOf(drill.Resolve() ?? "");
         return new ConcurrentFailoverResult(attempts, activeInEachRegion, dns, acknowledged.Count, check);
     }
 

@@ -1,4 +1,3 @@
-using Replicator.Aws.Route53;
 using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.Emulators;
 using Replicator.LocalCloud.Verification;
@@ -7,12 +6,12 @@ namespace Replicator.LocalCloud.Failover;
 
 /// <summary>
 /// A CDC producer that finds the stream's region the way real producers do: through the DNS record
-/// (here, the Route 53 stand-in), looked up before every chunk. While the record holds no region's
+/// (here, the Route 53 stand-in's data plane), looked up before every chunk. While the record holds no region's
 /// value (ingress stopped) it waits. It logs every acknowledged record with the region it went to,
 /// which is what the drills check the regions against.
 /// </summary>
-public sealed class DnsFollowingProducer(
-    TwoRegionCloud cloud, Route53Client route53, string hostedZoneId, string recordName, string streamName, Func<string, string?> regionOfValue)
+/// <param name="resolve">The record's values as a DNS query returns them.</param>
+public sealed class DnsFollowingProducer(TwoRegionCloud cloud, Func<IReadOnlyList<string>> resolve, string streamName, Func<string, string?> regionOfValue)
 {
     private readonly List<(CdcRecord Record, string Region)> _acknowledged = [];
     private readonly Dictionary<string, CdcProducer> _producers = new(StringComparer.Ordinal);
@@ -40,8 +39,7 @@ public sealed class DnsFollowingProducer(
         {
             try
             {
-                var set = await route53.FindRecordSetAsync(hostedZoneId, recordName, "CNAME", cancellationToken).ConfigureAwait(false);
-                if (set?.Values.Select(regionOfValue).FirstOrDefault(r => r is not null) is not { } region)
+                if (resolve().Select(regionOfValue).FirstOrDefault(r => r is not null) is not { } region)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
                     continue;

@@ -98,10 +98,13 @@ public sealed class FailoverDrill : IAsyncDisposable
         SettleSeconds: 2,
         new DnsRecord(_zoneId, RecordName, "CNAME", 1, ValueOf(from), ValueOf(to), $"ingress-stopped.{Zone}"));
 
-    public DnsFollowingProducer Producer() => new(_cloud, Route53, _zoneId, RecordName, StreamName, RegionOf);
+    public DnsFollowingProducer Producer() => new(_cloud, () => _route53.Resolve(_zoneId, RecordName, "CNAME"), StreamName, RegionOf);
 
-    public async Task<string?> ResolveAsync(CancellationToken cancellationToken) =>
-        (await Route53.FindRecordSetAsync(_zoneId, RecordName, "CNAME", cancellationToken).ConfigureAwait(false))?.Values.FirstOrDefault();
+    /// <summary>Where the stream's DNS record sends producers now, as a DNS query answers (Route 53's data plane).</summary>
+    public string? Resolve() => _route53.Resolve(_zoneId, RecordName, "CNAME").FirstOrDefault();
+
+    /// <summary>Route 53's control plane (its API, in us-east-1) stops answering; DNS queries still do.</summary>
+    public void StopRoute53ControlPlane() => _route53.ControlPlaneDown = true;
 
     /// <summary>Every record in a region's stream, parsed, in shard order.</summary>
     public async Task<IReadOnlyList<CdcRecord>> ContentsAsync(string region, CancellationToken cancellationToken) =>

@@ -10,12 +10,15 @@ namespace Replicator.LocalCloud.Failover;
 /// failover stops ingress and measures the backlog, then A's emulators are stopped mid-drain. After
 /// the drain timeout the forced machine goes on, and the RPO it reports must equal the records the
 /// producer got acknowledged in A that B does not have. It stops a region: give it its own cloud.
+/// A is us-east-1, where Route 53's control plane runs: with <c>route53ControlPlaneDown</c> its outage
+/// takes the Route 53 API down too, and the failover must still complete.
 /// </summary>
 public static class ForcedFailoverDrill
 {
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(8);
 
-    public static async Task<ForcedFailoverResult> RunAsync(TwoRegionCloud cloud, TextWriter functionLog, Action<string, JsonObject>? onEvent, CancellationToken cancellationToken)
+    public static async Task<ForcedFailoverResult> RunAsync(
+        TwoRegionCloud cloud, TextWriter functionLog, Action<string, JsonObject>? onEvent, CancellationToken cancellationToken, bool route53ControlPlaneDown = false)
     {
         var (a, b) = (cloud.Regions.First(), cloud.Regions.Last());
         var stream = $"forced-drill-{Guid.NewGuid():N}"[..26];
@@ -53,6 +56,11 @@ public static class ForcedFailoverDrill
         var failover = drill.Failover.RunAsync(drill.Input(a, b, force: true, DrainTimeout), Watch, cancellationToken);
         await Task.WhenAny(backlogMeasured.Task, failover).ConfigureAwait(false);
         await cloud.StopRegionAsync(a).ConfigureAwait(false);
+        if (route53ControlPlaneDown)
+        {
+            drill.StopRoute53ControlPlane();
+        }
+
         var result = await failover.ConfigureAwait(false);
 
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
@@ -63,7 +71,7 @@ public static class ForcedFailoverDrill
         var inB = (await drill.ContentsAsync(b, cancellationToken).ConfigureAwait(false)).Select(r => (r.Key, r.N)).ToHashSet();
         var missing = acknowledged.Count(r => r.Region == a && !inB.Contains((r.Record.Key, r.Record.N)));
         var lostInB = acknowledged.Count(r => r.Region == b && !inB.Contains((r.Record.Key, r.Record.N)));
-        return new ForcedFailoverResult(result, missing, lostInB, acknowledged.Count(r => r.Region == b), await drill.ResolveAsync(cancellationToken).ConfigureAwait(false));
+        return new ForcedFailoverResult(result, missing, lostInB, acknowledged.Count(r => r.Region == b), drill.Resolve());
     }
 }
 
@@ -74,6 +82,9 @@ public sealed record ForcedFailoverResult(ExecutionResult Execution, int ActualM
 {
     public long? ReportedRpoRecords => (long?)Execution.Output?["rpoRecords"];
 
+    /// <summary>The failover reported DNS moved, and a DNS query now answers the target's value.</summary>
+    public bool DnsMoved => (bool?)Execution.Output?["dnsMoved"] == true && FailoverDrill.RegionOf(Dns ?? "") == (string?)Execution.Output?["targetRegion"];
+
     public bool Passed => Execution.IsSuccess && ReportedRpoRecords == ActualMissing && LostInTarget == 0;
 
     /// <summary>The figures line of <c>replicator drill forced-failover</c> (DESIGN.md, "Commands and figures").</summary>
@@ -82,5 +93,6 @@ public sealed record ForcedFailoverResult(ExecutionResult Execution, int ActualM
         ["reported_rpo_records"] = ReportedRpoRecords,
         ["actual_missing"] = ActualMissing,
         ["rto_seconds"] = (double?)Execution.Output?["rtoSeconds"],
+        ["dns_moved"] = DnsMoved,
     }.ToJsonString();
 }

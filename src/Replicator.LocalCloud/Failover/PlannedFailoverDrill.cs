@@ -52,7 +52,7 @@ public static class PlannedFailoverDrill
         var acknowledged = producer.Acknowledged;
         var contents = await drill.ContentsAsync(activeRegion, cancellationToken).ConfigureAwait(false);
         var check = ReplicationCheck.Compare(acknowledged.Select(r => r.Record).ToList(), contents);
-        var dns = await drill.ResolveAsync(cancellationToken).ConfigureAwait(false);
+        var dns = drill.Resolve();
         return new MoveCheck(execution, acknowledged.Count, check.Missing, check.OrderViolations, dns);
     }
 }

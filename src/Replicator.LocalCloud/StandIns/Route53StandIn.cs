@@ -12,7 +12,9 @@ namespace Replicator.LocalCloud.StandIns;
 /// ChangeResourceRecordSets (CREATE, DELETE, UPSERT), GetChange and ListResourceRecordSets, with the
 /// REST/XML shapes, status codes and error codes of the Route 53 API reference. A change is PENDING
 /// for <c>propagation</c> and then INSYNC, as the real service reports propagation to its servers.
-/// Hosted zones are made with <see cref="CreateHostedZone"/>: local setup, not an API call.
+/// Hosted zones are made with <see cref="CreateHostedZone"/>: local setup, not an API call. The API is
+/// Route 53's control plane, served from us-east-1 (<see cref="ControlPlaneDown"/> is its outage); DNS
+/// answers come from its data plane (<see cref="Resolve"/>), which keeps answering through one.
 /// </summary>
 public sealed class Route53StandIn : IAsyncDisposable
 {
@@ -34,6 +36,19 @@ public sealed class Route53StandIn : IAsyncDisposable
 
     public Uri Endpoint => _server.Endpoint;
 
+    /// <summary>While set, the API answers nothing, as in an outage of us-east-1; <see cref="Resolve"/> still answers.</summary>
+    public bool ControlPlaneDown { get; set; }
+
+    /// <summary>The values a DNS query for the record gets (the data plane), none if the record does not exist.</summary>
+    public IReadOnlyList<string> Resolve(string zoneId, string name, string type)
+    {
+        var zone = _zones[zoneId];
+        lock (zone)
+        {
+            return zone.Find(Route53Xml.Absolute(name), type)?.Values ?? [];
+        }
+    }
+
     /// <summary>Makes an empty hosted zone and returns its id (<c>Z…</c>).</summary>
     public string CreateHostedZone(string name)
     {
@@ -51,6 +66,13 @@ public sealed class Route53StandIn : IAsyncDisposable
 
     private async Task HandleAsync(HttpListenerContext context)
     {
+        if (ControlPlaneDown)
+        {
+            // What an unreachable endpoint looks like to an HTTP client.
+            context.Response.Abort();
+            return;
+        }
+
         var request = context.Request;
         var segments = request.Url!.AbsolutePath.Trim('/').Split('/');
         (HttpStatusCode Status, XDocument Body) answer;
@@ -178,6 +200,8 @@ public sealed class Route53StandIn : IAsyncDisposable
     private sealed class HostedZone(string name)
     {
         private readonly Dictionary<(string Name, string Type), ResourceRecordSet> _sets = [];
+
+        public ResourceRecordSet? Find(string absoluteName, string type) => _sets.GetValueOrDefault((absoluteName, type));
 
         public string? Problem(RecordChange change)
         {

@@ -31,7 +31,8 @@ public sealed class ReportFunction(EmbeddedMetrics metrics, TimeProvider time)
             verify.RpoRecordsAtLeast,
             verify.RpoSeconds,
             verify.RecoveryPoint,
-            now);
+            now,
+            request.DnsMoved);
         var figures = new List<Metric>
         {
             new(MetricNames.Failovers, Metric.Count, 1),

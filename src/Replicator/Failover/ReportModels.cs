@@ -1,8 +1,10 @@
 namespace Replicator.Failover;
 
-public sealed record ReportRequest(string StreamName, string SourceRegion, string TargetRegion, DateTimeOffset StartedAt, VerifyResult Verify);
+/// <param name="DnsMoved">Whether the producers' DNS now sends them to the target: false when a forced failover could not change it (the Route 53 control plane down).</param>
+public sealed record ReportRequest(string StreamName, string SourceRegion, string TargetRegion, DateTimeOffset StartedAt, VerifyResult Verify, bool DnsMoved = true);
 
-/// <param name="RtoSeconds">From the execution's start, which stops ingress within its first steps, to DNS in sync.</param>
+/// <param name="RtoSeconds">From the execution's start, which stops ingress within its first steps, to DNS in sync (to the report, when DNS was not moved).</param>
+/// <param name="DnsMoved">false: the stream is active in the target but its DNS still sends producers elsewhere; move it by hand or once the control plane answers.</param>
 public sealed record FailoverReport(
     string Outcome,
     string StreamName,
@@ -14,4 +16,5 @@ public sealed record FailoverReport(
     bool RpoRecordsAtLeast,
     double? RpoSeconds,
     DateTimeOffset? RecoveryPoint,
-    DateTimeOffset CompletedAt);
+    DateTimeOffset CompletedAt,
+    bool DnsMoved);

@@ -38,14 +38,14 @@ public sealed class FailoverCommandTests(LocalCloudFixture fixture) : IDisposabl
         Assert.Equal(states, states.OrderBy(s => text.IndexOf("] " + s, StringComparison.Ordinal) is var i and >= 0 ? i : int.MaxValue));
         Assert.Contains("RPO 0 records", text, StringComparison.Ordinal);
         Assert.Matches(@"RTO \d+(\.\d+)? s", text);
-        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionB), await drill.ResolveAsync(CancellationToken.None));
+        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionB), drill.Resolve());
 
         _output.GetStringBuilder().Clear();
         var failback = await RunAsync(new FailoverOptions(intoA, _inputFile, Failback: true, EndpointUrl: stepFunctions.Endpoint));
 
         Assert.Equal(0, failback);
         Assert.Contains($"from {fixture.RegionB} to {fixture.RegionA}", _output.ToString(), StringComparison.Ordinal);
-        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), await drill.ResolveAsync(CancellationToken.None));
+        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), drill.Resolve());
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
         Assert.Equal("already-active", (string?)result.Output!["outcome"]);
         Assert.DoesNotContain(result.StatesEntered, s => s.StartsWith("MarkDraining", StringComparison.Ordinal) || s == "StopIngress");
         Assert.Equal(before, await ConfigAsync(drill.StreamName));
-        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), await drill.ResolveAsync(CancellationToken.None));
+        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), drill.Resolve());
     }
 
     [Fact]
@@ -72,7 +72,32 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
         var config = await ConfigAsync(drill.StreamName);
         // Versions: draining 1, fenced 2, active in B 3: the loser wrote none.
         Assert.Equal((fixture.RegionB, "active", "3"), (config["activeRegion"], config["state"], config["version"]));
-        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionB), await drill.ResolveAsync(CancellationToken.None));
+        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionB), drill.Resolve());
+    }
+
+    /// <summary>
+    /// With Route 53's control plane down (it runs in us-east-1), a planned failover cannot stop ingress, so
+    /// it cannot drain: it puts the config back and fails. A forced one goes on without stopping ingress,
+    /// flips, and completes reporting DNS not moved (issue 15, item 5), where it used to abort.
+    /// </summary>
+    [Fact]
+    public async Task Without_the_route53_control_plane_a_planned_failover_restores_and_a_forced_one_completes_with_dns_not_moved()
+    {
+        await using var planned = await StartDrillAsync("nor53planned", startRelay: true);
+        await using var forced = await StartDrillAsync("nor53forced", startRelay: true);
+        planned.StopRoute53ControlPlane();
+        forced.StopRoute53ControlPlane();
+
+        var refused = await planned.Failover.RunAsync(planned.Input(fixture.RegionA, fixture.RegionB, force: false, TimeSpan.FromSeconds(30)), null, CancellationToken.None);
+        var completed = await forced.Failover.RunAsync(forced.Input(fixture.RegionA, fixture.RegionB, force: true, TimeSpan.FromSeconds(30)), null, CancellationToken.None);
+
+        Assert.False(refused.IsSuccess);
+        Assert.Contains("IngressStopFailed", refused.StatesEntered);
+        Assert.Equal((fixture.RegionA, "active"), ((await ConfigAsync(planned.StreamName))["activeRegion"], (await ConfigAsync(planned.StreamName))["state"]));
+        Assert.True(completed.IsSuccess, $"{completed.Error}: {completed.Cause}");
+        Assert.False((bool?)completed.Output!["dnsMoved"]);
+        Assert.Equal((fixture.RegionB, "active"), ((await ConfigAsync(forced.StreamName))["activeRegion"], (await ConfigAsync(forced.StreamName))["state"]));
+        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), forced.Resolve());
     }
 
     [Fact]
@@ -90,7 +115,7 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
         Assert.Contains("\"recordsBehind\":50", result.Cause, StringComparison.Ordinal);
         var config = await ConfigAsync(drill.StreamName);
         Assert.Equal((fixture.RegionA, "active"), (config["activeRegion"], config["state"]));
-        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), await drill.ResolveAsync(CancellationToken.None));
+        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), drill.Resolve());
         var notice = Assert.Single(drill.Topics.Published);
         Assert.StartsWith("DrainTimedOut: ", notice.Message, StringComparison.Ordinal);
         Assert.Empty(await drill.ContentsAsync(fixture.RegionB, CancellationToken.None));
@@ -113,7 +138,7 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
         Assert.Contains("drainTimeoutSeconds is 7200", result.Cause, StringComparison.Ordinal);
         Assert.DoesNotContain(result.StatesEntered, s => s is "ReadConfig" or "StopIngress");
         Assert.Equal(before, await ConfigAsync(drill.StreamName));
-        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), await drill.ResolveAsync(CancellationToken.None));
+        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), drill.Resolve());
     }
 
     /// <summary>
@@ -136,7 +161,7 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
 
         var left = await ConfigAsync(drill.StreamName);
         Assert.Equal((fixture.RegionA, "draining"), (left["activeRegion"], left["state"]));
-        Assert.Equal(input.Dns.HoldValue, await drill.ResolveAsync(CancellationToken.None));
+        Assert.Equal(input.Dns.HoldValue, drill.Resolve());
         // The event EventBridge sends, shaped like the sample, for this execution and input.
         var owner = await ExecutionOwningAsync(drill.StreamName);
         var ended = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Replicator.LocalCloud.RepositoryLayout.Root(), "events", "failover-ended.json")))!;
@@ -161,7 +186,7 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
         Assert.Equal(fixture.Cloud.Regions.Order(StringComparer.Ordinal), report.GetProperty("claimReleasedIn").EnumerateArray().Select(r => r.GetString()));
         var restored = await ConfigAsync(drill.StreamName);
         Assert.Equal((fixture.RegionA, "active", (long.Parse(left["version"], System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)), (restored["activeRegion"], restored["state"], restored["version"]));
-        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), await drill.ResolveAsync(CancellationToken.None));
+        Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), drill.Resolve());
         Assert.Equal(Replicator.Failover.RecoverFunction.DnsToSource, again.Outcome);
         Assert.Equal(restored, await ConfigAsync(drill.StreamName));
     }
