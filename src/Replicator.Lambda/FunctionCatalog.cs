@@ -23,6 +23,7 @@ public static class FunctionCatalog
             ["failover-verify"] = (environment, _, _) => Task.FromResult(VerifyFunction.CreateHandler(environment)),
             ["failover-report"] = (environment, metrics, _) => Task.FromResult(ReportFunction.CreateHandler(metrics)),
             ["failover-claim"] = (environment, _, _) => Task.FromResult(ClaimFunction.CreateHandler(environment)),
+            ["failover-dns"] = (environment, _, _) => Task.FromResult(DnsFunction.CreateHandler(environment)),
             ["failover-recover"] = (environment, _, _) => Task.FromResult(RecoverFunction.CreateHandler(environment)),
             ["catalog-sync"] = (environment, metrics, _) => Task.FromResult(CatalogSyncFunction.CreateHandler(environment, metrics)),
             ["archive-transform"] = (environment, _, _) => Task.FromResult(ArchiveTransformFunction.CreateHandler(environment)),

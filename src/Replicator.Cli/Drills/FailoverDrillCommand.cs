@@ -27,7 +27,7 @@ public static class FailoverDrillCommand
     {
         var command = new Command(
             "forced-failover",
-            "Let replication fall behind, stop region A's emulators (us-east-1, and with them Route 53's control plane) in the middle of the drain, force the failover to B, and compare the RPO it reports with the records actually missing in B.");
+            "Let replication fall behind, stop region A's emulators (us-east-1, and with them Route 53's control plane) in the middle of the drain, force the failover to B, moving producers by ARC routing controls, and compare the RPO it reports with the records actually missing in B.");
         command.SetAction((_, cancellationToken) => RunAsync(ForcedAsync, cancellationToken));
         return command;
     }
@@ -91,7 +91,7 @@ public static class FailoverDrillCommand
 
     private static async Task<int> ForcedAsync(TwoRegionCloud cloud, TextWriter functionLog, CancellationToken cancellationToken)
     {
-        var result = await ForcedFailoverDrill.RunAsync(cloud, functionLog, ShowState, cancellationToken, route53ControlPlaneDown: true);
+        var result = await ForcedFailoverDrill.RunAsync(cloud, functionLog, ShowState, cancellationToken, route53ControlPlaneDown: true, routingControls: true);
         var execution = result.Execution;
         AnsiConsole.MarkupLine(execution.IsSuccess
             ? $"Forced failover [green]succeeded[/]: DNS {(result.DnsMoved ? "moved" : "[yellow]not moved[/]")}, now {Markup.Escape(result.Dns ?? "(none)")}; RPO reported {result.ReportedRpoRecords} records ({execution.Output?["rpoSeconds"]} s), actually missing in B {result.ActualMissing}; {result.WrittenToTarget} records written into B since"

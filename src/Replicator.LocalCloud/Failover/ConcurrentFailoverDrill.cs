@@ -29,7 +29,7 @@ public static class ConcurrentFailoverDrill
 
         var producer = drill.Producer();
         using var stopProducing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producing = producer.RunAsync(CdcProducer.Generate(200_000, keys: 100, DateTimeOffset.UtcNow), chunkSize: 20, pause: TimeSpan.FromMilliseconds(10), stopProducing.Token);
+        var producing = producer.RunAsync(CdcProducer.Generate(200_000, keys: 100, DateTimeOffset.UtcNow), chunkSize: 20, pause: TimeSpan.FromMilliseconds(40), stopProducing.Token);
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
 
         var attempts = await Task.WhenAll(

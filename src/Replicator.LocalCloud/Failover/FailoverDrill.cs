@@ -27,6 +27,8 @@ public sealed class FailoverDrill : IAsyncDisposable
     private readonly Route53StandIn _route53 = new(propagation: TimeSpan.FromSeconds(1));
     private readonly string _zoneId;
     private readonly Dictionary<(string Source, string Target), (CancellationTokenSource Stop, Task Running)> _relays = [];
+    private RoutingControlClusterStandIn? _cluster;
+    private Dictionary<string, string> _routingControls = [];
 
     private FailoverDrill(TwoRegionCloud cloud, string streamName, TextWriter functionLog)
     {
@@ -58,10 +60,19 @@ public sealed class FailoverDrill : IAsyncDisposable
     /// there and starts the active region's relays (unless <paramref name="startRelay"/> is false: a stuck relay). The other relays are started by the drill when it
     /// chooses: started late, they meet every replica at once, as a lagging event source mapping would.
     /// </summary>
+    /// <param name="routingControls">
+    /// The record is moved by ARC routing controls: one per region and one for the hold value, each the
+    /// health check of its answer, on a cluster whose us-east-1 and us-west-2 endpoints are down.
+    /// </param>
     public static async Task<FailoverDrill> StartAsync(
-        TwoRegionCloud cloud, string streamName, string activeRegion, int shards, TextWriter functionLog, CancellationToken cancellationToken, bool startRelay = true)
+        TwoRegionCloud cloud, string streamName, string activeRegion, int shards, TextWriter functionLog, CancellationToken cancellationToken, bool startRelay = true, bool routingControls = false)
     {
         var drill = new FailoverDrill(cloud, streamName, functionLog);
+        if (routingControls)
+        {
+            drill.UseRoutingControls(activeRegion);
+        }
+
         using var dynamoDb = cloud.CreateDynamoDbClient(activeRegion);
         await ReplicatorTables.CreateAsync(dynamoDb, cancellationToken).ConfigureAwait(false);
         await ReplicatorTables.SetActiveRegionAsync(dynamoDb, streamName, activeRegion, cancellationToken).ConfigureAwait(false);
@@ -78,8 +89,12 @@ public sealed class FailoverDrill : IAsyncDisposable
             await kinesis.WaitUntilActiveAsync(streamName, cancellationToken).ConfigureAwait(false);
         }
 
-        await drill.Route53.ChangeResourceRecordSetsAsync(
-            drill._zoneId, "drill setup", [new RecordChange(RecordChange.Upsert, new ResourceRecordSet(drill.RecordName, "CNAME", 1, [ValueOf(activeRegion)]))], cancellationToken).ConfigureAwait(false);
+        if (!routingControls)
+        {
+            await drill.Route53.ChangeResourceRecordSetsAsync(
+                drill._zoneId, "drill setup", [new RecordChange(RecordChange.Upsert, new ResourceRecordSet(drill.RecordName, "CNAME", 1, [ValueOf(activeRegion)]))], cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var target in cloud.Regions.Where(r => startRelay && r != activeRegion))
         {
             drill.StartRelay(activeRegion, target);
@@ -96,7 +111,15 @@ public sealed class FailoverDrill : IAsyncDisposable
         drainTimeout.TotalSeconds,
         // Producers may hold the old answer for the record's TTL: the drain must outlast it.
         SettleSeconds: 2,
-        new DnsRecord(_zoneId, RecordName, "CNAME", 1, ValueOf(from), ValueOf(to), $"ingress-stopped.{Zone}"));
+        new DnsRecord(_zoneId, RecordName, "CNAME", 1, ValueOf(from), ValueOf(to), HoldValue)
+        {
+            RoutingControls = _cluster is null ? null : new RoutingControls(_cluster.Endpoints, _routingControls[from], _routingControls[HoldValue], _routingControls[to]),
+        });
+
+    private static string HoldValue => $"ingress-stopped.{Zone}";
+
+    /// <summary>Updates the routing control cluster has taken.</summary>
+    public int RoutingControlUpdates => _cluster?.Updates ?? 0;
 
     public DnsFollowingProducer Producer() => new(_cloud, () => _route53.Resolve(_zoneId, RecordName, "CNAME"), StreamName, RegionOf);
 
@@ -145,6 +168,26 @@ public sealed class FailoverDrill : IAsyncDisposable
         }
 
         await _route53.DisposeAsync().ConfigureAwait(false);
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void UseRoutingControls(string activeRegion)
+    {
+        _cluster = new RoutingControlClusterStandIn();
+        _cluster.TakeDown("us-east-1");
+        _cluster.TakeDown("us-west-2");
+        var answers = new List<(string Value, Func<bool> Healthy)>();
+        foreach (var value in _cloud.Regions.Select(ValueOf).Append(HoldValue))
+        {
+            var control = _cluster.CreateRoutingControl(value.Split('.')[0], on: value == ValueOf(activeRegion));
+            _routingControls[RegionOf(value) ?? HoldValue] = control;
+            answers.Add((value, () => _cluster.IsOn(control)));
+        }
+
+        _route53.AddHealthCheckedRecords(_zoneId, RecordName, "CNAME", answers);
     }
 
     /// <param name="batchSize">The mapping's BatchSize: a small one makes a relay that is slow to catch up.</param>

@@ -30,7 +30,7 @@ public static class FanOutFailoverDrill
         drill.StartRelay(a, b);
         var producer = drill.Producer();
         using var stopProducing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producing = producer.RunAsync(CdcProducer.Generate(500_000, keys: 100, DateTimeOffset.UtcNow), chunkSize: 50, pause: TimeSpan.FromMilliseconds(5), stopProducing.Token);
+        var producing = producer.RunAsync(CdcProducer.Generate(500_000, keys: 100, DateTimeOffset.UtcNow), chunkSize: 50, pause: TimeSpan.FromMilliseconds(30), stopProducing.Token);
         while (producer.Acknowledged.Count < BacklogIntoC)
         {
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);

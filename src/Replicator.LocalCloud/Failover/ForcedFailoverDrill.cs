@@ -11,21 +11,27 @@ namespace Replicator.LocalCloud.Failover;
 /// the drain timeout the forced machine goes on, and the RPO it reports must equal the records the
 /// producer got acknowledged in A that B does not have. It stops a region: give it its own cloud.
 /// A is us-east-1, where Route 53's control plane runs: with <c>route53ControlPlaneDown</c> its outage
-/// takes the Route 53 API down too, and the failover must still complete.
+/// takes the Route 53 API down too, and the failover must still complete; with <c>routingControls</c>
+/// it moves the producers by ARC routing controls, which need no control plane.
 /// </summary>
 public static class ForcedFailoverDrill
 {
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(8);
 
     public static async Task<ForcedFailoverResult> RunAsync(
-        TwoRegionCloud cloud, TextWriter functionLog, Action<string, JsonObject>? onEvent, CancellationToken cancellationToken, bool route53ControlPlaneDown = false)
+        TwoRegionCloud cloud,
+        TextWriter functionLog,
+        Action<string, JsonObject>? onEvent,
+        CancellationToken cancellationToken,
+        bool route53ControlPlaneDown = false,
+        bool routingControls = false)
     {
         var (a, b) = (cloud.Regions.First(), cloud.Regions.Last());
         var stream = $"forced-drill-{Guid.NewGuid():N}"[..26];
-        await using var drill = await FailoverDrill.StartAsync(cloud, stream, a, shards: 2, functionLog, cancellationToken).ConfigureAwait(false);
+        await using var drill = await FailoverDrill.StartAsync(cloud, stream, a, shards: 2, functionLog, cancellationToken, routingControls: routingControls).ConfigureAwait(false);
         var producer = drill.Producer();
         using var stopProducing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producing = producer.RunAsync(CdcProducer.Generate(200_000, keys: 100, DateTimeOffset.UtcNow), chunkSize: 20, TimeSpan.FromMilliseconds(10), stopProducing.Token);
+        var producing = producer.RunAsync(CdcProducer.Generate(200_000, keys: 100, DateTimeOffset.UtcNow), chunkSize: 20, TimeSpan.FromMilliseconds(40), stopProducing.Token);
 
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
         await drill.StopRelayAsync(a).ConfigureAwait(false);

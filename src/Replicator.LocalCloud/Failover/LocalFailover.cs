@@ -21,6 +21,7 @@ public sealed class LocalFailover(TwoRegionCloud cloud, Route53StandIn route53, 
     public static readonly IReadOnlyDictionary<string, string> FunctionNames = new Dictionary<string, string>
     {
         ["ClaimFunctionArn"] = "failover-claim",
+        ["DnsFunctionArn"] = "failover-dns",
         ["DrainFunctionArn"] = "failover-drain",
         ["VerifyFunctionArn"] = "failover-verify",
         ["ReportFunctionArn"] = "failover-report",

@@ -21,7 +21,7 @@ public static class PlannedFailoverDrill
         var producer = drill.Producer();
         var records = CdcProducer.Generate(200_000, keys: 100, DateTimeOffset.UtcNow);
         using var stopProducing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producing = producer.RunAsync(records, chunkSize: 20, pause: TimeSpan.FromMilliseconds(10), stopProducing.Token);
+        var producing = producer.RunAsync(records, chunkSize: 20, pause: TimeSpan.FromMilliseconds(40), stopProducing.Token);
 
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
         var failover = await drill.Failover.RunAsync(drill.Input(a, b, force: false, TimeSpan.FromSeconds(60)), e => onEvent?.Invoke("failover", e), cancellationToken).ConfigureAwait(false);

@@ -25,6 +25,7 @@ public sealed class Route53StandIn : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, HostedZone> _zones = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ChangeInfo> _changes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Zone, string Name, string Type), IReadOnlyList<(string Value, Func<bool> Healthy)>> _healthChecked = new();
     private int _ids;
 
     public Route53StandIn(TimeSpan propagation, TimeProvider? time = null)
@@ -39,9 +40,23 @@ public sealed class Route53StandIn : IAsyncDisposable
     /// <summary>While set, the API answers nothing, as in an outage of us-east-1; <see cref="Resolve"/> still answers.</summary>
     public bool ControlPlaneDown { get; set; }
 
+    /// <summary>
+    /// Makes a group of weighted records of one name and type, each with a health check (local setup, as a
+    /// deploy makes them): DNS answers the values whose check is healthy, or, if none is, all of them, as
+    /// Route 53 does when every record of a group is unhealthy.
+    /// </summary>
+    public void AddHealthCheckedRecords(string zoneId, string name, string type, IReadOnlyList<(string Value, Func<bool> Healthy)> answers) =>
+        _healthChecked[(zoneId, Route53Xml.Absolute(name), type)] = answers;
+
     /// <summary>The values a DNS query for the record gets (the data plane), none if the record does not exist.</summary>
     public IReadOnlyList<string> Resolve(string zoneId, string name, string type)
     {
+        if (_healthChecked.TryGetValue((zoneId, Route53Xml.Absolute(name), type), out var answers))
+        {
+            var healthy = answers.Where(a => a.Healthy()).Select(a => a.Value).ToList();
+            return healthy.Count > 0 ? healthy : answers.Select(a => a.Value).ToList();
+        }
+
         var zone = _zones[zoneId];
         lock (zone)
         {

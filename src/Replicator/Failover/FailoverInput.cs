@@ -17,7 +17,12 @@ public sealed record FailoverInput(
     {
         FromRegion = ToRegion,
         ToRegion = FromRegion,
-        Dns = Dns with { SourceValue = Dns.TargetValue, TargetValue = Dns.SourceValue },
+        Dns = Dns with
+        {
+            SourceValue = Dns.TargetValue,
+            TargetValue = Dns.SourceValue,
+            RoutingControls = Dns.RoutingControls is { } controls ? controls with { SourceArn = controls.TargetArn, TargetArn = controls.SourceArn } : null,
+        },
     };
 }
 
@@ -30,4 +35,20 @@ public sealed record DnsRecord(
     long Ttl,
     string SourceValue,
     string TargetValue,
-    string HoldValue);
+    string HoldValue)
+{
+    /// <summary>
+    /// Set: the record is moved by ARC routing controls rather than by changing it (docs/failover.md,
+    /// "Without the Route 53 control plane"), so no call needs Route 53's control plane in us-east-1.
+    /// Left out when null: the machine chooses the mode by whether the field is present.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public RoutingControls? RoutingControls { get; init; }
+}
+
+/// <summary>
+/// Three routing controls, each the health check of one of the record's three answers (a weighted
+/// record per value, made at deploy time): exactly one is On, and DNS answers its value.
+/// </summary>
+/// <param name="ClusterEndpoints">The cluster's Regional endpoints (DescribeCluster), tried in turn.</param>
+public sealed record RoutingControls(IReadOnlyList<Aws.RoutingControl.ClusterEndpoint> ClusterEndpoints, string SourceArn, string HoldArn, string TargetArn);

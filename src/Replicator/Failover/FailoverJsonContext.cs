@@ -11,4 +11,6 @@ namespace Replicator.Failover;
 [JsonSerializable(typeof(VerifyResult))]
 [JsonSerializable(typeof(ReportRequest))]
 [JsonSerializable(typeof(FailoverReport))]
+[JsonSerializable(typeof(DnsRequest))]
+[JsonSerializable(typeof(DnsPointed))]
 public sealed partial class FailoverJsonContext : JsonSerializerContext;

@@ -19,7 +19,7 @@ namespace Replicator.Failover;
 /// Anything another execution owns is left alone. Last, it releases the execution's claim on the stream
 /// in every region's replica, which would otherwise block the next failover until it expires.
 /// </summary>
-public sealed class RecoverFunction(IAmazonDynamoDB dynamoDb, string configTable, Route53Client route53, FailoverClaims claims)
+public sealed class RecoverFunction(IAmazonDynamoDB dynamoDb, string configTable, IngressDns dns, FailoverClaims claims)
 {
     public const string NotThisExecution = "not-this-execution";
     public const string Restored = "restored";
@@ -33,10 +33,13 @@ public sealed class RecoverFunction(IAmazonDynamoDB dynamoDb, string configTable
         return new RecoverFunction(
             DynamoDbClients.Create(region, credentials, ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, RecoverEnvironment.DynamoDbEndpoint)),
             Required(environment, RecoverEnvironment.ConfigTable),
-            new Route53Client(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient)
-            {
-                EndpointOverride = ServiceEndpoints.Resolve(environment, AwsServiceId.Route53, RecoverEnvironment.Route53Endpoint),
-            }),
+            new IngressDns(
+                new Route53Client(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient)
+                {
+                    EndpointOverride = ServiceEndpoints.Resolve(environment, AwsServiceId.Route53, RecoverEnvironment.Route53Endpoint),
+                }),
+                credentials,
+                AwsEnvironment.HttpClient),
             new FailoverClaims(ConfigReplicas.From(environment), TimeProvider.System)).HandleAsync;
     }
 
@@ -69,7 +72,7 @@ public sealed class RecoverFunction(IAmazonDynamoDB dynamoDb, string configTable
         var active = Text(item, "activeRegion");
         if (Text(item, "failoverExecution") != execution.ExecutionArn)
         {
-            return Report(NotThisExecution, active, dns: null);
+            return Report(NotThisExecution, active, dnsValue: null);
         }
 
         var state = Text(item, "state");
@@ -91,25 +94,18 @@ public sealed class RecoverFunction(IAmazonDynamoDB dynamoDb, string configTable
                     [":seen"] = new AttributeValue { S = state },
                 },
             }, cancellationToken).ConfigureAwait(false);
-            await PointDnsAsync(input, input.Dns.SourceValue, $"Failover {execution.ExecutionArn} ended {execution.Status}: ingress back to {input.FromRegion}", cancellationToken).ConfigureAwait(false);
+            await dns.PointAsync(input.Dns, IngressDns.Source, $"Failover {execution.ExecutionArn} ended {execution.Status}: ingress back to {input.FromRegion}", cancellationToken).ConfigureAwait(false);
             return Report(Restored, input.FromRegion, input.Dns.SourceValue);
         }
 
         // The config is active somewhere: DNS must send producers there, whatever step the execution stopped at.
-        var (outcome, value) = active == input.ToRegion ? (DnsToTarget, input.Dns.TargetValue) : (DnsToSource, input.Dns.SourceValue);
-        await PointDnsAsync(input, value, $"Failover {execution.ExecutionArn} ended {execution.Status}: ingress follows the active region {active}", cancellationToken).ConfigureAwait(false);
-        return Report(outcome, active, value);
+        var (outcome, at) = active == input.ToRegion ? (DnsToTarget, IngressDns.Target) : (DnsToSource, IngressDns.Source);
+        await dns.PointAsync(input.Dns, at, $"Failover {execution.ExecutionArn} ended {execution.Status}: ingress follows the active region {active}", cancellationToken).ConfigureAwait(false);
+        return Report(outcome, active, IngressDns.ValueAt(input.Dns, at));
 
-        RecoverReport Report(string outcome, string? activeRegion, string? dns) =>
-            new(outcome, input.StreamName, execution.ExecutionArn, execution.Status, activeRegion, dns);
+        RecoverReport Report(string outcome, string? activeRegion, string? dnsValue) =>
+            new(outcome, input.StreamName, execution.ExecutionArn, execution.Status, activeRegion, dnsValue);
     }
-
-    private Task PointDnsAsync(FailoverInput input, string value, string comment, CancellationToken cancellationToken) =>
-        route53.ChangeResourceRecordSetsAsync(
-            input.Dns.HostedZoneId,
-            comment,
-            [new RecordChange(RecordChange.Upsert, new ResourceRecordSet(input.Dns.RecordName, input.Dns.RecordType, input.Dns.Ttl, [value]))],
-            cancellationToken);
 
     private static string? Text(Dictionary<string, AttributeValue>? item, string name) =>
         item is not null && item.TryGetValue(name, out var value) ? value.S : null;

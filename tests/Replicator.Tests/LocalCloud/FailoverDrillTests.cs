@@ -88,8 +88,11 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
         planned.StopRoute53ControlPlane();
         forced.StopRoute53ControlPlane();
 
-        var refused = await planned.Failover.RunAsync(planned.Input(fixture.RegionA, fixture.RegionB, force: false, TimeSpan.FromSeconds(30)), null, CancellationToken.None);
-        var completed = await forced.Failover.RunAsync(forced.Input(fixture.RegionA, fixture.RegionB, force: true, TimeSpan.FromSeconds(30)), null, CancellationToken.None);
+        // At once: each waits out Route 53's retries (a minute or so of backoff).
+        var both = await Task.WhenAll(
+            planned.Failover.RunAsync(planned.Input(fixture.RegionA, fixture.RegionB, force: false, TimeSpan.FromSeconds(30)), null, CancellationToken.None),
+            forced.Failover.RunAsync(forced.Input(fixture.RegionA, fixture.RegionB, force: true, TimeSpan.FromSeconds(30)), null, CancellationToken.None));
+        var (refused, completed) = (both[0], both[1]);
 
         Assert.False(refused.IsSuccess);
         Assert.Contains("IngressStopFailed", refused.StatesEntered);
@@ -170,7 +173,7 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
         var recovery = new Replicator.Failover.RecoverFunction(
             fixture.DynamoDb,
             Replicator.LocalCloud.Demo.ReplicatorTables.Config,
-            drill.Route53,
+            new Replicator.Failover.IngressDns(drill.Route53, fixture.Cloud.Credentials, Replicator.Aws.AwsEnvironment.HttpClient),
             new Replicator.Failover.FailoverClaims(
                 Replicator.Failover.ConfigReplicas.From(Replicator.LocalCloud.Demo.LocalFunctionEnvironment.Failover(fixture.Cloud, fixture.RegionB)), TimeProvider.System));
         var aborted = new Replicator.Failover.ExecutionStatusDetail(owner, "ABORTED", "");
@@ -202,6 +205,20 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
 
         Assert.Equal("Step Functions Execution Status Change", change.GetProperty("detail-type").GetString());
         Assert.Equal(sample, input);
+    }
+
+    /// <summary>The routing-control sample is a failover input whose failback turns the same controls the other way.</summary>
+    [Fact]
+    public void The_routing_control_sample_fails_back_by_swapping_source_and_target_controls()
+    {
+        var sample = System.Text.Json.JsonSerializer.Deserialize(
+            File.ReadAllText(Path.Combine(Replicator.LocalCloud.RepositoryLayout.Root(), "events", "failover-routing-controls.json")), Replicator.Failover.FailoverJsonContext.Default.FailoverInput)!;
+
+        var controls = Assert.IsType<Replicator.Failover.RoutingControls>(sample.Dns.RoutingControls);
+        var back = sample.Swapped().Dns.RoutingControls!;
+
+        Assert.Equal(5, controls.ClusterEndpoints.Count);
+        Assert.Equal((controls.TargetArn, controls.HoldArn, controls.SourceArn), (back.SourceArn, back.HoldArn, back.TargetArn));
     }
 
     private Task<FailoverDrill> StartDrillAsync(string purpose, bool startRelay) =>

@@ -31,23 +31,23 @@ public sealed class ForcedFailoverTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Issue 15, item 5: A is us-east-1, and its outage takes Route 53's control plane with it. Before, the
-    /// forced failover aborted on the Route 53 error after the flip; now it completes and reports DNS not
-    /// moved, with the RPO still exact. (Producers then stay on A's value: no mode that moves them without
-    /// the control plane is built yet.)
+    /// Issue 15, item 5: A is us-east-1, and its outage takes Route 53's control plane with it (and the ARC
+    /// cluster's us-east-1 and us-west-2 endpoints are down too). The forced failover moves the producers by
+    /// routing controls, through the cluster's other endpoints, and completes with the RPO still exact.
     /// </summary>
     [Fact]
-    public async Task Forced_failover_completes_and_reports_dns_not_moved_when_the_route53_control_plane_is_down_too()
+    public async Task Forced_failover_moves_producers_by_routing_controls_with_the_route53_control_plane_down()
     {
         await using var cloud = await TwoRegionCloud.StartAsync(replicationLag: TwoRegionCloud.DefaultReplicationLag);
 
-        var result = await ForcedFailoverDrill.RunAsync(cloud, TextWriter.Null, null, CancellationToken.None, route53ControlPlaneDown: true);
+        var result = await ForcedFailoverDrill.RunAsync(cloud, TextWriter.Null, null, CancellationToken.None, route53ControlPlaneDown: true, routingControls: true);
 
         output.WriteLine(result.FiguresJson());
         Assert.True(result.Execution.IsSuccess, $"{result.Execution.Error}: {result.Execution.Cause}");
-        Assert.Contains(result.Execution.StatesEntered, s => s == "ReportDnsNotMoved");
-        Assert.False((bool?)result.Execution.Output!["dnsMoved"]);
-        Assert.False(result.DnsMoved);
+        Assert.Contains(result.Execution.StatesEntered, s => s == "RepointDnsByRoutingControls");
+        Assert.DoesNotContain(result.Execution.StatesEntered, s => s == "RepointDns");
+        Assert.True(result.DnsMoved);
+        Assert.True(result.WrittenToTarget > 0, "producers moved to B");
         Assert.Equal(result.ActualMissing, result.ReportedRpoRecords);
         Assert.Equal(0, result.LostInTarget);
     }

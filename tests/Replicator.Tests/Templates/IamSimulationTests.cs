@@ -160,6 +160,19 @@ public sealed class IamSimulationTests
         await AssertDecisionsAsync(questions);
     }
 
+    /// <summary>The DNS function turns this account's routing controls and nothing else: no record change, no other account's controls.</summary>
+    [Fact]
+    public async Task The_dns_function_turns_only_this_accounts_routing_controls()
+    {
+        var control = $"arn:aws:route53-recovery-control::{ConcreteTemplate.Account}:controlpanel/0123456789abcdef/routingcontrol/fedcba9876543210";
+        await AssertDecisionsAsync(
+        [
+            (Ask("FailoverDnsFunctionRole", "route53-recovery-cluster:UpdateRoutingControlStates", control), "Allowed"),
+            (Ask("FailoverDnsFunctionRole", "route53-recovery-cluster:UpdateRoutingControlStates", control.Replace(ConcreteTemplate.Account, "444455556666", StringComparison.Ordinal)), "ImplicitlyDenied"),
+            (Ask("FailoverDnsFunctionRole", "route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/Z0EXAMPLE00000000000"), "ImplicitlyDenied"),
+        ]);
+    }
+
     private static string TableArn(string table) => $"arn:aws:dynamodb:{Region}:{ConcreteTemplate.Account}:table/{table}";
 
     private static string RelayRole(string target) => $"RelayRoleTo{target.Replace("-", "", StringComparison.Ordinal)}";

@@ -99,9 +99,10 @@ public sealed class SamConfigTests
         }
     }
 
+    /// <summary>Every field naming a region, except an ARC cluster's endpoints, which are in ARC's own five regions, not the stack's.</summary>
     private static IEnumerable<(string Field, string Value)> RegionFields(System.Text.Json.Nodes.JsonNode? node) => node switch
     {
-        System.Text.Json.Nodes.JsonObject o => o.SelectMany(p => p.Key.EndsWith("egion", StringComparison.Ordinal) && p.Value is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var region)
+        System.Text.Json.Nodes.JsonObject o => o.Where(p => p.Key != "clusterEndpoints").SelectMany(p => p.Key.EndsWith("egion", StringComparison.Ordinal) && p.Value is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var region)
             ? [(p.Key, region)]
             : RegionFields(p.Value)),
         System.Text.Json.Nodes.JsonArray a => a.SelectMany(RegionFields),

@@ -36,6 +36,7 @@ public static partial class TemplateRules
         ["failover-drain"] = DeployedSettings(typeof(Replicator.Failover.FailoverEnvironment)),
         ["failover-verify"] = DeployedSettings(typeof(Replicator.Failover.FailoverEnvironment)),
         ["failover-report"] = [],
+        ["failover-dns"] = [],
         ["failover-claim"] = DeployedSettings(typeof(Replicator.Failover.ClaimEnvironment)),
         ["failover-recover"] = [.. DeployedSettings(typeof(Replicator.Failover.RecoverEnvironment)), .. DeployedSettings(typeof(Replicator.Failover.ClaimEnvironment))],
         ["catalog-sync"] = DeployedSettings(typeof(Replicator.Catalog.CatalogSyncEnvironment)),

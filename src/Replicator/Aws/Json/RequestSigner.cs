@@ -64,7 +64,12 @@ internal sealed class RequestSigner(AWSCredentials credentials, SigningClientCon
         var queryString = query is { Count: > 0 }
             ? "?" + string.Join('&', query.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)))
             : "";
-        var message = new HttpRequestMessage(method, new Uri(config.Endpoint, resourcePath + queryString));
+        // Under the endpoint's own path, as the signer canonicalises it (AWSSDKUtils.CanonicalizeResourcePathV2):
+        // an ARC cluster endpoint is https://host/v1, and its "/" is /v1.
+        var basePath = config.Endpoint.AbsolutePath.TrimEnd('/');
+        var relative = resourcePath.TrimStart('/');
+        var path = basePath + (relative.Length > 0 ? "/" + relative : "");
+        var message = new HttpRequestMessage(method, new Uri(config.Endpoint, (path.Length > 0 ? path : "/") + queryString));
         if (body is not null)
         {
             message.Content = new ByteArrayContent(body);
