@@ -13,7 +13,7 @@ public sealed class FenceReplication(ConfigReplicas replicas, TimeProvider time)
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// Waits until every region's replica shows the stream fenced (its config at <paramref name="fenceVersion"/>
+    /// Waits until every region's replica shows the stream fenced (its config at <see cref="FenceRequest.FenceVersion"/>
     /// or later), so the fence's hold counts from when the last relay could see it. A region that does not
     /// answer is skipped, unless it is the source of a failover that is not forced: the source's relays are
     /// the ones running, and they read their own region's replica.
