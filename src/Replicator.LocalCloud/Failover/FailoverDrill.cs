@@ -127,7 +127,7 @@ public sealed class FailoverDrill : IAsyncDisposable
     public string? Resolve() => _route53.Resolve(_zoneId, RecordName, "CNAME").FirstOrDefault();
 
     /// <summary>Route 53's control plane (its API, in us-east-1) stops answering; DNS queries still do.</summary>
-    public void StopRoute53ControlPlane() => _route53.ControlPlaneDown = true;
+    public void StopRoute53ControlPlane() => _route53.StopControlPlane();
 
     /// <summary>Every record in a region's stream, parsed, in shard order.</summary>
     public async Task<IReadOnlyList<CdcRecord>> ContentsAsync(string region, CancellationToken cancellationToken) =>

@@ -21,6 +21,7 @@ public sealed class GlobalTables(TimeSpan lag, AWSCredentials credentials) : IAs
     private readonly ConcurrentDictionary<string, Limits.KeySchemas> _schemas = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Region, string Table, string Key), long> _lastWrite = new();
     private readonly ConcurrentDictionary<string, bool> _cutOff = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Faults.TcpProxy> _doors = new(StringComparer.Ordinal);
     private readonly List<Task> _inFlight = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -38,8 +39,10 @@ public sealed class GlobalTables(TimeSpan lag, AWSCredentials credentials) : IAs
 
     public IReadOnlyCollection<string> Regions => _replicas.Keys.ToList();
 
-    public void AddReplica(string region, Uri dynalite)
+    /// <param name="door">What the region's clients connect through, which its outage cuts off.</param>
+    public void AddReplica(string region, Uri dynalite, Faults.TcpProxy door)
     {
+        _doors[region] = door;
         _replicas[region] = new AmazonDynamoDBClient(credentials, new AmazonDynamoDBConfig { ServiceURL = dynalite.ToString(), AuthenticationRegion = region });
         _schemas[region] = new Limits.KeySchemas(_replicas[region]);
         _tableOperations[region] = new Limits.EmulatorForwarder(dynalite, "application/x-amz-json-1.0");
@@ -58,9 +61,17 @@ public sealed class GlobalTables(TimeSpan lag, AWSCredentials credentials) : IAs
     public bool IsCutOff(string region) => _cutOff.GetValueOrDefault(region);
 
     /// <summary>The region's outage: its replica refuses every call, and nothing replicates into or out of it until <see cref="Restore"/>.</summary>
-    public void CutOff(string region) => _cutOff[region] = true;
+    public void CutOff(string region)
+    {
+        _cutOff[region] = true;
+        _doors[region].CutOff();
+    }
 
-    public void Restore(string region) => _cutOff[region] = false;
+    public void Restore(string region)
+    {
+        _doors[region].Restore();
+        _cutOff[region] = false;
+    }
 
     /// <summary>
     /// After a write succeeded in <paramref name="region"/>: reads each item it wrote back from that

@@ -13,7 +13,7 @@ namespace Replicator.LocalCloud.StandIns;
 /// REST/XML shapes, status codes and error codes of the Route 53 API reference. A change is PENDING
 /// for <c>propagation</c> and then INSYNC, as the real service reports propagation to its servers.
 /// Hosted zones are made with <see cref="CreateHostedZone"/>: local setup, not an API call. The API is
-/// Route 53's control plane, served from us-east-1 (<see cref="ControlPlaneDown"/> is its outage); DNS
+/// Route 53's control plane, served from us-east-1 (<see cref="StopControlPlane"/> is its outage); DNS
 /// answers come from its data plane (<see cref="Resolve"/>), which keeps answering through one.
 /// </summary>
 public sealed class Route53StandIn : IAsyncDisposable
@@ -21,6 +21,7 @@ public sealed class Route53StandIn : IAsyncDisposable
     private const int DefaultMaxItems = 300;
 
     private readonly LoopbackHttpServer _server;
+    private readonly Faults.TcpProxy _controlPlane;
     private readonly TimeSpan _propagation;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, HostedZone> _zones = new(StringComparer.Ordinal);
@@ -33,12 +34,13 @@ public sealed class Route53StandIn : IAsyncDisposable
         _propagation = propagation;
         _time = time ?? TimeProvider.System;
         _server = new LoopbackHttpServer(HandleAsync);
+        _controlPlane = new Faults.TcpProxy(_server.Endpoint);
     }
 
-    public Uri Endpoint => _server.Endpoint;
+    public Uri Endpoint => _controlPlane.Endpoint;
 
-    /// <summary>While set, the API answers nothing, as in an outage of us-east-1; <see cref="Resolve"/> still answers.</summary>
-    public bool ControlPlaneDown { get; set; }
+    /// <summary>The API's outage, as in one of us-east-1: every connection is reset; <see cref="Resolve"/> still answers.</summary>
+    public void StopControlPlane() => _controlPlane.CutOff();
 
     /// <summary>
     /// Makes a group of weighted records of one name and type, each with a health check (local setup, as a
@@ -74,6 +76,7 @@ public sealed class Route53StandIn : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _controlPlane.DisposeAsync().ConfigureAwait(false);
         await _server.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -81,13 +84,6 @@ public sealed class Route53StandIn : IAsyncDisposable
 
     private async Task HandleAsync(HttpListenerContext context)
     {
-        if (ControlPlaneDown)
-        {
-            // What an unreachable endpoint looks like to an HTTP client.
-            context.Response.Abort();
-            return;
-        }
-
         var request = context.Request;
         var segments = request.Url!.AbsolutePath.Trim('/').Split('/');
         (HttpStatusCode Status, XDocument Body) answer;

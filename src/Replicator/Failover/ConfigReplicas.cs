@@ -65,15 +65,13 @@ public sealed class ConfigReplicas(Func<string, IAmazonDynamoDB> replicaIn, stri
         item is not null && item.TryGetValue(name, out var value) && value.N is { } number ? long.Parse(number, CultureInfo.InvariantCulture) : 0;
 
     /// <summary>
-    /// The region's replica does not answer: connection refused or cut, a timeout, a 5xx, or a response
-    /// that is no DynamoDB answer at all (what a connection cut mid-response becomes in the SDK). Expected in
-    /// a regional outage.
+    /// The region's replica does not answer: connection refused or cut, a timeout, or a 5xx. Expected in a
+    /// regional outage.
     /// </summary>
     public static bool IsUnreachable(Exception e, CancellationToken invocation) => e switch
     {
         HttpRequestException or IOException or TimeoutException => true,
         OperationCanceledException => !invocation.IsCancellationRequested,
-        AmazonUnmarshallingException => true,
         AmazonServiceException service => (int)service.StatusCode >= 500 || service.InnerException is HttpRequestException or IOException or TimeoutException,
         AmazonClientException => true,
         _ => false,
