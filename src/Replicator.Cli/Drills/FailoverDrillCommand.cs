@@ -37,12 +37,7 @@ public static class FailoverDrillCommand
         var command = new Command(
             "fan-out-failover",
             "With three regions, A feeding B and C, fail over from A to B while A's relay into C is far behind; check that B and C each hold every acknowledged record.");
-        command.SetAction((_, cancellationToken) => LocalDrill.RunAsync(
-            "failover-functions.log",
-            (cloud, functionLog, _, cancellationToken) => FanOutAsync(cloud, functionLog, cancellationToken),
-            cancellationToken,
-            ThreeRegions,
-            TwoRegionCloud.DefaultReplicationLag));
+        command.SetAction((_, cancellationToken) => RunAsync(FanOutAsync, cancellationToken, ThreeRegions));
         return command;
     }
 
@@ -51,18 +46,18 @@ public static class FailoverDrillCommand
         var command = new Command(
             "concurrent-failover",
             "With three regions on global tables (1 s replication lag), start failovers A→B and A→C at once; check that exactly one wins, every replica and DNS agree on it, and no acknowledged record is lost.");
-        command.SetAction((_, cancellationToken) => LocalDrill.RunAsync(
-            "failover-functions.log",
-            (cloud, functionLog, _, cancellationToken) => ConcurrentAsync(cloud, functionLog, cancellationToken),
-            cancellationToken,
-            ThreeRegions,
-            TwoRegionCloud.DefaultReplicationLag));
+        command.SetAction((_, cancellationToken) => RunAsync(ConcurrentAsync, cancellationToken, ThreeRegions));
         return command;
     }
 
-    private static Task<int> RunAsync(Func<TwoRegionCloud, TextWriter, CancellationToken, Task<int>> drill, CancellationToken cancellationToken) =>
+    /// <summary>Every failover drill runs on global tables with the default replication lag.</summary>
+    private static Task<int> RunAsync(Func<TwoRegionCloud, TextWriter, CancellationToken, Task<int>> drill, CancellationToken cancellationToken, IReadOnlyList<string>? regions = null) =>
         LocalDrill.RunAsync(
-            "failover-functions.log", (cloud, functionLog, _, cancellationToken) => drill(cloud, functionLog, cancellationToken), cancellationToken, replicationLag: TwoRegionCloud.DefaultReplicationLag);
+            "failover-functions.log",
+            (cloud, functionLog, _, cancellationToken) => drill(cloud, functionLog, cancellationToken),
+            cancellationToken,
+            regions,
+            TwoRegionCloud.DefaultReplicationLag);
 
     private static async Task<int> FanOutAsync(TwoRegionCloud cloud, TextWriter functionLog, CancellationToken cancellationToken)
     {

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
-using Amazon.DynamoDBv2.Model;
+using Replicator.Failover;
 using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.Emulators;
 using Replicator.LocalCloud.StepFunctions;
 using Replicator.LocalCloud.Verification;
+using Replicator.Relay;
 
 namespace Replicator.LocalCloud.Failover;
 
@@ -37,11 +38,7 @@ public static class ConcurrentFailoverDrill
             drill.Failover.RunAsync(drill.Input(a, c, force: false, TimeSpan.FromSeconds(60)), null, cancellationToken)).ConfigureAwait(false);
 
         await cloud.GlobalTables.SettledAsync().ConfigureAwait(false);
-        var activeInEachRegion = new Dictionary<string, string?>();
-        foreach (var region in cloud.Regions)
-        {
-            activeInEachRegion[region] = await ActiveRegionAsync(cloud, region, stream, cancellationToken).ConfigureAwait(false);
-        }
+        var activeInEachRegion = await ActiveInEachRegionAsync(cloud, stream, cancellationToken).ConfigureAwait(false);
 
         // Whichever region is active now feeds the other two, as its stack's relays would.
         var active = activeInEachRegion[a];
@@ -64,16 +61,29 @@ public static class ConcurrentFailoverDrill
         return new ConcurrentFailoverResult(attempts, activeInEachRegion, dns, acknowledged.Count, check);
     }
 
-    private static async Task<string?> ActiveRegionAsync(TwoRegionCloud cloud, string region, string stream, CancellationToken cancellationToken)
+    /// <summary>The active region as each region's replica of the config table has it.</summary>
+    private static async Task<Dictionary<string, string?>> ActiveInEachRegionAsync(TwoRegionCloud cloud, string stream, CancellationToken cancellationToken)
     {
-        using var dynamoDb = cloud.CreateDynamoDbClient(region);
-        var item = (await dynamoDb.GetItemAsync(new GetItemRequest
+        var clients = cloud.Regions.ToDictionary(r => r, r => cloud.CreateDynamoDbClient(r));
+        try
         {
-            TableName = ReplicatorTables.Config,
-            Key = new() { ["streamName"] = new AttributeValue { S = stream } },
-            ConsistentRead = true,
-        }, cancellationToken).ConfigureAwait(false)).Item;
-        return item is { Count: > 0 } && item.TryGetValue("activeRegion", out var value) ? value.S : null;
+            var replicas = new ConfigReplicas(r => clients[r], ReplicatorTables.Config, [.. cloud.Regions], cloud.Regions.First());
+            var active = new Dictionary<string, string?>();
+            foreach (var region in cloud.Regions)
+            {
+                var config = await replicas.ItemAsync(region, stream, cancellationToken).ConfigureAwait(false);
+                active[region] = config?.GetValueOrDefault(TableAttributes.ActiveRegion)?.S;
+            }
+
+            return active;
+        }
+        finally
+        {
+            foreach (var client in clients.Values)
+            {
+                client.Dispose();
+            }
+        }
     }
 }
 

@@ -28,7 +28,7 @@ public sealed class FailoverDrill : IAsyncDisposable
     private readonly string _zoneId;
     private readonly Dictionary<(string Source, string Target), (CancellationTokenSource Stop, Task Running)> _relays = [];
     private RoutingControlClusterStandIn? _cluster;
-    private Dictionary<string, string> _routingControls = [];
+    private readonly Dictionary<string, string> _routingControls = [];
 
     private FailoverDrill(TwoRegionCloud cloud, string streamName, TextWriter functionLog)
     {
@@ -117,9 +117,6 @@ public sealed class FailoverDrill : IAsyncDisposable
         });
 
     private static string HoldValue => $"ingress-stopped.{Zone}";
-
-    /// <summary>Updates the routing control cluster has taken.</summary>
-    public int RoutingControlUpdates => _cluster?.Updates ?? 0;
 
     public DnsFollowingProducer Producer() => new(_cloud, () => _route53.Resolve(_zoneId, RecordName, "CNAME"), StreamName, RegionOf);
 

@@ -17,12 +17,7 @@ public sealed class DnsFunction(IngressDns dns)
 {
     public static LambdaHandler CreateHandler(IReadOnlyDictionary<string, string> environment)
     {
-        var region = Required(environment, FailoverEnvironment.Region);
-        var credentials = AwsEnvironment.Credentials(environment);
-        return new DnsFunction(new IngressDns(
-            new Route53Client(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient)),
-            credentials,
-            AwsEnvironment.HttpClient)).HandleAsync;
+        return new DnsFunction(IngressDns.Create(Required(environment, FailoverEnvironment.Region), AwsEnvironment.Credentials(environment), route53Endpoint: null)).HandleAsync;
     }
 
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)

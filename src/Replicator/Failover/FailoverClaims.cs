@@ -55,40 +55,18 @@ public sealed class FailoverClaims(ConfigReplicas replicas, TimeProvider time)
         {
             try
             {
-                Dictionary<string, AttributeValue> previous;
-                try
-                {
-                    previous = await TakeAsync(request.StreamName, region, request.Holder, staleHolder: null, cancellationToken).ConfigureAwait(false);
-                }
-                catch (ConditionalCheckFailedException)
-                {
-                    var held = await ClaimItemAsync(request.StreamName, region, cancellationToken).ConfigureAwait(false);
-                    var holder = held is not null && held.TryGetValue("holder", out var value) ? value.S : null;
-                    if (holder is null || !await ReleasedElsewhereAsync(request.StreamName, holder, region, cancellationToken).ConfigureAwait(false))
-                    {
-                        await ReleaseAsync(request.StreamName, request.Holder, granted, cancellationToken).ConfigureAwait(false);
-                        throw new FailoverClaimedException(
-                            $"Another failover of {request.StreamName} holds its claim in {region}'s replica of {replicas.Table}: " +
-                            $"{(holder is null ? "(released since)" : $"{holder}, claimed at {DateTimeOffset.FromUnixTimeSeconds(ConfigReplicas.LongOf(held, "claimedAt")):O}")}. Nothing was changed; start one failover at a time.");
-                    }
-
-                    // The holder released its claim elsewhere, which it does only once it has ended: this
-                    // region was unreachable then (a forced failover's source, back since).
-                    previous = await TakeAsync(request.StreamName, region, request.Holder, staleHolder: holder, cancellationToken).ConfigureAwait(false);
-                }
-
+                var previous = await ClaimInAsync(request, region, cancellationToken).ConfigureAwait(false);
                 granted.Add(region);
                 lastConfigVersion = Math.Max(lastConfigVersion, ConfigReplicas.LongOf(previous, "configVersion"));
-            }
-            catch (ConditionalCheckFailedException)
-            {
-                await ReleaseAsync(request.StreamName, request.Holder, granted, cancellationToken).ConfigureAwait(false);
-                throw new FailoverClaimedException(
-                    $"Another failover of {request.StreamName} took its claim in {region}'s replica of {replicas.Table} first. Nothing was changed; start one failover at a time.");
             }
             catch (Exception e) when (ConfigReplicas.IsUnreachable(e, cancellationToken))
             {
                 unreachable.Add(region);
+            }
+            catch (FailoverClaimedException)
+            {
+                await ReleaseAsync(request.StreamName, request.Holder, granted, cancellationToken).ConfigureAwait(false);
+                throw;
             }
         }
 
@@ -132,6 +110,34 @@ public sealed class FailoverClaims(ConfigReplicas replicas, TimeProvider time)
             outcomes.Where(o => o.Released == true).Select(o => o.Region).ToList(),
             outcomes.Where(o => o.Released is null).Select(o => o.Region).ToList(),
             version);
+    }
+
+    /// <summary>
+    /// Takes the claim in <paramref name="region"/>'s replica: free, expired or already this holder's, or
+    /// held by a holder that shows released in another region, which it does only once it has ended (this
+    /// region was unreachable then: a forced failover's source, back since).
+    /// </summary>
+    /// <returns>The claim item as it was.</returns>
+    /// <exception cref="FailoverClaimedException">Another failover holds it there.</exception>
+    private async Task<Dictionary<string, AttributeValue>> ClaimInAsync(ClaimRequest request, string region, CancellationToken cancellationToken)
+    {
+        if (await TakeAsync(request.StreamName, region, request.Holder, staleHolder: null, cancellationToken).ConfigureAwait(false) is { } previous)
+        {
+            return previous;
+        }
+
+        var held = await ClaimItemAsync(request.StreamName, region, cancellationToken).ConfigureAwait(false);
+        var holder = held is not null && held.TryGetValue("holder", out var value) ? value.S : null;
+        if (holder is null || !await ReleasedElsewhereAsync(request.StreamName, holder, region, cancellationToken).ConfigureAwait(false))
+        {
+            throw new FailoverClaimedException(
+                $"Another failover of {request.StreamName} holds its claim in {region}'s replica of {replicas.Table}: " +
+                $"{(holder is null ? "(released since)" : $"{holder}, claimed at {DateTimeOffset.FromUnixTimeSeconds(ConfigReplicas.LongOf(held, "claimedAt")):O}")}. Nothing was changed; start one failover at a time.");
+        }
+
+        return await TakeAsync(request.StreamName, region, request.Holder, staleHolder: holder, cancellationToken).ConfigureAwait(false)
+            ?? throw new FailoverClaimedException(
+                $"Another failover of {request.StreamName} took its claim in {region}'s replica of {replicas.Table} first. Nothing was changed; start one failover at a time.");
     }
 
     private async Task CatchUpAsync(string stream, long lastConfigVersion, CancellationToken cancellationToken)
@@ -203,8 +209,8 @@ public sealed class FailoverClaims(ConfigReplicas replicas, TimeProvider time)
     }
 
     /// <summary>Sets the claim in <paramref name="region"/>'s replica if it is free, already this holder's or expired, or (with <paramref name="staleHolder"/>) still held by that ended holder.</summary>
-    /// <returns>The claim item as it was.</returns>
-    private async Task<Dictionary<string, AttributeValue>> TakeAsync(string stream, string region, string holder, string? staleHolder, CancellationToken cancellationToken)
+    /// <returns>The claim item as it was; null if the condition failed (another holder has it).</returns>
+    private async Task<Dictionary<string, AttributeValue>?> TakeAsync(string stream, string region, string holder, string? staleHolder, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var request = new UpdateItemRequest
@@ -228,7 +234,14 @@ public sealed class FailoverClaims(ConfigReplicas replicas, TimeProvider time)
             request.ExpressionAttributeValues[":stale"] = new AttributeValue { S = staleHolder };
         }
 
-        return (await replicas.In(region).UpdateItemAsync(request, cancellationToken).ConfigureAwait(false)).Attributes ?? [];
+        try
+        {
+            return (await replicas.In(region).UpdateItemAsync(request, cancellationToken).ConfigureAwait(false)).Attributes ?? [];
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Whether <paramref name="holder"/> released its claim in another region's replica (read where it wrote it).</summary>

@@ -1,4 +1,6 @@
 using Amazon.Runtime;
+using Replicator.Aws;
+using Replicator.Aws.Json;
 using Replicator.Aws.RoutingControl;
 using Replicator.Aws.Route53;
 
@@ -16,6 +18,12 @@ public sealed class IngressDns(Route53Client route53, AWSCredentials credentials
     public const string Hold = "hold";
     public const string Target = "target";
 
+    /// <param name="route53Endpoint">Null: Route 53's own (the local cloud passes its stand-in's).</param>
+    public static IngressDns Create(string region, AWSCredentials credentials, Uri? route53Endpoint) => new(
+        new Route53Client(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = route53Endpoint }),
+        credentials,
+        AwsEnvironment.HttpClient);
+
     /// <param name="at"><see cref="Source"/>, <see cref="Hold"/> or <see cref="Target"/>.</param>
     /// <returns>What was done, for the log.</returns>
     public async Task<string> PointAsync(DnsRecord dns, string at, string comment, CancellationToken cancellationToken)
@@ -30,7 +38,7 @@ public sealed class IngressDns(Route53Client route53, AWSCredentials credentials
             return $"routing control {on} On, the others Off, through the cluster's {region} endpoint";
         }
 
-        var value = Pick(at, dns.SourceValue, dns.HoldValue, dns.TargetValue);
+        var value = ValueAt(dns, at);
         await route53.ChangeResourceRecordSetsAsync(
             dns.HostedZoneId,
             comment,

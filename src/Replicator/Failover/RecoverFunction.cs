@@ -33,13 +33,7 @@ public sealed class RecoverFunction(IAmazonDynamoDB dynamoDb, string configTable
         return new RecoverFunction(
             DynamoDbClients.Create(region, credentials, ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, RecoverEnvironment.DynamoDbEndpoint)),
             Required(environment, RecoverEnvironment.ConfigTable),
-            new IngressDns(
-                new Route53Client(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient)
-                {
-                    EndpointOverride = ServiceEndpoints.Resolve(environment, AwsServiceId.Route53, RecoverEnvironment.Route53Endpoint),
-                }),
-                credentials,
-                AwsEnvironment.HttpClient),
+            IngressDns.Create(region, credentials, ServiceEndpoints.Resolve(environment, AwsServiceId.Route53, RecoverEnvironment.Route53Endpoint)),
             new FailoverClaims(ConfigReplicas.From(environment), TimeProvider.System)).HandleAsync;
     }
 
