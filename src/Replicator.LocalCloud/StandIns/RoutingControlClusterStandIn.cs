@@ -40,9 +40,12 @@ public sealed class RoutingControlClusterStandIn : IAsyncDisposable
     public string CreateRoutingControl(string name, bool on)
     {
         var arn = $"arn:aws:route53-recovery-control::000000000000:controlpanel/local/routingcontrol/{name}";
-        _states[arn] = on ? RoutingControlStateEntry.On : RoutingControlStateEntry.Off;
+        AddRoutingControl(arn, on);
         return arn;
     }
+
+    /// <summary>A routing control with the ARN a deploy gave it.</summary>
+    public void AddRoutingControl(string arn, bool on) => _states[arn] = on ? RoutingControlStateEntry.On : RoutingControlStateEntry.Off;
 
     public bool IsOn(string arn) => _states.TryGetValue(arn, out var state) && state == RoutingControlStateEntry.On;
 

@@ -85,6 +85,11 @@ public sealed partial class ConcreteTemplate(CloudFormationTemplate template, st
             "AWS::IAM::Role" => $"{StackName}-{id}",
             "AWS::KinesisFirehose::DeliveryStream" => Name(properties, "DeliveryStreamName", id),
             "AWS::Glue::Database" => Resolve(properties["DatabaseInput"]!["Name"])!.ToString(),
+            // ARC's ARNs (Service Authorization Reference, Amazon Route 53 Recovery Controls: resource types).
+            "AWS::Route53RecoveryControl::Cluster" => $"arn:{Partition}:route53-recovery-control::{Account}:cluster/{GeneratedId(id)}",
+            "AWS::Route53RecoveryControl::ControlPanel" => $"arn:{Partition}:route53-recovery-control::{Account}:controlpanel/{GeneratedId(id)}",
+            "AWS::Route53RecoveryControl::RoutingControl" => $"{Resolve(properties["ControlPanelArn"])}/routingcontrol/{GeneratedId(id)}",
+            "AWS::Route53::HealthCheck" => KeyId(id),
             _ => throw new NotSupportedException($"Ref {id} ({type})"),
         };
     }
@@ -119,6 +124,8 @@ public sealed partial class ConcreteTemplate(CloudFormationTemplate template, st
 
     /// <summary>A key id as KMS forms them (a UUID), stable per logical id so a key policy and a grant agree.</summary>
     private static string KeyId(string id) => new Guid(MD5.HashData(Encoding.UTF8.GetBytes(id))).ToString();
+
+    private static string GeneratedId(string id) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(id)));
 
     [GeneratedRegex(@"\$\{(?!!)([A-Za-z0-9_:.]+)\}")]
     private static partial Regex SubVariable();

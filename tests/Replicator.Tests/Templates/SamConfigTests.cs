@@ -83,6 +83,31 @@ public sealed class SamConfigTests
         Assert.All(overrides.Keys, name => Assert.True(tables.ContainsKey(name), $"ddb-template.yml has no parameter {name}"));
     }
 
+    /// <summary>
+    /// ARC's configuration API is served from us-west-2 alone (Recovery Control Config API reference), so
+    /// the DNS stack deploys from there, for the regions the replicator runs in, with the values the
+    /// failover input's sample names.
+    /// </summary>
+    [Fact]
+    public void The_dns_stack_deploys_from_us_west_2_for_the_replicators_regions_with_the_sample_events_values()
+    {
+        var config = SamConfig.Load();
+        var deploy = config.Resolve("dns", "deploy");
+        var overrides = SamConfig.ParameterOverrides(deploy);
+        var template = CloudFormationTemplate.Load("dns-template.yml").Parameters;
+        var sample = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Replicator.LocalCloud.RepositoryLayout.Root(), "events", "failover-routing-controls.json")))!["dns"]!;
+
+        Assert.Equal(("dns-template.yml", "us-west-2", true), (deploy["template_file"], deploy["region"], deploy["language_extensions"]));
+        Assert.Contains("CAPABILITY_AUTO_EXPAND", (string)deploy["capabilities"], StringComparison.Ordinal);
+        Assert.All(overrides.Keys, name => Assert.True(template.ContainsKey(name), $"dns-template.yml has no parameter {name}"));
+        Assert.All(template.Where(p => p.Value!["Default"] is null), p => Assert.True(overrides.ContainsKey(p.Key), $"sam deploy --config-env dns gives no {p.Key}"));
+        Assert.Equal(
+            new[] { "primary", "secondary" }.Select(env => (string)config.Resolve(env, "deploy")["region"]).Order(),
+            overrides["Regions"].Split(',').Order());
+        Assert.Equal(((string?)sample["hostedZoneId"], (string?)sample["recordName"], (string?)sample["holdValue"]), (overrides["HostedZoneId"], overrides["RecordName"], overrides["HoldValue"]));
+        Assert.Equal((string?)sample["sourceValue"], $"us-east-1.{overrides["IngressDomain"]}");
+    }
+
     /// <summary><c>sam local invoke -e events/…</c> and the CLI's <c>--input events/…</c> name the regions samconfig deploys.</summary>
     [Fact]
     public void Sample_events_name_only_the_regions_samconfig_deploys()

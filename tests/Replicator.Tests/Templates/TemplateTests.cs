@@ -29,7 +29,7 @@ public sealed partial class TemplateTests
         ["ReplicationTargetRegions"] = "us-east-2,eu-west-1",
     };
 
-    private static readonly string[] TemplateFiles = ["template.yaml", "ddb-template.yml"];
+    private static readonly string[] TemplateFiles = ["template.yaml", "ddb-template.yml", "dns-template.yml"];
     private static readonly Lazy<Task<ResourceSpecification>> Specification = new(ResourceSpecification.LoadAsync);
 
     public static TheoryData<string> Templates => new(TemplateFiles);
