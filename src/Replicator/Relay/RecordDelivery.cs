@@ -35,12 +35,13 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
         while (planner.Pending > 0 && !budget.IsCancellationRequested && !(prefix >= stopAt))
         {
             var before = window is null ? records.Count : stopAt ?? checkpointed + window.Lead;
-            var batch = planner.TakeNextRequest(before, window?.MaxRequestRecords ?? int.MaxValue, r => _pacing.MaySend(r.PartitionKey));
-            if (batch.Count == 0 && _pacing.NextRelease() is { } release)
+            var now = time.GetUtcNow();
+            var batch = planner.TakeNextRequest(before, window?.MaxRequestRecords ?? int.MaxValue, r => _pacing.MaySend(r.PartitionKey, now));
+            if (batch.Count == 0 && _pacing.NextRelease(now) is { } release)
             {
                 // Everything ready is for shards that are backing off: wait for the first to be released, in
                 // whole milliseconds (Task.Delay's unit: a shorter wait would return at once, and spin).
-                await PauseAsync(TimeSpan.FromMilliseconds(Math.Ceiling((release - time.GetUtcNow()).TotalMilliseconds)), budget.Token).ConfigureAwait(false);
+                await PauseAsync(TimeSpan.FromMilliseconds(Math.Ceiling((release - now).TotalMilliseconds)), budget.Token).ConfigureAwait(false);
                 continue;
             }
 

@@ -34,21 +34,25 @@ public sealed partial class TargetShardPacing(TimeProvider time)
     private readonly Dictionary<string, string> _shardOfKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int Refusals, DateTimeOffset HeldUntil, DateTimeOffset LastRefusal)> _held = new(StringComparer.Ordinal);
 
-    /// <summary>Whether a record of <paramref name="partitionKey"/> may go out now.</summary>
-    public bool MaySend(string partitionKey)
+    /// <summary>Whether a record of <paramref name="partitionKey"/> may go out at <paramref name="now"/>.</summary>
+    /// <param name="now">
+    /// One reading of the clock for a whole planning round, shared with <see cref="NextRelease"/>: read
+    /// twice, a shard could be held at the first reading and released by the second, and a round that
+    /// found nothing to send would find nothing to wait for either.
+    /// </param>
+    public bool MaySend(string partitionKey, DateTimeOffset now)
     {
         lock (_gate)
         {
-            return !_shardOfKey.TryGetValue(partitionKey, out var shard) || !_held.TryGetValue(shard, out var held) || held.HeldUntil <= time.GetUtcNow();
+            return !_shardOfKey.TryGetValue(partitionKey, out var shard) || !_held.TryGetValue(shard, out var held) || held.HeldUntil <= now;
         }
     }
 
-    /// <summary>When the first held shard is released; null when none is held any longer.</summary>
-    public DateTimeOffset? NextRelease()
+    /// <summary>When the first shard held at <paramref name="now"/> is released; null when none is.</summary>
+    public DateTimeOffset? NextRelease(DateTimeOffset now)
     {
         lock (_gate)
         {
-            var now = time.GetUtcNow();
             return _held.Values.Where(h => h.HeldUntil > now).Select(h => (DateTimeOffset?)h.HeldUntil).Min();
         }
     }

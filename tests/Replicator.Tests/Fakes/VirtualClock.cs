@@ -5,7 +5,12 @@ namespace Replicator.Tests.Fakes;
 /// to its due time and fires at once; a longer one (a delivery deadline) never fires. Pauses then cost
 /// nothing real, and what happens in virtual time (a shard's allowance refilling) is still exact.
 /// </summary>
-internal sealed class VirtualClock(DateTimeOffset start) : TimeProvider
+/// <param name="tickPerReading">How far each reading of the clock moves it, as real time passes between two readings; none by default.</param>
+/// <param name="timersFireEarlyBy">
+/// How much earlier than due a timer fires, as read on this clock: a real timer runs on another clock
+/// than the wall clock (TimeProvider.System's GetUtcNow) and may wake a little before it reads due.
+/// </param>
+internal sealed class VirtualClock(DateTimeOffset start, TimeSpan tickPerReading = default, TimeSpan timersFireEarlyBy = default) : TimeProvider
 {
     private static readonly TimeSpan Short = TimeSpan.FromMinutes(1);
     private readonly Lock _gate = new();
@@ -15,7 +20,9 @@ internal sealed class VirtualClock(DateTimeOffset start) : TimeProvider
     {
         lock (_gate)
         {
-            return _now;
+            var reading = _now;
+            _now += tickPerReading;
+            return reading;
         }
     }
 
@@ -29,7 +36,7 @@ internal sealed class VirtualClock(DateTimeOffset start) : TimeProvider
         {
             lock (_gate)
             {
-                _now += dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime;
+                _now += dueTime < timersFireEarlyBy ? TimeSpan.Zero : dueTime - timersFireEarlyBy;
             }
 
             ThreadPool.QueueUserWorkItem(_ => callback(state));
