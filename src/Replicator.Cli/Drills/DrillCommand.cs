@@ -19,6 +19,7 @@ public static class DrillCommand
         CatalogDrillCommand.Create(),
         ReplayDrillCommand.Create(),
         MigrateDrillCommand.Create(),
+        ReshardDrillCommand.Create(),
     };
 
     private static Command Chaos()

@@ -10,6 +10,7 @@ namespace Replicator.LocalCloud.Demo;
 public static class LocalRelay
 {
     /// <param name="faults">Injected into this relay's target calls and invocations, for the chaos drill.</param>
+    /// <param name="mappingWaitsForParentShards">False: the mapping reads a child shard as soon as it is listed, and only the relay keeps each key's order across a reshard.</param>
     public static LocalEventSourceMapping Create(
         TwoRegionCloud cloud,
         string streamName,
@@ -19,7 +20,8 @@ public static class LocalRelay
         TextWriter functionLog,
         FaultInjection? faults = null,
         TimeSpan? functionTimeout = null,
-        RelayOrdering ordering = RelayOrdering.Strict)
+        RelayOrdering ordering = RelayOrdering.Strict,
+        bool mappingWaitsForParentShards = true)
     {
         var environment = LocalFunctionEnvironment.Relay(cloud, sourceRegion, targetRegion);
         environment[RelayEnvironment.Ordering] = ordering.ToString().ToLowerInvariant();
@@ -33,6 +35,12 @@ public static class LocalRelay
                 return faults is null ? relay : faults.Wrap(relay);
             }),
             (requestId, timeout) => LocalLambdaContext.Create(sourceRegion, functionName, requestId, timeout, functionLog),
-            new EventSourceMappingOptions { BatchSize = batchSize, FunctionName = functionName, FunctionTimeout = functionTimeout ?? TimeSpan.FromSeconds(60) });
+            new EventSourceMappingOptions
+            {
+                BatchSize = batchSize,
+                FunctionName = functionName,
+                FunctionTimeout = functionTimeout ?? TimeSpan.FromSeconds(60),
+                WaitsForParentShards = mappingWaitsForParentShards,
+            });
     }
 }

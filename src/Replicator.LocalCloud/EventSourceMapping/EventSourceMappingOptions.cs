@@ -22,6 +22,16 @@ public sealed record EventSourceMappingOptions
     /// <summary>How long to wait before retrying a batch whose invocation failed.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How often the mapping lists the stream's shards to find children of a reshard.</summary>
+    public TimeSpan ShardDiscoveryInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Whether a child shard is read only once its parents are read to their end, as KCL does. Lambda's
+    /// documentation does not say that its Kinesis mapping waits; false starts a child as soon as it is
+    /// listed, the unfavourable case, in which the relay must keep each key's order by itself.
+    /// </summary>
+    public bool WaitsForParentShards { get; init; } = true;
+
     /// <summary>The account id placed in ARNs of the events (a documentation placeholder).</summary>
     public string AccountId { get; init; } = "123456789012";
 

@@ -13,7 +13,9 @@ namespace Replicator.LocalCloud.EventSourceMapping;
 /// an execution environment of their own (<see cref="FunctionInstance"/>), started cold by
 /// <paramref name="startInstance"/>; an invocation that reaches the function's timeout is killed with
 /// its environment, fails as "Task timed out", and its batch is retried in a new one.
-/// Not modelled: resharding (the shard set is read once at start) and enhanced fan-out.
+/// Resharding: the shard list is read again every ShardDiscoveryInterval; a child's records are read
+/// after its parents' unless told otherwise (<see cref="EventSourceMappingOptions.WaitsForParentShards"/>).
+/// Not modelled: enhanced fan-out.
 /// </summary>
 public sealed class LocalEventSourceMapping(
     KinesisClient source,
@@ -36,20 +38,53 @@ public sealed class LocalEventSourceMapping(
     /// <summary>Invocations killed at the function's timeout.</summary>
     public long Killed => Interlocked.Read(ref _killed);
 
-    /// <summary>Polls every shard until cancelled.</summary>
+    /// <summary>
+    /// Polls every shard until cancelled, listing the shards again every ShardDiscoveryInterval so the
+    /// children of a reshard are read too (after their parents, unless WaitsForParentShards is false).
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var shards = await source.ListShardsAsync(streamName, cancellationToken).ConfigureAwait(false);
         var summary = await source.DescribeStreamSummaryAsync(streamName, cancellationToken).ConfigureAwait(false);
+        var pollers = new Dictionary<string, Task>(StringComparer.Ordinal);
         try
         {
-            await Task.WhenAll(shards.Select(shard => PollShardAsync(shard.ShardId, summary.StreamARN, cancellationToken))).ConfigureAwait(false);
+            while (true)
+            {
+                var shards = await source.ListShardsAsync(streamName, cancellationToken).ConfigureAwait(false);
+                var listed = shards.Select(s => s.ShardId).ToHashSet(StringComparer.Ordinal);
+                foreach (var shard in shards.Where(s => !pollers.ContainsKey(s.ShardId) && MayStart(s, listed, pollers)))
+                {
+                    pollers[shard.ShardId] = PollShardAsync(shard.ShardId, summary.StreamARN, cancellationToken);
+                }
+
+                if (pollers.Values.FirstOrDefault(p => p.IsFaulted) is { } failed)
+                {
+                    await failed.ConfigureAwait(false);
+                }
+
+                await Task.Delay(options.ShardDiscoveryInterval, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Stopped by the caller.
+            // Stopped by the caller: let every poller finish the invocation it has under way.
+            try
+            {
+                await Task.WhenAll(pollers.Values).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped too.
+            }
         }
     }
+
+    /// <summary>A parent that ListShards no longer lists has left retention: nothing of it is left to read first.</summary>
+    private bool MayStart(Shard shard, HashSet<string> listed, Dictionary<string, Task> pollers) =>
+        !options.WaitsForParentShards
+        || new[] { shard.ParentShardId, shard.AdjacentParentShardId }
+            .OfType<string>()
+            .All(parent => !listed.Contains(parent) || (pollers.TryGetValue(parent, out var poller) && poller.IsCompletedSuccessfully));
 
     private async Task PollShardAsync(string shardId, string streamArn, CancellationToken cancellationToken)
     {

@@ -16,6 +16,9 @@ public sealed class ShardMap(KinesisClient emulator)
 {
     private readonly ConcurrentDictionary<string, IReadOnlyList<(string ShardId, BigInteger Start, BigInteger End)>> _open = new(StringComparer.Ordinal);
 
+    /// <summary>The stream was resharded: read its open shards again before the next record.</summary>
+    public void Forget(string stream) => _open.TryRemove(stream, out _);
+
     public async Task<string> ShardOfAsync(string stream, string partitionKey, string? explicitHashKey, CancellationToken cancellationToken)
     {
         var hash = explicitHashKey is null

@@ -44,12 +44,17 @@ public sealed class StrictKinesis : IAsyncDisposable
         _forwarder = new EmulatorForwarder(emulator, "application/x-amz-json-1.1");
         _limits = limits;
         _clock = clock ?? TimeProvider.System;
-        _shards = new ShardMap(new KinesisClient(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = emulator }));
+        var direct = new KinesisClient(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = emulator });
+        _shards = new ShardMap(direct);
+        Scaling = new UniformScaling(direct, _shards.Forget, _clock);
         _reorder = new Random(limits.Seed);
         _server = new LoopbackHttpServer(HandleAsync);
     }
 
     public Uri Endpoint => _server.Endpoint;
+
+    /// <summary>UpdateShardCount, which kinesalite lacks; its scalings run after the call answers.</summary>
+    public UniformScaling Scaling { get; }
 
     /// <summary>The kinesalite behind it, for a test that puts an endpoint of its own in front.</summary>
     public Uri Emulator => _forwarder.Emulator;
@@ -87,6 +92,8 @@ public sealed class StrictKinesis : IAsyncDisposable
                 "GetShardIterator" when _limits.Enforced => await GetShardIteratorAsync(context, body).ConfigureAwait(false),
                 "GetRecords" when _limits.Enforced => await GetRecordsAsync(context, body).ConfigureAwait(false),
                 "UpdateMaxRecordSize" => UpdateMaxRecordSize(body),
+                "UpdateShardCount" => await UpdateShardCountAsync(body).ConfigureAwait(false),
+                "SplitShard" or "MergeShards" => Resharded(body, await _forwarder.ForwardAsync(context, body).ConfigureAwait(false)),
                 "DescribeStreamSummary" => WithMaxRecordSize(body, await _forwarder.ForwardAsync(context, body).ConfigureAwait(false)),
                 _ => await _forwarder.ForwardAsync(context, body).ConfigureAwait(false),
             };
@@ -252,6 +259,37 @@ public sealed class StrictKinesis : IAsyncDisposable
 
         _maxRecordKiB[StreamName(request)] = kiB.Value;
         return (HttpStatusCode.OK, "{}"u8.ToArray());
+    }
+
+    private async Task<(HttpStatusCode, byte[])> UpdateShardCountAsync(byte[] body)
+    {
+        var request = JsonNode.Parse(body)!;
+        if ((string?)request["ScalingType"] != "UNIFORM_SCALING" || (int?)request["TargetShardCount"] is not (> 0 and var target))
+        {
+            return (HttpStatusCode.BadRequest, EmulatorForwarder.Error("ValidationException", "UpdateShardCount needs ScalingType UNIFORM_SCALING and a positive TargetShardCount."));
+        }
+
+        try
+        {
+            var (response, _) = await Scaling.StartAsync(new UpdateShardCountRequest(StreamName(request), target), CancellationToken.None).ConfigureAwait(false);
+            return (HttpStatusCode.OK, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+            {
+                ["StreamName"] = response.StreamName,
+                ["CurrentShardCount"] = response.CurrentShardCount,
+                ["TargetShardCount"] = response.TargetShardCount,
+            }));
+        }
+        catch (ReshardRefusedException e)
+        {
+            return (HttpStatusCode.BadRequest, EmulatorForwarder.Error(e.ErrorCode, e.Message));
+        }
+    }
+
+    /// <summary>After a split or merge the stream's open shards are others: records go by the new hash key ranges.</summary>
+    private (HttpStatusCode, byte[]) Resharded(byte[] body, (HttpStatusCode Status, byte[] Body) answer)
+    {
+        _shards.Forget(StreamName(JsonNode.Parse(body)!));
+        return answer;
     }
 
     private (HttpStatusCode, byte[]) WithMaxRecordSize(byte[] body, (HttpStatusCode Status, byte[] Body) answer)

@@ -16,4 +16,8 @@ public sealed record BatchReport(
     int RecordsWithoutCommitTimestamp,
     string? FirstFailedSequenceNumber,
     CheckpointAdvance? Checkpoint,
-    DateTimeOffset? CheckpointedCommit);
+    DateTimeOffset? CheckpointedCommit)
+{
+    /// <summary>The parent shard whose records must all be replicated before this batch may be (<see cref="ShardLineage"/>).</summary>
+    public string? WaitingForParentShard { get; init; }
+}

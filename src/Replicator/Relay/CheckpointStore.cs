@@ -29,32 +29,8 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
     public async Task<CheckpointAdvance> AdvanceAsync(string streamName, ShardCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         var source = checkpoint.SourceRegion ?? throw new ArgumentException("A checkpoint written now names its source region.", nameof(checkpoint));
-        var request = new UpdateItemRequest
-        {
-            TableName = table,
-            Key = Key(CheckpointKeys.Of(streamName, source, checkpoint.TargetRegion, checkpoint.ShardId)),
-            UpdateExpression = "SET #seq = :seq, #updated = :updated, #stream = :stream, #source = :source, #target = :target, #shard = :shard",
-            ConditionExpression = "attribute_not_exists(#seq) OR #seq < :seq",
-            ExpressionAttributeNames = new()
-            {
-                ["#seq"] = TableAttributes.SequenceNumber,
-                ["#updated"] = TableAttributes.UpdatedAt,
-                ["#stream"] = TableAttributes.Stream,
-                ["#source"] = TableAttributes.SourceRegion,
-                ["#target"] = TableAttributes.TargetRegion,
-                ["#shard"] = TableAttributes.ShardId,
-            },
-            ExpressionAttributeValues = new()
-            {
-                [":seq"] = new AttributeValue { S = SequenceNumbers.Pad(checkpoint.SequenceNumber) },
-                [":updated"] = new AttributeValue { S = CommitTimestamps.Format(time.GetUtcNow()) },
-                [":stream"] = new AttributeValue { S = streamName },
-                [":source"] = new AttributeValue { S = source },
-                [":target"] = new AttributeValue { S = checkpoint.TargetRegion },
-                [":shard"] = new AttributeValue { S = checkpoint.ShardId },
-            },
-            ReturnValues = ReturnValue.ALL_OLD,
-        };
+        var request = ForwardOnly(streamName, source, checkpoint.TargetRegion, checkpoint.ShardId, TableAttributes.SequenceNumber, checkpoint.SequenceNumber);
+        request.ReturnValues = ReturnValue.ALL_OLD;
         if (checkpoint.CommitTimestamp is { } commit)
         {
             request.UpdateExpression += ", #ts = :ts";
@@ -74,6 +50,37 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
         }
 
         return CheckpointAdvance.Advanced;
+    }
+
+    /// <summary>
+    /// Records that the relay consumed the shard up to <paramref name="sequenceNumber"/> without copying
+    /// it, on purpose: the replicated checkpoint stays where it is, so nothing reads these records as
+    /// replicated (the drain, the RPO and the lag still count them), while the shard's children may go on.
+    /// </summary>
+    public async Task PassOverAsync(string streamName, string sourceRegion, string targetRegion, string shardId, string sequenceNumber, CancellationToken cancellationToken) =>
+        await UpdateIfAsync(ForwardOnly(streamName, sourceRegion, targetRegion, shardId, TableAttributes.PassedOverSequenceNumber, sequenceNumber), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// The last record of the shard the relay is done with for the target: replicated or passed over,
+    /// whichever is later; null if it has done neither.
+    /// </summary>
+    public async Task<string?> DoneThroughAsync(string streamName, string sourceRegion, string targetRegion, string shardId, CancellationToken cancellationToken)
+    {
+        var item = (await dynamoDb.GetItemAsync(new GetItemRequest
+        {
+            TableName = table,
+            Key = Key(CheckpointKeys.Of(streamName, sourceRegion, targetRegion, shardId)),
+            ConsistentRead = true,
+        }, cancellationToken).ConfigureAwait(false)).Item;
+        var (replicated, passed) = (item?.GetValueOrDefault(TableAttributes.SequenceNumber)?.S, item?.GetValueOrDefault(TableAttributes.PassedOverSequenceNumber)?.S);
+        var latest = string.CompareOrdinal(replicated, passed) >= 0 ? replicated : passed;
+        if (latest is not null)
+        {
+            return latest.TrimStart('0');
+        }
+
+        // A checkpoint an earlier version kept as an attribute of the stream's item.
+        return (await ReadAsync(streamName, sourceRegion, targetRegion, [shardId], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(shardId)?.SequenceNumber;
     }
 
     /// <summary>
@@ -103,7 +110,7 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
         var found = new Dictionary<string, ShardCheckpoint>(StringComparer.Ordinal);
         foreach (var shardId in shardIds)
         {
-            if (items.TryGetValue(CheckpointKeys.Of(streamName, sourceRegion, targetRegion, shardId), out var item))
+            if (items.TryGetValue(CheckpointKeys.Of(streamName, sourceRegion, targetRegion, shardId), out var item) && item.ContainsKey(TableAttributes.SequenceNumber))
             {
                 found[shardId] = new ShardCheckpoint(targetRegion, shardId, item[TableAttributes.SequenceNumber].S.TrimStart('0'), CommitOf(item), sourceRegion);
             }
@@ -181,6 +188,36 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
             pending = response.UnprocessedKeys?.GetValueOrDefault(table) ?? new KeysAndAttributes { Keys = [] };
         }
     }
+
+    /// <summary>
+    /// Sets the shard's <paramref name="attribute"/> (a sequence number) if that moves it forward, with the
+    /// time and the plain attributes for whoever reads the table.
+    /// </summary>
+    private UpdateItemRequest ForwardOnly(string streamName, string sourceRegion, string targetRegion, string shardId, string attribute, string sequenceNumber) => new()
+    {
+        TableName = table,
+        Key = Key(CheckpointKeys.Of(streamName, sourceRegion, targetRegion, shardId)),
+        UpdateExpression = "SET #seq = :seq, #updated = :updated, #stream = :stream, #source = :source, #target = :target, #shard = :shard",
+        ConditionExpression = "attribute_not_exists(#seq) OR #seq < :seq",
+        ExpressionAttributeNames = new()
+        {
+            ["#seq"] = attribute,
+            ["#updated"] = TableAttributes.UpdatedAt,
+            ["#stream"] = TableAttributes.Stream,
+            ["#source"] = TableAttributes.SourceRegion,
+            ["#target"] = TableAttributes.TargetRegion,
+            ["#shard"] = TableAttributes.ShardId,
+        },
+        ExpressionAttributeValues = new()
+        {
+            [":seq"] = new AttributeValue { S = SequenceNumbers.Pad(sequenceNumber) },
+            [":updated"] = new AttributeValue { S = CommitTimestamps.Format(time.GetUtcNow()) },
+            [":stream"] = new AttributeValue { S = streamName },
+            [":source"] = new AttributeValue { S = sourceRegion },
+            [":target"] = new AttributeValue { S = targetRegion },
+            [":shard"] = new AttributeValue { S = shardId },
+        },
+    };
 
     /// <summary>
     /// Puts the shard's earlier, later commit timestamp back. When the condition fails, a later batch of

@@ -27,12 +27,15 @@ public static class RelayFactory
         IPutRecordsTarget target = new KinesisPutRecordsTarget(new KinesisClient(
             new AwsServiceOptions(settings.TargetRegion, targetCredentials, AwsEnvironment.HttpClient) { EndpointOverride = settings.TargetKinesisEndpoint }));
         target = decorateTarget?.Invoke(target) ?? target;
+        var checkpoints = new CheckpointStore(dynamoDb, settings.CheckpointTable, time);
+        var source = new KinesisClient(new AwsServiceOptions(settings.SourceRegion, credentials, AwsEnvironment.HttpClient) { EndpointOverride = settings.SourceKinesisEndpoint });
 
         return new RelayFunction(
             settings,
             new ActiveRegionGate(dynamoDb, settings.ConfigTable, settings.SourceRegion, settings.GateCacheTtl, time),
             new RecordDelivery(target, PutRecordsLimits.Kinesis, time, settings.Ordering),
-            new CheckpointStore(dynamoDb, settings.CheckpointTable, time),
+            checkpoints,
+            ShardLineage.Over(source, checkpoints, settings.SourceRegion, settings.TargetRegion),
             new RelayMetrics(new EmbeddedMetrics(metricsOutput ?? Console.Out, time), settings.TargetRegion, time),
             time);
     }

@@ -14,6 +14,7 @@ public sealed class RelayFunction(
     ActiveRegionGate gate,
     RecordDelivery delivery,
     CheckpointStore checkpoints,
+    ShardLineage lineage,
     RelayMetrics metrics,
     TimeProvider time)
 {
@@ -53,7 +54,18 @@ public sealed class RelayFunction(
         {
             context.Logger.LogInformation(
                 $"Stream {batch.StreamName} is not active in {settings.SourceRegion} (activeRegion {decision.ActiveRegion}, state {decision.State}); {records.Count} records consumed without replicating.");
+            await PassOverAsync(batch, records[^1].SequenceNumber, cancellationToken).ConfigureAwait(false);
             return (StreamsEventResponse.Success, Report(batch, records, gated: records.Count, outcome: null, missingTimestamps: 0, checkpoint: null, checkpointedCommit: null));
+        }
+
+        if (await lineage.WaitingForAsync(batch.StreamName, batch.ShardId, cancellationToken).ConfigureAwait(false) is { } parent)
+        {
+            context.Logger.LogInformation(
+                $"{batch.StreamName}/{batch.ShardId} waits for its parent shard {parent}, whose records are not all replicated to {settings.TargetRegion} yet: " +
+                $"the batch (from sequence number {records[0].SequenceNumber}) is retried, so every key keeps its order across the reshard.");
+            return (
+                new StreamsEventResponse([new BatchItemFailure(records[0].SequenceNumber)]),
+                Report(batch, records, gated: 0, outcome: null, missingTimestamps: 0, checkpoint: null, checkpointedCommit: null) with { FirstFailedSequenceNumber = records[0].SequenceNumber, WaitingForParentShard = parent });
         }
 
         var replicas = decision.ReplicasAtStart(records);
@@ -64,6 +76,7 @@ public sealed class RelayFunction(
             records = records.Skip(replicas).Select((record, index) => record with { Index = index }).ToList();
             if (records.Count == 0)
             {
+                await PassOverAsync(batch, batch.Records[^1].SequenceNumber, cancellationToken).ConfigureAwait(false);
                 return (StreamsEventResponse.Success, Report(batch, records, gated: replicas, outcome: null, missingTimestamps: 0, checkpoint: null, checkpointedCommit: null));
             }
         }
@@ -109,6 +122,10 @@ public sealed class RelayFunction(
             : new StreamsEventResponse([new BatchItemFailure(records[outcome.DurablePrefix].SequenceNumber)]);
         return (response, report);
     }
+
+    /// <summary>Records consumed on purpose without copying, so the shard's children need not wait for them (<see cref="ShardLineage"/>).</summary>
+    private Task PassOverAsync(SourceBatch batch, string lastSequenceNumber, CancellationToken cancellationToken) =>
+        checkpoints.PassOverAsync(batch.StreamName, settings.SourceRegion, settings.TargetRegion, batch.ShardId, lastSequenceNumber, cancellationToken);
 
     /// <summary>
     /// The latest commit timestamp among the durable records, which the checkpoint keeps: records of

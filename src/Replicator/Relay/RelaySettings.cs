@@ -16,7 +16,8 @@ public sealed record RelaySettings(
     Uri? DynamoDbEndpoint,
     string? TargetRoleArn = null,
     Uri? StsEndpoint = null,
-    RelayOrdering Ordering = RelayOrdering.Strict)
+    RelayOrdering Ordering = RelayOrdering.Strict,
+    Uri? SourceKinesisEndpoint = null)
 {
     public static readonly TimeSpan DefaultGateCacheTtl = TimeSpan.FromSeconds(5);
 
@@ -42,7 +43,8 @@ public sealed record RelaySettings(
             ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, RelayEnvironment.DynamoDbEndpoint),
             RoleArn(environment),
             ServiceEndpoints.Resolve(environment, AwsServiceId.Sts, RelayEnvironment.StsEndpoint),
-            OrderingFrom(environment));
+            OrderingFrom(environment),
+            ServiceEndpoints.Resolve(environment, AwsServiceId.Kinesis, RelayEnvironment.SourceKinesisEndpoint));
     }
 
     private static RelayOrdering OrderingFrom(IReadOnlyDictionary<string, string> environment) =>

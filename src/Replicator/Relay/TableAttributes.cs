@@ -28,5 +28,11 @@ public static class TableAttributes
 
     public const string SequenceNumber = "sequenceNumber";
     public const string CommitTimestamp = "commitTimestamp";
+
+    /// <summary>
+    /// The last record of the shard the relay consumed on purpose without copying (the region was not
+    /// active, or the records were replicas): never read as replicated, only as done (<see cref="ShardLineage"/>).
+    /// </summary>
+    public const string PassedOverSequenceNumber = "passedOverSequenceNumber";
     public const string UpdatedAt = "updatedAt";
 }

@@ -33,6 +33,31 @@ public sealed class CheckpointStoreTests(LocalCloudFixture fixture)
     }
 
     /// <summary>
+    /// Issue 16: records consumed on purpose without copying (gated, replicas) are passed over, so a child
+    /// shard need not wait for them; they never read as replicated, so the drain, the RPO and the lag
+    /// still count them. Done-through is the later of the two, and neither moves backwards.
+    /// </summary>
+    [Fact]
+    public async Task Passed_over_records_count_as_done_for_the_lineage_but_never_as_replicated()
+    {
+        var stream = LocalCloudFixture.UniqueStreamName("cp-pass");
+        string? DoneThrough() => _store.DoneThroughAsync(stream, fixture.RegionA, fixture.RegionB, OneShard[0], CancellationToken.None).GetAwaiter().GetResult();
+
+        Assert.Null(DoneThrough());
+        await _store.PassOverAsync(stream, fixture.RegionA, fixture.RegionB, OneShard[0], "300", CancellationToken.None);
+        Assert.Empty(await ReadAsync(stream, OneShard));
+        Assert.Equal("300", DoneThrough());
+
+        await _store.AdvanceAsync(stream, Checkpoint(OneShard[0], "200", T0), CancellationToken.None);
+        await _store.PassOverAsync(stream, fixture.RegionA, fixture.RegionB, OneShard[0], "250", CancellationToken.None);
+        Assert.Equal("200", (await ReadAsync(stream, OneShard))[OneShard[0]].SequenceNumber);
+        Assert.Equal("300", DoneThrough());
+
+        await _store.AdvanceAsync(stream, Checkpoint(OneShard[0], "1000", T0), CancellationToken.None);
+        Assert.Equal("1000", DoneThrough());
+    }
+
+    /// <summary>
     /// Issue 14, item 1: a checkpoint is one small item of its own, so a batch costs one write unit at any
     /// shard count, and the stream's own item (seed 004's) is not written by batches at all. Before, every
     /// shard's checkpoint was an attribute of the stream's item, rewritten whole by every batch.

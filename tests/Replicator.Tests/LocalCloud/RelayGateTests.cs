@@ -134,7 +134,8 @@ public sealed class RelayGateTests(LocalCloudFixture fixture)
     [Fact]
     public async Task Missing_target_stream_fails_the_batch_with_an_error_naming_the_settings()
     {
-        var stream = LocalCloudFixture.UniqueStreamName("nostream");
+        // The source stream exists (its records are the event); only the target's is missing.
+        var stream = await fixture.CreateStreamAsync("nostream", fixture.RegionA);
         await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionA, CancellationToken.None);
 
         var payload = LocalCloudFixture.SampleRelayEvent(stream);

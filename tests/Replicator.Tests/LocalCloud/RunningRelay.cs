@@ -13,7 +13,7 @@ internal sealed class RunningRelay : IAsyncDisposable
     private readonly LocalEventSourceMapping _mapping;
     private int _failedInvocations;
 
-    public RunningRelay(LocalCloudFixture fixture, string stream, IReadOnlyDictionary<string, string> environment, TextWriter log)
+    public RunningRelay(LocalCloudFixture fixture, string stream, IReadOnlyDictionary<string, string> environment, TextWriter log, EventSourceMappingOptions? options = null)
     {
         var source = fixture.Cloud.CreateKinesisClient(environment[RelayEnvironment.SourceRegion]);
         _mapping = new LocalEventSourceMapping(
@@ -21,7 +21,7 @@ internal sealed class RunningRelay : IAsyncDisposable
             stream,
             () => FunctionInstance.Start(environment, isolated => RelayFactory.Create(isolated, metricsOutput: log).HandleAsync),
             (_, _) => TestContexts.Create(log),
-            new EventSourceMappingOptions { BatchSize = 100, FunctionTimeout = TimeSpan.FromSeconds(10) });
+            options ?? new EventSourceMappingOptions { BatchSize = 100, FunctionTimeout = TimeSpan.FromSeconds(10) });
         _mapping.Invoked += result =>
         {
             if (result.Error is not null)

@@ -60,6 +60,15 @@ public sealed class KinesisClient(AwsServiceOptions options)
     public Task DeleteStreamAsync(string streamName, CancellationToken cancellationToken) =>
         _client.SendAsync("DeleteStream", new DeleteStreamRequest(streamName), Json.DeleteStreamRequest, Json.EmptyResponse, cancellationToken);
 
+    public Task SplitShardAsync(SplitShardRequest request, CancellationToken cancellationToken) =>
+        _client.SendAsync("SplitShard", request, Json.SplitShardRequest, Json.EmptyResponse, cancellationToken);
+
+    public Task MergeShardsAsync(MergeShardsRequest request, CancellationToken cancellationToken) =>
+        _client.SendAsync("MergeShards", request, Json.MergeShardsRequest, Json.EmptyResponse, cancellationToken);
+
+    public Task<UpdateShardCountResponse> UpdateShardCountAsync(UpdateShardCountRequest request, CancellationToken cancellationToken) =>
+        _client.SendAsync("UpdateShardCount", request, Json.UpdateShardCountRequest, Json.UpdateShardCountResponse, cancellationToken);
+
     /// <summary>Polls DescribeStreamSummary until the stream is ACTIVE (after create or update).</summary>
     public async Task WaitUntilActiveAsync(string streamName, CancellationToken cancellationToken)
     {

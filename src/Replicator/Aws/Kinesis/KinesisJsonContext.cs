@@ -19,6 +19,10 @@ namespace Replicator.Aws.Kinesis;
 [JsonSerializable(typeof(CreateStreamRequest))]
 [JsonSerializable(typeof(DeleteStreamRequest))]
 [JsonSerializable(typeof(EmptyResponse))]
+[JsonSerializable(typeof(SplitShardRequest))]
+[JsonSerializable(typeof(MergeShardsRequest))]
+[JsonSerializable(typeof(UpdateShardCountRequest))]
+[JsonSerializable(typeof(UpdateShardCountResponse))]
 internal sealed partial class KinesisJsonContext : JsonSerializerContext
 {
     /// <summary>
