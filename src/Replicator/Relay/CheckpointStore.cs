@@ -66,12 +66,7 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
     /// </summary>
     public async Task<string?> DoneThroughAsync(string streamName, string sourceRegion, string targetRegion, string shardId, CancellationToken cancellationToken)
     {
-        var item = (await dynamoDb.GetItemAsync(new GetItemRequest
-        {
-            TableName = table,
-            Key = Key(CheckpointKeys.Of(streamName, sourceRegion, targetRegion, shardId)),
-            ConsistentRead = true,
-        }, cancellationToken).ConfigureAwait(false)).Item;
+        var item = await GetAsync(CheckpointKeys.Of(streamName, sourceRegion, targetRegion, shardId), cancellationToken).ConfigureAwait(false);
         var (replicated, passed) = (item?.GetValueOrDefault(TableAttributes.SequenceNumber)?.S, item?.GetValueOrDefault(TableAttributes.PassedOverSequenceNumber)?.S);
         var latest = string.CompareOrdinal(replicated, passed) >= 0 ? replicated : passed;
         if (latest is not null)
@@ -80,8 +75,13 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
         }
 
         // A checkpoint an earlier version kept as an attribute of the stream's item.
-        return (await ReadAsync(streamName, sourceRegion, targetRegion, [shardId], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(shardId)?.SequenceNumber;
+        return LegacyCheckpoints.Find(await GetAsync(streamName, cancellationToken).ConfigureAwait(false) ?? [], sourceRegion, targetRegion, shardId)?.SequenceNumber;
     }
+
+    private async Task<Dictionary<string, AttributeValue>?> GetAsync(string key, CancellationToken cancellationToken) =>
+        (await dynamoDb.GetItemAsync(new GetItemRequest { TableName = table, Key = Key(key), ConsistentRead = true }, cancellationToken).ConfigureAwait(false)).Item is { Count: > 0 } item
+            ? item
+            : null;
 
     /// <summary>
     /// The checkpoints for <paramref name="shardIds"/> of the stream in <paramref name="sourceRegion"/>

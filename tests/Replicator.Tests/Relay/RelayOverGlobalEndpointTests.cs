@@ -44,14 +44,14 @@ public sealed partial class RelayOverGlobalEndpointTests : IAsyncDisposable
         await RelayFactory.Create(environment, metricsOutput: TextWriter.Null)
             .HandleAsync(LocalCloudFixture.SampleRelayEvent("kds-stream-1"), TestContexts.Create(log), CancellationToken.None);
 
-        // The relay reads the config and writes its checkpoint in its own region, and writes records in the target's;
-        // nothing else (it no longer lists the source's shards: the lag monitor keeps the watermark).
+        // The relay reads the config, lists the source's shards (a child shard waits for its parents: this
+        // one has none) and writes its checkpoint in its own region, and writes records in the target's.
         Assert.Equal(
-            [("DynamoDB_20120810.GetItem", Source), ("DynamoDB_20120810.UpdateItem", Source), ("Kinesis_20131202.PutRecords", Target)],
+            [("DynamoDB_20120810.GetItem", Source), ("DynamoDB_20120810.UpdateItem", Source), ("Kinesis_20131202.ListShards", Source), ("Kinesis_20131202.PutRecords", Target)],
             _requests.Distinct().Order().ToList());
     }
 
-    /// <summary>Just enough of DynamoDB and Kinesis for one batch: the stream active here, every record accepted.</summary>
+    /// <summary>Just enough of DynamoDB and Kinesis for one batch: the stream active here, one shard, every record accepted.</summary>
     private async Task AnswerAsync(HttpListenerContext context)
     {
         var operation = context.Request.Headers["X-Amz-Target"] ?? "";
@@ -61,6 +61,7 @@ public sealed partial class RelayOverGlobalEndpointTests : IAsyncDisposable
         var answer = operation switch
         {
             "DynamoDB_20120810.GetItem" => """{"Item":{"streamName":{"S":"kds-stream-1"},"activeRegion":{"S":"eu-west-1"}}}""",
+            "Kinesis_20131202.ListShards" => """{"Shards":[{"ShardId":"shardId-000000000000","HashKeyRange":{"StartingHashKey":"0","EndingHashKey":"340282366920938463463374607431768211455"},"SequenceNumberRange":{"StartingSequenceNumber":"1"}}]}""",
             "Kinesis_20131202.PutRecords" => new JsonObject
             {
                 ["FailedRecordCount"] = 0,

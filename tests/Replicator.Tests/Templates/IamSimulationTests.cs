@@ -78,7 +78,7 @@ public sealed class IamSimulationTests
 
     /// <summary>
     /// Each function may make exactly the checkpoint-table calls its code makes (issue 14: a relay only
-    /// writes its shard's checkpoint item; the lag monitor reads every shard's and raises the stream's
+    /// writes its shard's checkpoint item, and, issue 16, reads its parent shards' ones; the lag monitor reads every shard's and raises the stream's
     /// watermark; the failover's drain and verify only read), and none may write the config table.
     /// </summary>
     [Fact]
@@ -89,7 +89,7 @@ public sealed class IamSimulationTests
         string[] calls = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Scan"];
         var allowed = new Dictionary<string, string[]>
         {
-            [RelayRole(Targets[0])] = ["dynamodb:UpdateItem"],
+            [RelayRole(Targets[0])] = ["dynamodb:UpdateItem", "dynamodb:GetItem"],
             ["LagMonitorFunctionRole"] = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:UpdateItem"],
             ["FailoverDrainFunctionRole"] = ["dynamodb:BatchGetItem"],
             ["FailoverVerifyFunctionRole"] = ["dynamodb:GetItem", "dynamodb:BatchGetItem"],

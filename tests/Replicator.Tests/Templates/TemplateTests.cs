@@ -126,6 +126,22 @@ public sealed partial class TemplateTests
         Assert.Empty(TemplateRules.References(template));
     }
 
+    /// <summary>
+    /// Issue 16: the stream the stack creates is provisioned or on-demand; an on-demand stream takes no
+    /// ShardCount (the AWS::Kinesis::Stream reference: ShardCount only with PROVISIONED).
+    /// </summary>
+    [Theory]
+    [InlineData("PROVISIONED", true)]
+    [InlineData("ON_DEMAND", false)]
+    public void The_input_stream_is_provisioned_or_on_demand(string mode, bool hasShardCount)
+    {
+        var parameters = new Dictionary<string, string>(TwoTargets) { ["InputStreamMode"] = mode };
+        var stream = DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", parameters), parameters).Resources["InputStream"]!["Properties"]!;
+
+        Assert.Equal("InputStreamMode", stream["StreamModeDetails"]!["StreamMode"]!["Ref"]!.ToString());
+        Assert.Equal(hasShardCount ? "InputStreamShardCount" : null, stream["ShardCount"]?["Ref"]?.ToString());
+    }
+
     [Fact]
     public void Seed_003_lifecycle_thresholds_and_three_alarm_tiers()
     {
