@@ -12,4 +12,8 @@ public sealed record VerifyResult(
     long? RpoRecords,
     bool RpoRecordsAtLeast,
     double? RpoSeconds,
-    bool Forced);
+    bool Forced)
+{
+    /// <summary>How the target stream's configuration differs from the source's, each with the setting to change (none when the source did not answer).</summary>
+    public IReadOnlyList<string>? StreamDifferences { get; init; }
+}

@@ -10,10 +10,10 @@ public sealed class ReshardDrillTests(LocalCloudFixture fixture, ITestOutputHelp
     [Fact]
     public async Task Replication_across_splits_merges_and_scalings_of_both_streams_loses_and_reorders_nothing()
     {
-        var result = await ReshardDrill.RunAsync(fixture.Cloud, TextWriter.Null, null, CancellationToken.None, records: 12_000);
+        var result = await ReshardDrill.RunAsync(fixture.Cloud, TextWriter.Null, null, CancellationToken.None, records: 8_000);
 
         output.WriteLine(result.FiguresJson());
-        Assert.Equal((12_000, 0, 0, 0), (result.Check.Found, result.Check.Missing, result.Check.OrderViolations, result.Check.Unexpected));
+        Assert.Equal((8_000, 0, 0, 0), (result.Check.Found, result.Check.Missing, result.Check.OrderViolations, result.Check.Unexpected));
         Assert.Equal(5, result.Reshards);
         Assert.True(result.ClosedShards >= 5, $"{result.ClosedShards} source shards closed");
         Assert.Equal(result.ClosedShards, result.ClosedShardsDone);

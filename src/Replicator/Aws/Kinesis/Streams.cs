@@ -33,7 +33,12 @@ public sealed record StreamDescriptionSummary(string StreamName, string StreamAR
 
     /// <summary>The largest record the stream takes, partition key and data (1024 to 10240 KiB); absent means 1024.</summary>
     public int? MaxRecordSizeInKiB { get; init; }
+
+    /// <summary>PROVISIONED or ON_DEMAND; absent for streams described as before on-demand streams existed.</summary>
+    public StreamModeDetails? StreamModeDetails { get; init; }
 }
+
+public sealed record StreamModeDetails(string StreamMode);
 
 public sealed record UpdateMaxRecordSizeRequest(string StreamARN, int MaxRecordSizeInKiB);
 

@@ -1,0 +1,72 @@
+using System.Globalization;
+using Replicator.Aws.Kinesis;
+
+namespace Replicator.Monitoring;
+
+/// <summary>
+/// How a target stream's configuration differs from its source's (issue 16). Each difference names the
+/// setting, both values and what to change; it loses or rejects data where the target refuses what the
+/// source takes (a smaller maximum record size) or forgets sooner (a shorter retention: after a
+/// failover, consumers and replays there reach back less far than the source let them). Capacity mode,
+/// shard count and encryption are named too, as they change throughput or protection, not data.
+/// Per-region keys are expected, so key ids are not compared.
+/// </summary>
+public static class StreamParity
+{
+    public const int DefaultMaxRecordSizeInKiB = 1024;
+
+    public const string Provisioned = "PROVISIONED";
+
+    public static IReadOnlyList<StreamDifference> Compare(StreamDescriptionSummary source, string sourceRegion, StreamDescriptionSummary target, string targetRegion)
+    {
+        var differences = new List<StreamDifference>();
+        var (sourceKiB, targetKiB) = (source.MaxRecordSizeInKiB ?? DefaultMaxRecordSizeInKiB, target.MaxRecordSizeInKiB ?? DefaultMaxRecordSizeInKiB);
+        if (targetKiB < sourceKiB)
+        {
+            differences.Add(new StreamDifference(
+                "MaxRecordSizeInKiB", Text(sourceKiB), Text(targetKiB), LosesData: true,
+                $"{targetRegion}'s stream refuses records above {targetKiB} KiB that {sourceRegion}'s takes: raise it with UpdateMaxRecordSize to {sourceKiB} in {targetRegion}."));
+        }
+
+        if (target.RetentionPeriodHours < source.RetentionPeriodHours)
+        {
+            differences.Add(new StreamDifference(
+                "RetentionPeriodHours", Text(source.RetentionPeriodHours), Text(target.RetentionPeriodHours), LosesData: true,
+                $"{targetRegion}'s stream keeps records {target.RetentionPeriodHours} h, {sourceRegion}'s {source.RetentionPeriodHours} h: raise it with IncreaseStreamRetentionPeriod to {source.RetentionPeriodHours} in {targetRegion}."));
+        }
+
+        var (sourceMode, targetMode) = (ModeOf(source), ModeOf(target));
+        if (sourceMode != targetMode)
+        {
+            differences.Add(new StreamDifference(
+                "StreamMode", sourceMode, targetMode, LosesData: false,
+                $"{targetRegion}'s stream is {targetMode}, {sourceRegion}'s {sourceMode}: their write capacity follows different rules (UpdateStreamMode)."));
+        }
+        else if (sourceMode == Provisioned && target.OpenShardCount < source.OpenShardCount)
+        {
+            differences.Add(new StreamDifference(
+                "OpenShardCount", Text(source.OpenShardCount), Text(target.OpenShardCount), LosesData: false,
+                $"{targetRegion}'s stream takes at most {target.OpenShardCount} MiB or {target.OpenShardCount * 1_000:N0} records a second, less than {sourceRegion}'s: the relay is throttled at the source's peak (UpdateShardCount)."));
+        }
+
+        if (IsEncrypted(source) && !IsEncrypted(target))
+        {
+            differences.Add(new StreamDifference(
+                "EncryptionType", source.EncryptionType!, target.EncryptionType ?? "NONE", LosesData: false,
+                $"{targetRegion}'s stream is not encrypted at rest while {sourceRegion}'s is: StartStreamEncryption with {targetRegion}'s key."));
+        }
+
+        return differences;
+    }
+
+    /// <summary>A stream described without a mode predates on-demand streams, and is provisioned.</summary>
+    private static string ModeOf(StreamDescriptionSummary stream) => stream.StreamModeDetails?.StreamMode ?? Provisioned;
+
+    private static bool IsEncrypted(StreamDescriptionSummary stream) => stream.EncryptionType is not (null or "NONE");
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <param name="LosesData">Whether the target refuses or forgets records the source keeps.</param>
+/// <param name="Advice">What differs in plain words, and the setting to change.</param>
+public sealed record StreamDifference(string Setting, string Source, string Target, bool LosesData, string Advice);
