@@ -80,11 +80,12 @@ public static class StatusCommand
     {
         var table = new Table()
             .Title($"→ {lag.TargetRegion}: {lag.RecordsBehind:N0}{(lag.AtLeast ? "+" : "")} records, {lag.SecondsBehind:N1} s behind, watermark {(lag.Watermark is { } watermark ? CommitTimestamps.Format(watermark) : "unknown")}")
-            .AddColumns("shard", "checkpoint sequence number", "commit timestamp", "records behind", "seconds behind");
+            .AddColumns("shard", "state", "checkpoint sequence number", "commit timestamp", "records behind", "seconds behind");
         foreach (var shard in lag.Shards)
         {
             table.AddRow(
                 shard.ShardId,
+                shard.Done ? "closed, done" : shard.Closed ? "closed" : "open",
                 shard.Checkpoint?.SequenceNumber ?? "(none yet)",
                 shard.Checkpoint?.CommitTimestamp is { } commit ? CommitTimestamps.Format(commit) : "-",
                 $"{shard.RecordsBehind:N0}{(shard.AtLeast ? "+" : "")}",

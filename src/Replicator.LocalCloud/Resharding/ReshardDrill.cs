@@ -72,16 +72,14 @@ public static class ReshardDrill
 
         var checkpoints = new CheckpointStore(dynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System);
         var lag = await new LagMeter(source, a, checkpoints, TimeProvider.System).MeasureAsync(stream, b, a, cancellationToken).ConfigureAwait(false);
-        var closed = (await source.ListShardsAsync(stream, cancellationToken).ConfigureAwait(false))
-            .Where(s => s.SequenceNumberRange.EndingSequenceNumber is not null).Select(s => s.ShardId).ToHashSet(StringComparer.Ordinal);
-        var closedDone = lag.Shards.Count(s => closed.Contains(s.ShardId) && s.RecordsBehind == 0 && s.Frontier.PendingFullyRead);
+        var (closed, closedDone) = (lag.Shards.Count(s => s.Closed), lag.Shards.Count(s => s.Done));
         await LocalLagMonitor.RunOnceAsync(cloud, a, stream, b, cancellationToken).ConfigureAwait(false);
         var watermark = (await checkpoints.ReadWatermarkAsync(stream, cancellationToken).ConfigureAwait(false)).Value;
         // The watermark can reach the newest effective commit at most: a commit counts no later than its record's arrival.
         var newestCommit = (await StreamContents.ReadAsync(source, stream, cancellationToken).ConfigureAwait(false))
             .SelectMany(s => s.Records)
             .Max(r => CommitTimestamps.Effective(CdcRecord.Parse(r.Data).CommitTimestamp, DateTimeOffset.FromUnixTimeMilliseconds((long)(r.ApproximateArrivalTimestamp * 1000))));
-        return new ReshardResult(check, reshards, closed.Count, closedDone, watermark is { } w ? Math.Max(0, (newestCommit - w).TotalSeconds) : null);
+        return new ReshardResult(check, reshards, closed, closedDone, watermark is { } w ? Math.Max(0, (newestCommit - w).TotalSeconds) : null);
     }
 
     /// <summary>When (a share of the records written) each reshard happens, and what it is.</summary>

@@ -33,7 +33,8 @@ public sealed class LagMeter(KinesisClient source, string sourceRegion, Checkpoi
         var lags = new List<ShardLag>();
         foreach (var shard in shards)
         {
-            lags.Add(await MeasureShardAsync(streamName, shard.ShardId, stored.GetValueOrDefault(shard.ShardId), cancellationToken).ConfigureAwait(false));
+            var lag = await MeasureShardAsync(streamName, shard.ShardId, stored.GetValueOrDefault(shard.ShardId), cancellationToken).ConfigureAwait(false);
+            lags.Add(lag with { Closed = shard.SequenceNumberRange.EndingSequenceNumber is not null });
         }
 
         return new StreamLag(streamName, targetRegion, activeRegion, lags);
