@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Replicator.Aws;
 using Replicator.Aws.Json;
@@ -40,14 +39,9 @@ public sealed class DrainFunction(CheckpointStore checkpoints, Func<string, Kine
     {
         var settings = FailoverSettings.From(environment);
         var credentials = AwsEnvironment.Credentials(environment);
-        var clients = new ConcurrentDictionary<string, KinesisClient>(StringComparer.Ordinal);
         return new DrainFunction(
             new CheckpointStore(DynamoDbClients.Create(settings.Region, credentials, settings.DynamoDbEndpoint), settings.CheckpointTable, TimeProvider.System),
-            region => clients.GetOrAdd(region, r => new KinesisClient(new AwsServiceOptions(r, credentials, AwsEnvironment.HttpClient)
-            {
-                EndpointOverride = settings.KinesisEndpoints.For(r),
-                Retry = RetrySettings.None,
-            })),
+            settings.KinesisClients(credentials),
             TimeProvider.System,
             settings.FedBy);
     }

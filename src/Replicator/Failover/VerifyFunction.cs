@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Replicator.Aws;
-using Replicator.Aws.Json;
 using Replicator.Aws.Kinesis;
 using Replicator.Lambda;
 using Replicator.Monitoring;
@@ -23,7 +22,7 @@ public sealed class VerifyFunction(CheckpointStore checkpoints, Func<string, Kin
         var dynamoDb = DynamoDbClients.Create(settings.Region, credentials, settings.DynamoDbEndpoint);
         return new VerifyFunction(
             new CheckpointStore(dynamoDb, settings.CheckpointTable, TimeProvider.System),
-            region => new KinesisClient(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = settings.KinesisEndpoints.For(region), Retry = RetrySettings.None }),
+            settings.KinesisClients(credentials),
             TimeProvider.System).HandleAsync;
     }
 
