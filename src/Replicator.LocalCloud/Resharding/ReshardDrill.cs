@@ -78,7 +78,7 @@ public static class ReshardDrill
         // The watermark can reach the newest effective commit at most: a commit counts no later than its record's arrival.
         var newestCommit = (await StreamContents.ReadAsync(source, stream, cancellationToken).ConfigureAwait(false))
             .SelectMany(s => s.Records)
-            .Max(r => CommitTimestamps.Effective(CdcRecord.Parse(r.Data).CommitTimestamp, DateTimeOffset.FromUnixTimeMilliseconds((long)(r.ApproximateArrivalTimestamp * 1000))));
+            .Max(r => CommitTimestamps.Effective(CdcRecord.Parse(r.Data).CommitTimestamp, r.ArrivedAt));
         return new ReshardResult(check, reshards, closed, closedDone, watermark is { } w ? Math.Max(0, (newestCommit - w).TotalSeconds) : null);
     }
 

@@ -48,7 +48,7 @@ public sealed class LagMeter(KinesisClient source, string sourceRegion, Checkpoi
         var iterator = (await source.GetShardIteratorAsync(request, cancellationToken).ConfigureAwait(false)).ShardIterator;
 
         long behind = 0;
-        double? oldestArrival = null;
+        DateTimeOffset? oldestArrival = null;
         DateTimeOffset? earliestPendingCommit = null;
         var fullyRead = iterator is null;
         while (iterator is not null && behind < maxRecordsCounted)
@@ -57,13 +57,13 @@ public sealed class LagMeter(KinesisClient source, string sourceRegion, Checkpoi
             var page = maxRecordsCounted > OnePage
                 ? await PatientReads.GetRecordsAsync(source, pageRequest, cancellationToken).ConfigureAwait(false)
                 : await source.GetRecordsAsync(pageRequest, cancellationToken).ConfigureAwait(false);
-            oldestArrival ??= page.Records.Count > 0 ? page.Records[0].ApproximateArrivalTimestamp : null;
+            oldestArrival ??= page.Records.Count > 0 ? page.Records[0].ArrivedAt : null;
             behind += page.Records.Count;
             foreach (var record in page.Records)
             {
                 if (CommitTimestamps.TryRead(record.Data) is { } commit)
                 {
-                    var effective = CommitTimestamps.Effective(commit, Arrival(record.ApproximateArrivalTimestamp));
+                    var effective = CommitTimestamps.Effective(commit, record.ArrivedAt);
                     earliestPendingCommit = earliestPendingCommit is null || effective < earliestPendingCommit ? effective : earliestPendingCommit;
                 }
             }
@@ -78,7 +78,7 @@ public sealed class LagMeter(KinesisClient source, string sourceRegion, Checkpoi
             }
         }
 
-        var seconds = oldestArrival is { } arrival ? Math.Max(0, (clock.GetUtcNow() - Arrival(arrival)).TotalSeconds) : 0;
+        var seconds = oldestArrival is { } arrival ? Math.Max(0, (clock.GetUtcNow() - arrival).TotalSeconds) : 0;
         return new ShardLag(
             shardId,
             checkpoint,
@@ -87,6 +87,4 @@ public sealed class LagMeter(KinesisClient source, string sourceRegion, Checkpoi
             Math.Round(seconds, 3),
             new ShardFrontier(checkpoint?.CommitTimestamp, earliestPendingCommit, fullyRead));
     }
-
-    private static DateTimeOffset Arrival(double approximateArrivalTimestamp) => DateTimeOffset.FromUnixTimeMilliseconds((long)(approximateArrivalTimestamp * 1000));
 }

@@ -115,7 +115,7 @@ public static class RelayRun
         }
 
         return arrived
-            .Select(r => (CdcRecord.Parse(r.Data).Key, DateTimeOffset.FromUnixTimeMilliseconds((long)(r.ApproximateArrivalTimestamp * 1000)) - started))
+            .Select(r => (CdcRecord.Parse(r.Data).Key, r.ArrivedAt - started))
             .ToArray();
     }
 }

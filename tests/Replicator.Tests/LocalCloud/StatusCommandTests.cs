@@ -26,7 +26,7 @@ public sealed class StatusCommandTests(LocalCloudFixture fixture)
         Assert.Equal(0, exitCode);
         Assert.Contains($"active region {fixture.RegionA}", text, StringComparison.Ordinal);
         // Shard 0 is caught up, so the earliest commit among shard 1's records bounds the watermark.
-        var watermark = shards[1].Records.Min(r => CommitTimestamps.Effective(CdcRecord.Parse(r.Data).CommitTimestamp, DateTimeOffset.FromUnixTimeMilliseconds((long)(r.ApproximateArrivalTimestamp * 1000)))).AddMilliseconds(-1);
+        var watermark = shards[1].Records.Min(r => CommitTimestamps.Effective(CdcRecord.Parse(r.Data).CommitTimestamp, r.ArrivedAt)).AddMilliseconds(-1);
         Assert.Contains($"→ {fixture.RegionB}: {shards[1].Records.Count} records", text, StringComparison.Ordinal);
         Assert.Contains($"watermark {CommitTimestamps.Format(watermark)}", text, StringComparison.Ordinal);
         Assert.Contains(checkpointed.SequenceNumber, text, StringComparison.Ordinal);

@@ -22,6 +22,10 @@ public sealed record GetRecordsResponse(IReadOnlyList<KinesisRecord> Records, st
 public sealed record KinesisRecord(string SequenceNumber, byte[] Data, string PartitionKey, double ApproximateArrivalTimestamp)
 {
     public string? EncryptionType { get; init; }
+
+    /// <summary><see cref="ApproximateArrivalTimestamp"/> (epoch seconds, millisecond precision) as a time.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTimeOffset ArrivedAt => DateTimeOffset.FromUnixTimeMilliseconds((long)(ApproximateArrivalTimestamp * 1000));
 }
 
 /// <summary>The shard iterator types of GetShardIterator.</summary>
