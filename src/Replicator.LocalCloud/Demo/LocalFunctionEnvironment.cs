@@ -28,6 +28,7 @@ public static class LocalFunctionEnvironment
         var environment = Common(cloud, region);
         environment[LagMonitorEnvironment.Streams] = string.Join(',', streams);
         environment[LagMonitorEnvironment.TargetRegions] = string.Join(',', targetRegions);
+        environment[LagMonitorEnvironment.TargetKinesisEndpoints] = KinesisEndpoints(cloud);
         return environment;
     }
 
@@ -35,7 +36,7 @@ public static class LocalFunctionEnvironment
     public static Dictionary<string, string> Failover(TwoRegionCloud cloud, string region)
     {
         var environment = Common(cloud, region);
-        environment[FailoverEnvironment.KinesisEndpoints] = string.Join(',', cloud.Regions.Select(r => $"{r}={cloud.Region(r).KinesisEndpoint}"));
+        environment[FailoverEnvironment.KinesisEndpoints] = KinesisEndpoints(cloud);
         environment[ClaimEnvironment.DynamoDbEndpoints] = string.Join(',', cloud.Regions.Select(r => $"{r}={cloud.Region(r).DynamoDbEndpoint}"));
         environment[FailoverEnvironment.TargetRegions] = string.Join(',', cloud.Regions.Where(r => r != region));
         return environment;
@@ -60,6 +61,9 @@ public static class LocalFunctionEnvironment
         return environment;
     }
 
+    /// <summary>Every region's Kinesis endpoint, <c>region=url,…</c>.</summary>
+    private static string KinesisEndpoints(TwoRegionCloud cloud) => string.Join(',', cloud.Regions.Select(r => $"{r}={cloud.Region(r).KinesisEndpoint}"));
+
     private static Dictionary<string, string> Common(TwoRegionCloud cloud, string region)
     {
         var credentials = cloud.Credentials.GetCredentials();
@@ -70,6 +74,7 @@ public static class LocalFunctionEnvironment
             [RelayEnvironment.CheckpointTable] = ReplicatorTables.Checkpoint,
             [RelayEnvironment.DynamoDbEndpoint] = cloud.Region(region).DynamoDbEndpoint.ToString(),
             [RelayEnvironment.SourceKinesisEndpoint] = cloud.Region(region).KinesisEndpoint.ToString(),
+            [ServiceEndpoints.Global] = cloud.NoSuchRegionEndpoint.ToString(),
             [AwsEnvironment.AccessKeyId] = credentials.AccessKey,
             [AwsEnvironment.SecretAccessKey] = credentials.SecretKey,
         };

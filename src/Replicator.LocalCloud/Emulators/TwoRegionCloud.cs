@@ -33,6 +33,7 @@ public sealed class TwoRegionCloud : IAsyncDisposable
     private readonly Dictionary<string, StrictKinesis> _kinesis;
     private readonly Dictionary<string, StrictDynamoDb> _dynamoDb;
     private readonly List<GlobalTables.GlobalTableReplica> _replicas;
+    private readonly System.Net.Sockets.Socket _noSuchRegion = BoundNotListening();
 
     private TwoRegionCloud(
         string runDirectory,
@@ -53,6 +54,13 @@ public sealed class TwoRegionCloud : IAsyncDisposable
         GlobalTables = globalTables;
         _replicas = replicas;
     }
+
+    /// <summary>
+    /// Where a function's call to a region the local cloud does not run goes: a loopback port that is
+    /// bound and not listening, so every connection is refused at once, as from a region that is down,
+    /// and no test reaches a real endpoint.
+    /// </summary>
+    public Uri NoSuchRegionEndpoint => new($"http://127.0.0.1:{((System.Net.IPEndPoint)_noSuchRegion.LocalEndPoint!).Port}/");
 
     /// <summary>s3rver verifies signatures and accepts only this key pair; the other emulators accept any.</summary>
     public AWSCredentials Credentials { get; } = new BasicAWSCredentials("S3RVER", "S3RVER");
@@ -144,6 +152,13 @@ public sealed class TwoRegionCloud : IAsyncDisposable
         return new TwoRegionCloud(runDirectory, processes, glue, endpoints, kinesis, dynamoDb, globalTables, replicas);
     }
 
+    private static System.Net.Sockets.Socket BoundNotListening()
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return socket;
+    }
+
     /// <summary>Keeps the most recent runs' logs for looking into a failure, and removes the rest so test runs do not fill the disk.</summary>
     private static void PruneOldRuns(string runs)
     {
@@ -218,6 +233,7 @@ public sealed class TwoRegionCloud : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _noSuchRegion.Dispose();
         foreach (var kinesis in _kinesis.Values)
         {
             await kinesis.DisposeAsync().ConfigureAwait(false);

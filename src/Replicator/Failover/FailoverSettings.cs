@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Amazon.Runtime;
 using Replicator.Aws;
 using Replicator.Aws.Json;
@@ -22,15 +21,7 @@ public sealed record FailoverSettings(string Region, string CheckpointTable, Reg
     /// A Kinesis client per region, made once each. No retries inside a call: the drain polls again, and a
     /// forced failover must learn at once that its source does not answer.
     /// </summary>
-    public Func<string, KinesisClient> KinesisClients(AWSCredentials credentials)
-    {
-        var clients = new ConcurrentDictionary<string, KinesisClient>(StringComparer.Ordinal);
-        return region => clients.GetOrAdd(region, r => new KinesisClient(new AwsServiceOptions(r, credentials, AwsEnvironment.HttpClient)
-        {
-            EndpointOverride = KinesisEndpoints.For(r),
-            Retry = RetrySettings.None,
-        }));
-    }
+    public Func<string, KinesisClient> KinesisClients(AWSCredentials credentials) => KinesisClient.PerRegion(KinesisEndpoints, credentials);
 
     /// <summary>Every region a failover's source feeds, the failover's target first (issue 15: a third region must be drained too).</summary>
     public IReadOnlyList<string> FedBy(string source, string target) =>

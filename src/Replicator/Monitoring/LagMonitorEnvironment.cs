@@ -11,5 +11,8 @@ public static class LagMonitorEnvironment
 
     /// <summary>Endpoint overrides, for the local cloud only.</summary>
     public const string KinesisEndpoint = Relay.RelayEnvironment.SourceKinesisEndpoint;
+
+    /// <summary>The targets' Kinesis endpoints, <c>region=url,…</c> (the stream configuration drift reads their streams).</summary>
+    public const string TargetKinesisEndpoints = Failover.FailoverEnvironment.KinesisEndpoints;
     public const string DynamoDbEndpoint = Relay.RelayEnvironment.DynamoDbEndpoint;
 }

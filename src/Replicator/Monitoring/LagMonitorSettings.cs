@@ -11,6 +11,7 @@ public sealed record LagMonitorSettings(
     string ConfigTable,
     string CheckpointTable,
     Uri? KinesisEndpoint,
+    RegionalEndpoints TargetKinesisEndpoints,
     Uri? DynamoDbEndpoint)
 {
     public static LagMonitorSettings From(IReadOnlyDictionary<string, string> environment) => new(
@@ -20,5 +21,6 @@ public sealed record LagMonitorSettings(
         Required(environment, LagMonitorEnvironment.ConfigTable),
         Required(environment, LagMonitorEnvironment.CheckpointTable),
         ServiceEndpoints.Resolve(environment, AwsServiceId.Kinesis, LagMonitorEnvironment.KinesisEndpoint),
+        ServiceEndpoints.ResolvePerRegion(environment, AwsServiceId.Kinesis, LagMonitorEnvironment.TargetKinesisEndpoints),
         ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, LagMonitorEnvironment.DynamoDbEndpoint));
 }

@@ -17,6 +17,29 @@ public static class StreamParity
 
     public const string Provisioned = "PROVISIONED";
 
+    /// <summary>A target region that does not answer this soon is left out: it may be the region that is down.</summary>
+    public static readonly TimeSpan TargetDescribeTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Describes the target region's stream and compares it with <paramref name="source"/>; when the target
+    /// does not answer (refused, an error, or not within <see cref="TargetDescribeTimeout"/>) the result
+    /// says why instead, so a monitor or a status report goes on with the other targets.
+    /// </summary>
+    public static async Task<ParityCheck> CheckAsync(
+        StreamDescriptionSummary source, string sourceRegion, Func<CancellationToken, Task<StreamDescriptionSummary>> describeTarget, string targetRegion, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TargetDescribeTimeout);
+        try
+        {
+            return new ParityCheck(Compare(source, sourceRegion, await describeTarget(timeout.Token).ConfigureAwait(false), targetRegion), null);
+        }
+        catch (Exception e) when (e is Aws.Json.AwsServiceException or HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return new ParityCheck([], $"DescribeStreamSummary in {targetRegion}: {e.Message}");
+        }
+    }
+
     public static IReadOnlyList<StreamDifference> Compare(StreamDescriptionSummary source, string sourceRegion, StreamDescriptionSummary target, string targetRegion)
     {
         var differences = new List<StreamDifference>();
@@ -66,6 +89,9 @@ public static class StreamParity
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <param name="Unanswered">Why the target's stream could not be described; null when it was, and <paramref name="Differences"/> is the comparison.</param>
+public sealed record ParityCheck(IReadOnlyList<StreamDifference> Differences, string? Unanswered);
 
 /// <param name="LosesData">Whether the target refuses or forgets records the source keeps.</param>
 /// <param name="Advice">What differs in plain words, and the setting to change.</param>

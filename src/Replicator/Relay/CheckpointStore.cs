@@ -78,6 +78,45 @@ public sealed class CheckpointStore(IAmazonDynamoDB dynamoDb, string table, Time
         return LegacyCheckpoints.Find(await GetAsync(streamName, cancellationToken).ConfigureAwait(false) ?? [], sourceRegion, targetRegion, shardId)?.SequenceNumber;
     }
 
+    /// <summary>
+    /// Of <paramref name="shardIds"/>, the shards that have a checkpoint item for the target (replicated
+    /// or passed over) without an expiry yet.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> WithoutExpiryAsync(
+        string streamName, string sourceRegion, string targetRegion, IReadOnlyCollection<string> shardIds, CancellationToken cancellationToken)
+    {
+        var byKey = shardIds.ToDictionary(s => CheckpointKeys.Of(streamName, sourceRegion, targetRegion, s), StringComparer.Ordinal);
+        var found = new List<string>();
+        foreach (var chunk in byKey.Keys.Chunk(KeysPerBatchGet))
+        {
+            await foreach (var item in BatchGetAsync(chunk, cancellationToken).ConfigureAwait(false))
+            {
+                if (!item.ContainsKey(TableAttributes.ExpiresAt))
+                {
+                    found.Add(byKey[item[TableAttributes.StreamName].S]);
+                }
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Lets DynamoDB's TTL delete the shard's checkpoint item from <paramref name="at"/> on. Only an item
+    /// that exists and has no expiry yet: the first expiry set is the one kept.
+    /// </summary>
+    /// <returns>Whether this call set it.</returns>
+    public async Task<bool> ExpireAsync(string streamName, string sourceRegion, string targetRegion, string shardId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await UpdateIfAsync(new UpdateItemRequest
+        {
+            TableName = table,
+            Key = Key(CheckpointKeys.Of(streamName, sourceRegion, targetRegion, shardId)),
+            UpdateExpression = "SET #expires = :expires",
+            ConditionExpression = "attribute_exists(#key) AND attribute_not_exists(#expires)",
+            ExpressionAttributeNames = new() { ["#key"] = TableAttributes.StreamName, ["#expires"] = TableAttributes.ExpiresAt },
+            ExpressionAttributeValues = new() { [":expires"] = new AttributeValue { N = at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) } },
+        }, cancellationToken).ConfigureAwait(false) is not null;
+
     private async Task<Dictionary<string, AttributeValue>?> GetAsync(string key, CancellationToken cancellationToken) =>
         (await dynamoDb.GetItemAsync(new GetItemRequest { TableName = table, Key = Key(key), ConsistentRead = true }, cancellationToken).ConfigureAwait(false)).Item is { Count: > 0 } item
             ? item

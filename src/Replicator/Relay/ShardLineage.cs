@@ -88,8 +88,11 @@ public sealed class ShardLineage(
         return await relayedToEnd(stream, parent, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Nothing follows the parent's checkpoint for the target: read from just after it, the closed shard ends at once.</summary>
-    private static async Task<bool> RelayedToEndAsync(
+    /// <summary>
+    /// Nothing follows the closed shard's checkpoint for the target: read from just after it, the shard
+    /// ends at once. Without a checkpoint, from its first record still in retention.
+    /// </summary>
+    public static async Task<bool> RelayedToEndAsync(
         KinesisClient source, CheckpointStore checkpoints, string sourceRegion, string targetRegion, string stream, Shard parent, CancellationToken cancellationToken)
     {
         var doneThrough = await checkpoints.DoneThroughAsync(stream, sourceRegion, targetRegion, parent.ShardId, cancellationToken).ConfigureAwait(false);

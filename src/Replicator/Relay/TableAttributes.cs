@@ -35,4 +35,10 @@ public static class TableAttributes
     /// </summary>
     public const string PassedOverSequenceNumber = "passedOverSequenceNumber";
     public const string UpdatedAt = "updatedAt";
+
+    /// <summary>
+    /// When DynamoDB's TTL may delete a closed, done shard's checkpoint item (epoch seconds, the type TTL
+    /// reads); set by the lag monitor (<c>ClosedShardRetirement</c>), never on an open shard's item.
+    /// </summary>
+    public const string ExpiresAt = "expiresAt";
 }

@@ -24,6 +24,9 @@ public static class MetricNames
 
     /// <summary>1 for a stream whose MaxRecordSizeInKiB lets it hold records no invocation can carry to the relay, else 0.</summary>
     public const string RecordSizeBeyondDelivery = "RecordSizeBeyondDelivery";
+
+    /// <summary>How many of a target stream's settings differ from the source's in a way that loses or rejects data (StreamParity).</summary>
+    public const string StreamConfigurationDrift = "StreamConfigurationDrift";
     public const string Failovers = "Failovers";
     public const string FailoverRtoSeconds = "FailoverRtoSeconds";
     public const string FailoverRpoRecords = "FailoverRpoRecords";
@@ -38,7 +41,7 @@ public static class MetricNames
     public static IReadOnlyList<string> All { get; } =
     [
         RecordsReplicated, BytesReplicated, ReplicationLatencyMs, PutRecordsRetries, ThrottledRecords,
-        GatedRecords, BatchFailures, CheckpointLagSeconds, RecordsWithoutCommitTimestamp, RecordsBehind, LagUnmeasured, RecordSizeBeyondDelivery,
+        GatedRecords, BatchFailures, CheckpointLagSeconds, RecordsWithoutCommitTimestamp, RecordsBehind, LagUnmeasured, RecordSizeBeyondDelivery, StreamConfigurationDrift,
         Failovers, FailoverRtoSeconds, FailoverRpoRecords,
         CatalogCreated, CatalogUpdated, CatalogDeleted, CatalogUnchanged, CatalogSyncFailures,
         ReplayedRecords, ReplayMaxDuplicates,

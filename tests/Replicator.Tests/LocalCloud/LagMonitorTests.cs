@@ -192,6 +192,38 @@ public sealed class LagMonitorTests(LocalCloudFixture fixture)
         Assert.Equal(flagged ? [new RecordSizeBeyondDelivery(stream, maxRecordKiB!.Value, InvocationPayload.MaxDeliverableKinesisRecordKiB)] : [], report.RecordSizeBeyondDelivery);
     }
 
+    /// <summary>
+    /// Issue 16: the drift the failover's verify step would stop on, flagged every minute before a failover
+    /// needs it. A target region that does not answer (here one the local cloud does not run, whose
+    /// connections are refused) is a gap in the report, and the rest is still measured.
+    /// </summary>
+    [Theory]
+    [InlineData(null, 0)]
+    [InlineData(2048, 1)]
+    public async Task The_monitor_counts_the_targets_settings_that_lose_data_and_reports_a_silent_target_as_a_gap(int? sourceMaxRecordKiB, int drift)
+    {
+        var stream = await fixture.CreateStreamPairAsync("lagdrift");
+        await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionA, CancellationToken.None);
+        if (sourceMaxRecordKiB is { } kiB)
+        {
+            // The source takes records up to 2 MiB, the target still refuses them above 1 MiB.
+            var source = fixture.Cloud.CreateKinesisClient(fixture.RegionA);
+            await source.UpdateMaxRecordSizeAsync((await source.DescribeStreamSummaryAsync(stream, CancellationToken.None)).StreamARN, kiB, CancellationToken.None);
+        }
+
+        var log = new StringWriter();
+
+        var report = await LagMonitorFunction.Create(LocalFunctionEnvironment.LagMonitor(fixture.Cloud, fixture.RegionA, [stream], [fixture.RegionB, "eu-west-1"]), log)
+            .MeasureAsync("req-drift", CancellationToken.None);
+
+        var line = Assert.Single(MetricLines(log, MetricNames.StreamConfigurationDrift));
+        Assert.Equal(drift, line.GetProperty(MetricNames.StreamConfigurationDrift).GetDouble());
+        Assert.Equal(fixture.RegionB, line.GetProperty("TargetRegion").GetString());
+        Assert.Equal(drift == 0 ? [] : ["MaxRecordSizeInKiB"], report.ConfigurationDrift.SelectMany(d => d.Differences).Select(d => d.Setting));
+        Assert.Equal(["eu-west-1"], report.DriftUnmeasured.Select(g => g.TargetRegion));
+        Assert.Equal([fixture.RegionB, "eu-west-1"], report.Measured.Select(m => m.TargetRegion));
+    }
+
     [Fact]
     public async Task The_local_Kinesis_refuses_a_maximum_record_size_outside_the_api_range()
     {

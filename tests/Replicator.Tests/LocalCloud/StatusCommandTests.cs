@@ -55,6 +55,27 @@ public sealed class StatusCommandTests(LocalCloudFixture fixture)
         Assert.Contains("open", rows.Single(r => r.Contains("shardId-000000000001", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 16: status compares the target's stream with the source's and names what loses data.</summary>
+    [Fact]
+    public async Task Shows_how_the_targets_stream_differs_from_the_sources()
+    {
+        var stream = await fixture.CreateStreamPairAsync("status-parity");
+        await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionA, CancellationToken.None);
+
+        var (_, same) = await StatusAsync(stream);
+
+        Assert.Contains($"configuration in {fixture.RegionB}: same as the source's", same, StringComparison.Ordinal);
+
+        var source = fixture.Cloud.CreateKinesisClient(fixture.RegionA);
+        await source.UpdateMaxRecordSizeAsync((await source.DescribeStreamSummaryAsync(stream, CancellationToken.None)).StreamARN, 2048, CancellationToken.None);
+
+        var (exitCode, drifted) = await StatusAsync(stream);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"configuration in {fixture.RegionB}: MaxRecordSizeInKiB 1024, source 2048", drifted, StringComparison.Ordinal);
+        Assert.Contains($"UpdateMaxRecordSize to 2048 in {fixture.RegionB}", drifted, StringComparison.Ordinal);
+    }
+
     /// <summary><c>replicator status</c> for one stream in region A towards B, as its console prints it.</summary>
     private async Task<(int ExitCode, string Text)> StatusAsync(string stream)
     {
@@ -64,7 +85,8 @@ public sealed class StatusCommandTests(LocalCloudFixture fixture)
         var options = new StatusOptions(
             [stream], fixture.RegionA, [fixture.RegionB],
             KinesisEndpoint: fixture.Cloud.Region(fixture.RegionA).KinesisEndpoint,
-            DynamoDbEndpoint: fixture.Cloud.Region(fixture.RegionA).DynamoDbEndpoint);
+            DynamoDbEndpoint: fixture.Cloud.Region(fixture.RegionA).DynamoDbEndpoint,
+            TargetKinesisEndpoints: new Dictionary<string, Uri> { [fixture.RegionB] = fixture.Cloud.Region(fixture.RegionB).KinesisEndpoint });
         var exitCode = await StatusCommand.RunAsync(options, fixture.Cloud.Credentials, console, CancellationToken.None);
         return (exitCode, output.ToString());
     }

@@ -34,6 +34,29 @@ public sealed class IamSimulationTests
         await AssertDecisionsAsync(questions);
     }
 
+    /// <summary>
+    /// The lag monitor compares this region's stream with each target's (issue 16): it may describe the
+    /// stream of its own name anywhere, and read, write or describe nothing else of Kinesis.
+    /// </summary>
+    [Fact]
+    public async Task The_lag_monitor_describes_the_stream_in_every_target_and_may_not_write_there()
+    {
+        var questions = new List<(Question, string)>();
+        foreach (var region in Targets.Append(Region))
+        {
+            questions.Add((Ask("LagMonitorFunctionRole", "kinesis:DescribeStreamSummary", StreamArn(region, Stream)), "Allowed"));
+            questions.Add((Ask("LagMonitorFunctionRole", "kinesis:DescribeStreamSummary", StreamArn(region, "another-teams-stream")), "ImplicitlyDenied"));
+            questions.Add((Ask("LagMonitorFunctionRole", "kinesis:PutRecords", StreamArn(region, Stream)), "ImplicitlyDenied"));
+        }
+
+        foreach (var target in Targets)
+        {
+            questions.Add((Ask("LagMonitorFunctionRole", "kinesis:GetRecords", StreamArn(target, Stream)), "ImplicitlyDenied"));
+        }
+
+        await AssertDecisionsAsync(questions);
+    }
+
     [Fact]
     public async Task A_relay_encrypts_into_its_target_only_through_that_regions_Kinesis()
     {

@@ -213,6 +213,22 @@ public sealed partial class TemplateTests
         }
     }
 
+    /// <summary>
+    /// DynamoDB's TTL deletes the items whose named attribute holds an epoch time in the past; the lag
+    /// monitor writes Relay.TableAttributes.ExpiresAt, so that must be the attribute the table names, on the
+    /// checkpoint table (the config table's claims keep their own expiresAt as a lease, which TTL must not delete).
+    /// </summary>
+    [Fact]
+    public void The_checkpoint_table_expires_items_by_the_attribute_the_lag_monitor_sets_and_the_config_table_does_not()
+    {
+        var tables = CloudFormationTemplate.Load("ddb-template.yml");
+        var ttl = tables.Resources["CheckpointTable"]!["Properties"]!["TimeToLiveSpecification"]!;
+
+        Assert.Equal(Replicator.Relay.TableAttributes.ExpiresAt, ttl["AttributeName"]!.ToString());
+        Assert.Equal("true", ttl["Enabled"]!.ToString(), ignoreCase: true);
+        Assert.Null(tables.Resources["ActiveRegionConfigTable"]!["Properties"]!["TimeToLiveSpecification"]);
+    }
+
     [Fact]
     public void Dashboard_body_is_json_and_charts_only_metrics_the_functions_write()
     {

@@ -14,6 +14,17 @@ public sealed class KinesisClient(AwsServiceOptions options)
 
     public string Region => _client.Region;
 
+    /// <summary>A client per region, made once each, without retries inside a call: each caller decides what a silent region means.</summary>
+    public static Func<string, KinesisClient> PerRegion(RegionalEndpoints endpoints, Amazon.Runtime.AWSCredentials credentials)
+    {
+        var clients = new System.Collections.Concurrent.ConcurrentDictionary<string, KinesisClient>(StringComparer.Ordinal);
+        return region => clients.GetOrAdd(region, r => new KinesisClient(new AwsServiceOptions(r, credentials, AwsEnvironment.HttpClient)
+        {
+            EndpointOverride = endpoints.For(r),
+            Retry = RetrySettings.None,
+        }));
+    }
+
     public Uri Endpoint => _client.Endpoint;
 
     public async Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken)
