@@ -42,6 +42,9 @@ public static class LocalFunctionEnvironment
         return environment;
     }
 
+    /// <summary>The archive's Firehose transformation in <paramref name="region"/>, listing the stream's shards there.</summary>
+    public static Dictionary<string, string> ArchiveTransform(TwoRegionCloud cloud, string region) => Common(cloud, region);
+
     /// <summary>The catalog sync function in the replica region, reading the source region's catalog.</summary>
     public static Dictionary<string, string> CatalogSync(TwoRegionCloud cloud, string sourceRegion, string replicaRegion)
     {

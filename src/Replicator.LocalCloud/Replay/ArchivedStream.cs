@@ -1,5 +1,6 @@
 using Amazon.S3.Model;
 using Replicator.Archive;
+using Replicator.Aws.Kinesis;
 using Replicator.LocalCloud.Archive;
 using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.Emulators;
@@ -11,20 +12,38 @@ namespace Replicator.LocalCloud.Replay;
 /// <param name="Overflowed">Records the Firehose sent to the error prefix, past its active partition quota.</param>
 public sealed record ArchivedStream(string Region, string Stream, string Bucket, long Overflowed = 0)
 {
+    /// <param name="shardsAfterHalf">Given, the stream is rescaled to this many shards (UpdateShardCount) after half the records: the rest land in the children.</param>
     public static async Task<ArchivedStream> CreateAsync(
-        TwoRegionCloud cloud, string region, IReadOnlyList<CdcRecord> records, int shards, CancellationToken cancellationToken, int activePartitionQuota = LocalFirehose.DefaultActivePartitionQuota)
+        TwoRegionCloud cloud,
+        string region,
+        IReadOnlyList<CdcRecord> records,
+        int shards,
+        CancellationToken cancellationToken,
+        int activePartitionQuota = LocalFirehose.DefaultActivePartitionQuota,
+        int? shardsAfterHalf = null)
     {
         var run = $"{Guid.NewGuid():N}"[..12];
         var stream = $"archived-{run}";
         var kinesis = cloud.CreateKinesisClient(region);
         await kinesis.CreateStreamAsync(stream, shards, cancellationToken).ConfigureAwait(false);
         await kinesis.WaitUntilActiveAsync(stream, cancellationToken).ConfigureAwait(false);
-        await new CdcProducer(kinesis, stream).ProduceAsync(records, 500, null, cancellationToken).ConfigureAwait(false);
+        var producer = new CdcProducer(kinesis, stream);
+        if (shardsAfterHalf is { } rescaled)
+        {
+            await producer.ProduceAsync(records.Take(records.Count / 2).ToList(), 500, null, cancellationToken).ConfigureAwait(false);
+            await kinesis.UpdateShardCountAsync(new UpdateShardCountRequest(stream, rescaled), cancellationToken).ConfigureAwait(false);
+            await cloud.Kinesis(region).Scaling.ScalingOf(stream).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await producer.ProduceAsync(records.Skip(records.Count / 2).ToList(), 500, null, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await producer.ProduceAsync(records, 500, null, cancellationToken).ConfigureAwait(false);
+        }
 
         var bucket = $"archive-{run}";
         using var s3 = cloud.CreateS3Client(region);
         await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket }, cancellationToken).ConfigureAwait(false);
-        var firehose = new LocalFirehose(cloud, region, stream, bucket, new ArchiveTransformFunction(null).HandleAsync, TextWriter.Null, activePartitionQuota);
+        var firehose = new LocalFirehose(cloud, region, stream, bucket, ArchiveTransformFunction.Create(LocalFunctionEnvironment.ArchiveTransform(cloud, region)).HandleAsync, TextWriter.Null, activePartitionQuota);
         var archived = await firehose.ArchiveAsync(records.Count, TimeSpan.FromMinutes(2), cancellationToken, batchSize: 1000).ConfigureAwait(false);
         return archived == records.Count
             ? new ArchivedStream(region, stream, bucket, firehose.ActivePartitionExceededRecords)

@@ -14,6 +14,24 @@ namespace Replicator.Archive;
 /// </summary>
 public sealed record ArchiveEnvelope(string PartitionKey, string ShardId, string SequenceNumber, DateTimeOffset ArrivalTime, DateTimeOffset? CommitTimestamp, Base64Data Data)
 {
+    /// <summary>
+    /// The record's shard's ancestors as ListShards named them when it was archived: its parents (one
+    /// after a split, two after a merge), theirs, and so on, nearest first; none for a shard the stream
+    /// was created with. A replay puts a key's records back in order across reshards by them
+    /// (<see cref="Replay.ShardLineageOrder"/>): all of them, not only the parents, because the shards
+    /// between two of a key's shards may hold none of an hour's records. Absent in lines archived before
+    /// issue 16, and when the transformation could not list the stream's shards.
+    /// </summary>
+    public IReadOnlyList<string> AncestorShardIds { get; init; } = [];
+
+    /// <summary>Every field equal, the ancestors in the same order (a record compares a list by reference).</summary>
+    public bool Equals(ArchiveEnvelope? other) =>
+        other is not null
+        && (PartitionKey, ShardId, SequenceNumber, ArrivalTime, CommitTimestamp, Data) == (other.PartitionKey, other.ShardId, other.SequenceNumber, other.ArrivalTime, other.CommitTimestamp, other.Data)
+        && AncestorShardIds.SequenceEqual(other.AncestorShardIds);
+
+    public override int GetHashCode() => HashCode.Combine(PartitionKey, ShardId, SequenceNumber);
+
     private static readonly JsonWriterOptions LineOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The hour the record belongs to in the archive's prefixes: its commit's, or its arrival's when it has none.</summary>
@@ -29,6 +47,16 @@ public sealed record ArchiveEnvelope(string PartitionKey, string ShardId, string
             json.WriteString("partitionKey", PartitionKey);
             json.WriteString("shardId", ShardId);
             json.WriteString("sequenceNumber", SequenceNumber);
+            if (AncestorShardIds.Count > 0)
+            {
+                json.WriteStartArray("ancestorShardIds");
+                foreach (var parent in AncestorShardIds)
+                {
+                    json.WriteStringValue(parent);
+                }
+
+                json.WriteEndArray();
+            }
             json.WriteString("arrivalTime", CommitTimestamps.Format(ArrivalTime));
             if (CommitTimestamp is { } commit)
             {
@@ -56,6 +84,7 @@ public sealed record ArchiveEnvelope(string PartitionKey, string ShardId, string
         string? partitionKey = null, shardId = null, sequenceNumber = null;
         DateTimeOffset? arrivalTime = null, commitTimestamp = null;
         byte[]? data = null;
+        List<string>? ancestors = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("partitionKey"u8))
@@ -69,6 +98,10 @@ public sealed record ArchiveEnvelope(string PartitionKey, string ShardId, string
             else if (reader.ValueTextEquals("sequenceNumber"u8))
             {
                 sequenceNumber = StringValue(ref reader, "sequenceNumber");
+            }
+            else if (reader.ValueTextEquals("ancestorShardIds"u8))
+            {
+                ancestors = StringArray(ref reader, "ancestorShardIds");
             }
             else if (reader.ValueTextEquals("arrivalTime"u8))
             {
@@ -96,7 +129,24 @@ public sealed record ArchiveEnvelope(string PartitionKey, string ShardId, string
             sequenceNumber ?? throw Missing("sequenceNumber"),
             arrivalTime ?? throw Missing("arrivalTime"),
             commitTimestamp,
-            new Base64Data(data ?? throw Missing("data")));
+            new Base64Data(data ?? throw Missing("data")))
+        { AncestorShardIds = ancestors ?? [] };
+    }
+
+    private static List<string> StringArray(ref Utf8JsonReader reader, string name)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException($"The archive line's '{name}' is not an array.");
+        }
+
+        var values = new List<string>(2);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            values.Add(reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new JsonException($"The archive line's '{name}' holds a value that is not a string."));
+        }
+
+        return values;
     }
 
     private static string StringValue(ref Utf8JsonReader reader, string name)

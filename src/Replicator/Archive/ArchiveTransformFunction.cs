@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Replicator.Aws;
+using Replicator.Aws.Json;
 using Replicator.Aws.Kinesis;
 using Replicator.Lambda;
 using Replicator.Relay;
@@ -10,9 +12,12 @@ namespace Replicator.Archive;
 /// Kinesis record in an <see cref="ArchiveEnvelope"/> line and returns the dynamic partitioning keys
 /// (stream, event hour, and tenant when a tenant field is configured). A record it cannot wrap is
 /// returned ProcessingFailed with its original data, so Firehose keeps it under the error prefix, and the
-/// reason is logged with its record id: nothing is dropped.
+/// reason is logged with its record id: nothing is dropped. Each envelope carries its shard's ancestors,
+/// from ListShards (kept per environment), for a replay's order across reshards; when the stream cannot
+/// be listed the records are archived without them and the log says so.
 /// </summary>
-public sealed class ArchiveTransformFunction(string? tenantField)
+/// <param name="listedShards">The source stream's shards; null archives no ancestor ids.</param>
+public sealed class ArchiveTransformFunction(string? tenantField, ListedShards? listedShards)
 {
     /// <summary>Firehose's largest record after transformation.</summary>
     public const int MaxRecordBytes = 1000 * 1024;
@@ -20,20 +25,29 @@ public sealed class ArchiveTransformFunction(string? tenantField)
     /// <summary>The tenant of records whose payload has no tenant field, kept under its own prefix.</summary>
     public const string NoTenant = "_none";
 
-    public static LambdaHandler CreateHandler(IReadOnlyDictionary<string, string> environment) =>
-        new ArchiveTransformFunction(EnvironmentSettings.Optional(environment, ArchiveEnvironment.TenantField)).HandleAsync;
+    public static LambdaHandler CreateHandler(IReadOnlyDictionary<string, string> environment) => Create(environment).HandleAsync;
 
-    public Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
+    public static ArchiveTransformFunction Create(IReadOnlyDictionary<string, string> environment)
+    {
+        var kinesis = new KinesisClient(new AwsServiceOptions(EnvironmentSettings.Required(environment, ArchiveEnvironment.Region), AwsEnvironment.Credentials(environment), AwsEnvironment.HttpClient)
+        {
+            EndpointOverride = ServiceEndpoints.Resolve(environment, AwsServiceId.Kinesis, ArchiveEnvironment.KinesisEndpoint),
+        });
+        return new ArchiveTransformFunction(EnvironmentSettings.Optional(environment, ArchiveEnvironment.TenantField), new ListedShards(kinesis.ListShardsAsync));
+    }
+
+    public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
     {
         var transformation = Read(payload);
         var stream = StreamNameOf(transformation.SourceKinesisStreamArn);
+        var listed = await ListedAsync(stream, transformation.Records!, context, cancellationToken).ConfigureAwait(false);
         var results = new List<FirehoseRecordResult>(transformation.Records!.Count);
         var failed = 0;
         for (var i = 0; i < transformation.Records.Count; i++)
         {
             var record = transformation.Records[i];
             var recordId = record.RecordId ?? throw new InvalidFirehoseEventException($"records[{i}].recordId is missing: Firehose could not match the answer to it.");
-            var (result, reason) = Wrap(record, stream);
+            var (result, reason) = Wrap(record, stream, listed);
             if (reason is not null)
             {
                 failed++;
@@ -44,10 +58,30 @@ public sealed class ArchiveTransformFunction(string? tenantField)
         }
 
         context.Logger.LogInformation($"Archived {results.Count - failed} records of {stream}; {failed} kept unwrapped.");
-        return Task.FromResult(JsonSerializer.SerializeToUtf8Bytes(new FirehoseTransformationResponse(results), ArchiveJsonContext.Default.FirehoseTransformationResponse));
+        return JsonSerializer.SerializeToUtf8Bytes(new FirehoseTransformationResponse(results), ArchiveJsonContext.Default.FirehoseTransformationResponse);
     }
 
-    private (FirehoseRecordResult Result, string? Reason) Wrap(FirehoseRecord record, string stream)
+    /// <summary>The stream's shards, the batch's among them; none when the stream cannot be listed now (logged, and archived without ancestors).</summary>
+    private async Task<IReadOnlyDictionary<string, Shard>> ListedAsync(string stream, IReadOnlyList<FirehoseRecord> records, ILambdaContext context, CancellationToken cancellationToken)
+    {
+        if (listedShards is null)
+        {
+            return new Dictionary<string, Shard>();
+        }
+
+        try
+        {
+            return await listedShards.IncludingAsync(stream, records.Select(r => r.KinesisRecordMetadata?.ShardId).OfType<string>().Distinct(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AwsServiceException or HttpRequestException)
+        {
+            // Archiving matters more than the lineage: the replay orders these records' shards by shard id.
+            context.Logger.LogWarning($"ListShards of {stream} failed, so this batch is archived without its shards' ancestor ids: {e.Message}");
+            return new Dictionary<string, Shard>();
+        }
+    }
+
+    private (FirehoseRecordResult Result, string? Reason) Wrap(FirehoseRecord record, string stream, IReadOnlyDictionary<string, Shard> shards)
     {
         var data = record.Data ?? new Base64Data(ReadOnlyMemory<byte>.Empty);
         FirehoseRecordResult Failed() => new("", FirehoseRecordResult.ProcessingFailed, data, null);
@@ -64,7 +98,10 @@ public sealed class ArchiveTransformFunction(string? tenantField)
 
         var bytes = data.ToArray();
         var arrival = DateTimeOffset.FromUnixTimeMilliseconds(metadata.ApproximateArrivalTimestamp != 0 ? metadata.ApproximateArrivalTimestamp : record.ApproximateArrivalTimestamp);
-        var envelope = new ArchiveEnvelope(partitionKey, shardId, sequenceNumber, arrival, CommitTimestamps.TryRead(bytes), data);
+        var envelope = new ArchiveEnvelope(partitionKey, shardId, sequenceNumber, arrival, CommitTimestamps.TryRead(bytes), data)
+        {
+            AncestorShardIds = AncestorsOf(shardId, shards),
+        };
         var line = envelope.ToJsonLine();
         if (line.Length > MaxRecordBytes)
         {
@@ -80,6 +117,28 @@ public sealed class ArchiveTransformFunction(string? tenantField)
         keys["bucket"] = ArchiveBuckets.Name(ArchiveBuckets.Of(partitionKey));
 
         return (new FirehoseRecordResult("", FirehoseRecordResult.Ok, Base64Data.FromBytes(line), new FirehoseRecordMetadata(keys)), null);
+    }
+
+    /// <summary>The shard's parents, theirs and so on, nearest first, as far as the listed shards name them.</summary>
+    private static string[] AncestorsOf(string shardId, IReadOnlyDictionary<string, Shard> shards)
+    {
+        var ancestors = new List<string>();
+        var next = new Queue<string>([shardId]);
+        while (next.TryDequeue(out var id))
+        {
+            if (shards.GetValueOrDefault(id) is not { } shard)
+            {
+                continue;
+            }
+
+            foreach (var parent in new[] { shard.ParentShardId, shard.AdjacentParentShardId }.OfType<string>().Where(p => !ancestors.Contains(p)))
+            {
+                ancestors.Add(parent);
+                next.Enqueue(parent);
+            }
+        }
+
+        return [.. ancestors];
     }
 
     private static FirehoseTransformationEvent Read(ReadOnlyMemory<byte> payload)

@@ -26,7 +26,7 @@ public sealed class ShardLineage(
     /// </summary>
     private const int EmptyPagesToFollow = 3;
 
-    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, Shard>> _shards = new(StringComparer.Ordinal);
+    private readonly ListedShards _shards = new(listShards);
     private readonly ConcurrentDictionary<(string Stream, string Shard), bool> _done = new();
 
     /// <summary>The rule over the source stream itself and the checkpoints of <paramref name="targetRegion"/>.</summary>
@@ -81,7 +81,7 @@ public sealed class ShardLineage(
         if (parent.SequenceNumberRange.EndingSequenceNumber is null)
         {
             // The parent is still closing (its child listed before its ending sequence number is): list again next time.
-            _shards.TryRemove(stream, out _);
+            _shards.Forget(stream);
             return false;
         }
 
@@ -120,22 +120,12 @@ public sealed class ShardLineage(
         return false;
     }
 
-    /// <summary>The stream's shards as ListShards describes them, <paramref name="shardId"/> among them: a shard the cached list lacks is newer than the list, which is read again.</summary>
+    /// <summary>The stream's shards as ListShards describes them, <paramref name="shardId"/> among them.</summary>
     private async Task<IReadOnlyDictionary<string, Shard>> ShardsAsync(string stream, string shardId, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < 2; attempt++)
-        {
-            if (attempt > 0 || !_shards.TryGetValue(stream, out var shards))
-            {
-                shards = _shards[stream] = (await listShards(stream, cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.ShardId, StringComparer.Ordinal);
-            }
-
-            if (shards.ContainsKey(shardId))
-            {
-                return shards;
-            }
-        }
-
-        throw new InvalidOperationException($"ListShards does not list {shardId} of {stream}, yet the event source mapping delivered a batch from it.");
+        var shards = await _shards.IncludingAsync(stream, [shardId], cancellationToken).ConfigureAwait(false);
+        return shards.ContainsKey(shardId)
+            ? shards
+            : throw new InvalidOperationException($"ListShards does not list {shardId} of {stream}, yet the event source mapping delivered a batch from it.");
     }
 }

@@ -8,9 +8,10 @@ namespace Replicator.Replay;
 /// Reads the archive back an hour at a time, for one lane of a replay. A lane reads only the objects of
 /// the buckets it owns (<see cref="ArchiveBuckets"/>), so the lanes of a replay together read the
 /// archive once; an hour archived before buckets is read whole by every lane, each keeping its keys.
-/// Within an hour, records are put back in shard order (shard, then sequence number): Firehose's
-/// objects need not sort the way their records arrived, but a key's records are all in one shard, so
-/// shard order is every key's order. Copies Firehose delivered twice (it delivers at least once) are
+/// Within an hour, records are put back in shard order (<see cref="ShardLineageOrder"/>: a shard after
+/// its ancestors, then by sequence number): Firehose's objects need not sort the way their records
+/// arrived, but a key's records are in one shard until a reshard moves them to a child, so that is
+/// every key's order. Copies Firehose delivered twice (it delivers at least once) are
 /// read once. Records Firehose sent to the error prefix past its active partition quota
 /// (<see cref="ArchiveOverflow"/>) are merged into their hour, read once per range.
 /// </summary>
@@ -53,12 +54,12 @@ public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time
             }
         }
 
-        records.Sort(ShardOrder);
+        ShardLineageOrder.Sort(records);
         // Sorted, a record Firehose delivered twice sits next to its copy.
         var ordered = new List<ArchiveEnvelope>(records.Count);
         foreach (var record in records)
         {
-            if (ordered.Count == 0 || ShardOrder(ordered[^1], record) != 0)
+            if (ordered.Count == 0 || ordered[^1].ShardId != record.ShardId || SequenceNumbers.Compare(ordered[^1].SequenceNumber, record.SequenceNumber) != 0)
             {
                 ordered.Add(record);
             }
@@ -97,9 +98,6 @@ public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time
                 $"s3://{bucket}/{key} is in a Glacier storage class: restore the range's objects (S3 RestoreObject, or a Batch Operations restore job) and replay again. {e.Message}");
         }
     }
-
-    private static int ShardOrder(ArchiveEnvelope left, ArchiveEnvelope right) =>
-        string.CompareOrdinal(left.ShardId, right.ShardId) is var byShard and not 0 ? byShard : SequenceNumbers.Compare(left.SequenceNumber, right.SequenceNumber);
 
     /// <summary>How many objects, and how many bytes, the archive holds for the range's hours.</summary>
     public async Task<(int Objects, long Bytes)> MeasureAsync(ReplayRange range, CancellationToken cancellationToken)

@@ -13,11 +13,24 @@ public sealed class ArchiveEnvelopeTests
     [Fact]
     public void A_line_reads_back_as_the_envelope_it_was_written_from()
     {
-        var envelope = new ArchiveEnvelope("key-1", "shardId-000000000002", "4959033827149025660855969253", Arrival, Arrival.AddSeconds(-1), Base64Data.FromBytes([0, 1, 2, 255]));
+        var envelope = new ArchiveEnvelope("key-1", "shardId-000000000002", "4959033827149025660855969253", Arrival, Arrival.AddSeconds(-1), Base64Data.FromBytes([0, 1, 2, 255]))
+        {
+            AncestorShardIds = ["shardId-000000000001", "shardId-000000000000"],
+        };
 
         var read = ArchiveEnvelope.Parse(envelope.ToJsonLine().AsSpan()[..^1]);
 
         Assert.Equal(envelope, read);
+        Assert.NotEqual(envelope with { AncestorShardIds = ["shardId-000000000000", "shardId-000000000001"] }, read);
+    }
+
+    /// <summary>A line archived before issue 16 has no ancestors: it reads back with none, and replays by shard id.</summary>
+    [Fact]
+    public void A_line_without_ancestors_reads_back_with_none()
+    {
+        var line = """{"partitionKey":"k","shardId":"s","sequenceNumber":"1","arrivalTime":"2026-11-20T06:00:00.123Z","data":""}""";
+
+        Assert.Empty(ArchiveEnvelope.Parse(Encoding.UTF8.GetBytes(line)).AncestorShardIds);
     }
 
     [Fact]

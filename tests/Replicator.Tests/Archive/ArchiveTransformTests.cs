@@ -105,7 +105,7 @@ public sealed class ArchiveTransformTests
 
     private async Task<IReadOnlyList<FirehoseRecordResult>> TransformAsync(byte[] payload, string? tenantField)
     {
-        var response = await new ArchiveTransformFunction(tenantField).HandleAsync(payload, TestContexts.Create(_log), CancellationToken.None);
+        var response = await new ArchiveTransformFunction(tenantField, listedShards: null).HandleAsync(payload, TestContexts.Create(_log), CancellationToken.None);
         return JsonSerializer.Deserialize(response, ArchiveJsonContext.Default.FirehoseTransformationResponse)!.Records;
     }
 }

@@ -127,7 +127,11 @@ public sealed class NativeBootstrapTests(LocalCloudFixture cloud, PublishedBoots
     {
         var sample = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "events", "firehose-transform.json"));
 
-        var (outcome, _) = await InvokeOnceAsync("archive-transform", new Dictionary<string, string> { [Replicator.Archive.ArchiveEnvironment.TenantField] = "tenantId" }, sample);
+        var environment = LocalFunctionEnvironment.ArchiveTransform(cloud.Cloud, cloud.RegionA);
+        environment[Replicator.Archive.ArchiveEnvironment.TenantField] = "tenantId";
+
+        // The sample's stream does not exist here: ListShards fails, and the records are archived without parent ids.
+        var (outcome, _) = await InvokeOnceAsync("archive-transform", environment, sample);
 
         var response = JsonSerializer.Deserialize(outcome.Response!, Replicator.Archive.ArchiveJsonContext.Default.FirehoseTransformationResponse)!;
         Assert.Equal(["Ok", "Ok", "Ok"], response.Records.Select(r => r.Result));

@@ -26,7 +26,7 @@ public sealed class LocalFirehoseTests(LocalCloudFixture fixture)
         using var s3 = fixture.Cloud.CreateS3Client(fixture.RegionA);
         await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
 
-        await new LocalFirehose(fixture.Cloud, fixture.RegionA, stream, bucket, new ArchiveTransformFunction(tenantField: null).HandleAsync, TextWriter.Null)
+        await new LocalFirehose(fixture.Cloud, fixture.RegionA, stream, bucket, ArchiveTransformFunction.Create(LocalFunctionEnvironment.ArchiveTransform(fixture.Cloud, fixture.RegionA)).HandleAsync, TextWriter.Null)
             .ArchiveAsync(total, TimeSpan.FromSeconds(60), CancellationToken.None);
 
         var archived = await ArchiveContents.ReadAsync(s3, bucket, "archive/", CancellationToken.None);
@@ -57,7 +57,7 @@ public sealed class LocalFirehoseTests(LocalCloudFixture fixture)
         var bucket = $"archive-{Guid.NewGuid():N}"[..24];
         using var s3 = fixture.Cloud.CreateS3Client(fixture.RegionA);
         await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
-        var firehose = new LocalFirehose(fixture.Cloud, fixture.RegionA, stream, bucket, new ArchiveTransformFunction(tenantField: null).HandleAsync, TextWriter.Null, activePartitionQuota: 20);
+        var firehose = new LocalFirehose(fixture.Cloud, fixture.RegionA, stream, bucket, ArchiveTransformFunction.Create(LocalFunctionEnvironment.ArchiveTransform(fixture.Cloud, fixture.RegionA)).HandleAsync, TextWriter.Null, activePartitionQuota: 20);
 
         await firehose.ArchiveAsync(cdc.Count, TimeSpan.FromSeconds(60), CancellationToken.None);
 

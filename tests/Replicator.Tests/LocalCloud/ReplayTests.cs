@@ -41,6 +41,32 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
     }
 
     /// <summary>
+    /// Issue 16: the stream is rescaled from 2 to 3 shards halfway (splits and merges, so a key moves from
+    /// a parent to a child, and to a grandchild), and the hours hold both. The archive's transformation
+    /// records each shard's ancestors from ListShards, and the replay puts every key back in order.
+    /// </summary>
+    [Fact]
+    public async Task Hours_holding_a_parents_and_its_childrens_records_are_replayed_in_per_key_order()
+    {
+        var records = RecordsEveryTenSeconds(1200, keys: 30);
+        var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, records, shards: 2, CancellationToken.None, shardsAfterHalf: 3);
+        var target = await fixture.CreateStreamAsync("replayreshard", fixture.RegionB, shards: 2);
+        var request = new ReplayRequest(archive.Stream, Start, Start.AddHours(4), target, fixture.RegionB, Lanes: 3);
+
+        var result = await Machine(archive).RunAsync(request, SmallChunks, null, CancellationToken.None);
+
+        using var s3 = fixture.Cloud.CreateS3Client(fixture.RegionA);
+        var lines = await ArchiveContents.ReadAsync(s3, archive.Bucket, "archive/", CancellationToken.None);
+        var children = lines.Where(l => l.Envelope.ShardId is not ("shardId-000000000000" or "shardId-000000000001")).ToList();
+        Assert.NotEmpty(children);
+        Assert.All(children, l => Assert.NotEmpty(l.Envelope.AncestorShardIds));
+        Assert.All(lines.Except(children), l => Assert.Empty(l.Envelope.AncestorShardIds));
+        Assert.Equal(records.Count, LocalReplay.Report(result).Replayed);
+        var check = ReplicationCheck.Compare(records, await ArrivedAsync(target));
+        Assert.Equal((records.Count, 0, 0, 0, 0), (check.Found, check.Missing, check.OrderViolations, check.Unexpected, check.Duplicates));
+    }
+
+    /// <summary>
     /// Issue 14, item 6: a backlog whose commits span 40 hours makes 40 × 16 partitions at once, past a
     /// Firehose quota of 20 active partitions, so most records go to the error prefix
     /// (activePartitionExceeded), filed by delivery time. The replay merges them into their hours: every
