@@ -40,14 +40,16 @@ public sealed class ArchiveTransformFunction(string? tenantField, ListedShards? 
     {
         var transformation = Read(payload);
         var stream = StreamNameOf(transformation.SourceKinesisStreamArn);
-        var listed = await ListedAsync(stream, transformation.Records!, context, cancellationToken).ConfigureAwait(false);
+        var shardIds = transformation.Records!.Select(r => r.KinesisRecordMetadata?.ShardId).OfType<string>().Distinct().ToList();
+        var listed = await ListedAsync(stream, shardIds, context, cancellationToken).ConfigureAwait(false);
+        var ancestors = shardIds.ToDictionary(id => id, id => AncestorsOf(id, listed), StringComparer.Ordinal);
         var results = new List<FirehoseRecordResult>(transformation.Records!.Count);
         var failed = 0;
         for (var i = 0; i < transformation.Records.Count; i++)
         {
             var record = transformation.Records[i];
             var recordId = record.RecordId ?? throw new InvalidFirehoseEventException($"records[{i}].recordId is missing: Firehose could not match the answer to it.");
-            var (result, reason) = Wrap(record, stream, listed);
+            var (result, reason) = Wrap(record, stream, ancestors);
             if (reason is not null)
             {
                 failed++;
@@ -62,7 +64,7 @@ public sealed class ArchiveTransformFunction(string? tenantField, ListedShards? 
     }
 
     /// <summary>The stream's shards, the batch's among them; none when the stream cannot be listed now (logged, and archived without ancestors).</summary>
-    private async Task<IReadOnlyDictionary<string, Shard>> ListedAsync(string stream, IReadOnlyList<FirehoseRecord> records, ILambdaContext context, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, Shard>> ListedAsync(string stream, IReadOnlyList<string> shardIds, ILambdaContext context, CancellationToken cancellationToken)
     {
         if (listedShards is null)
         {
@@ -71,7 +73,7 @@ public sealed class ArchiveTransformFunction(string? tenantField, ListedShards? 
 
         try
         {
-            return await listedShards.IncludingAsync(stream, records.Select(r => r.KinesisRecordMetadata?.ShardId).OfType<string>().Distinct(), cancellationToken).ConfigureAwait(false);
+            return await listedShards.IncludingAsync(stream, shardIds, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is AwsServiceException or HttpRequestException)
         {
@@ -81,7 +83,7 @@ public sealed class ArchiveTransformFunction(string? tenantField, ListedShards? 
         }
     }
 
-    private (FirehoseRecordResult Result, string? Reason) Wrap(FirehoseRecord record, string stream, IReadOnlyDictionary<string, Shard> shards)
+    private (FirehoseRecordResult Result, string? Reason) Wrap(FirehoseRecord record, string stream, IReadOnlyDictionary<string, string[]> ancestorsByShard)
     {
         var data = record.Data ?? new Base64Data(ReadOnlyMemory<byte>.Empty);
         FirehoseRecordResult Failed() => new("", FirehoseRecordResult.ProcessingFailed, data, null);
@@ -100,7 +102,7 @@ public sealed class ArchiveTransformFunction(string? tenantField, ListedShards? 
         var arrival = DateTimeOffset.FromUnixTimeMilliseconds(metadata.ApproximateArrivalTimestamp != 0 ? metadata.ApproximateArrivalTimestamp : record.ApproximateArrivalTimestamp);
         var envelope = new ArchiveEnvelope(partitionKey, shardId, sequenceNumber, arrival, CommitTimestamps.TryRead(bytes), data)
         {
-            AncestorShardIds = AncestorsOf(shardId, shards),
+            AncestorShardIds = ancestorsByShard.GetValueOrDefault(shardId) ?? [],
         };
         var line = envelope.ToJsonLine();
         if (line.Length > MaxRecordBytes)
