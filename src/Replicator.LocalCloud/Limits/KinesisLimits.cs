@@ -28,6 +28,9 @@ public sealed record KinesisLimits
     /// <summary>The share of requests (holding two or more records of one shard) whose records land in another order.</summary>
     public double ReorderShare { get; init; } = 0.5;
 
+    /// <summary>An on-demand stream's shard is split once it admits more than this share of its write allowance within a second (<see cref="OnDemandScaling"/>).</summary>
+    public double OnDemandSplitShare { get; init; } = 0.5;
+
     /// <summary>Seeds the choice of requests to reorder, so a run can be repeated.</summary>
     public int Seed { get; init; } = 7;
 }

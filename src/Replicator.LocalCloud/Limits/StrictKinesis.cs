@@ -16,8 +16,9 @@ namespace Replicator.LocalCloud.Limits;
 /// GetRecords beyond the read allowance is refused, and a share of PutRecords requests land their
 /// records of a shard in another order than the request's. It also keeps what kinesalite lacks of a
 /// stream's record size: <c>UpdateMaxRecordSize</c> and the <c>MaxRecordSizeInKiB</c> that
-/// DescribeStreamSummary then reports (kinesalite itself still refuses records above 1 MiB). Every
-/// other call passes through.
+/// DescribeStreamSummary then reports (kinesalite itself still refuses records above 1 MiB),
+/// UpdateShardCount (<see cref="UniformScaling"/>) and on-demand streams (<see cref="OnDemandScaling"/>).
+/// Every other call passes through.
 /// </summary>
 public sealed class StrictKinesis : IAsyncDisposable
 {
@@ -47,6 +48,7 @@ public sealed class StrictKinesis : IAsyncDisposable
         var direct = new KinesisClient(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = emulator });
         _shards = new ShardMap(direct);
         Scaling = new UniformScaling(direct, _shards.Forget, _clock);
+        OnDemand = new OnDemandScaling(direct, _shards.Forget, limits, _clock);
         _reorder = new Random(limits.Seed);
         _server = new LoopbackHttpServer(HandleAsync);
     }
@@ -55,6 +57,9 @@ public sealed class StrictKinesis : IAsyncDisposable
 
     /// <summary>UpdateShardCount, which kinesalite lacks; its scalings run after the call answers.</summary>
     public UniformScaling Scaling { get; }
+
+    /// <summary>On-demand streams, which kinesalite lacks: created with four shards, split as their writes grow.</summary>
+    public OnDemandScaling OnDemand { get; }
 
     /// <summary>The kinesalite behind it, for a test that puts an endpoint of its own in front.</summary>
     public Uri Emulator => _forwarder.Emulator;
@@ -94,7 +99,8 @@ public sealed class StrictKinesis : IAsyncDisposable
                 "UpdateMaxRecordSize" => UpdateMaxRecordSize(body),
                 "UpdateShardCount" => await UpdateShardCountAsync(body).ConfigureAwait(false),
                 "SplitShard" or "MergeShards" => Resharded(body, await _forwarder.ForwardAsync(context, body).ConfigureAwait(false)),
-                "DescribeStreamSummary" => WithMaxRecordSize(body, await _forwarder.ForwardAsync(context, body).ConfigureAwait(false)),
+                "DescribeStreamSummary" => WithWhatKinesaliteLacks(body, await _forwarder.ForwardAsync(context, body).ConfigureAwait(false)),
+                "CreateStream" => await CreateStreamAsync(context, body).ConfigureAwait(false),
                 _ => await _forwarder.ForwardAsync(context, body).ConfigureAwait(false),
             };
             await _forwarder.RespondAsync(context, status, response).ConfigureAwait(false);
@@ -129,6 +135,7 @@ public sealed class StrictKinesis : IAsyncDisposable
             if (!_limits.Enforced || Budget(stream, shardOf[i]).TryWrite(RecordBytes(record)))
             {
                 admitted.Add(i);
+                OnDemand.Admitted(stream, shardOf[i], RecordBytes(record));
             }
         }
 
@@ -202,6 +209,7 @@ public sealed class StrictKinesis : IAsyncDisposable
             return (HttpStatusCode.BadRequest, EmulatorForwarder.Error("ProvisionedThroughputExceededException", $"Rate exceeded for shard {shard} in stream {stream} under account 123456789012."));
         }
 
+        OnDemand.Admitted(stream, shard, RecordBytes(request));
         return await _forwarder.ForwardAsync(context, body).ConfigureAwait(false);
     }
 
@@ -269,6 +277,11 @@ public sealed class StrictKinesis : IAsyncDisposable
             return (HttpStatusCode.BadRequest, EmulatorForwarder.Error("ValidationException", "UpdateShardCount needs ScalingType UNIFORM_SCALING and a positive TargetShardCount."));
         }
 
+        if (OnDemand.IsOnDemand(StreamName(request)))
+        {
+            return (HttpStatusCode.BadRequest, EmulatorForwarder.Error("ValidationException", $"{StreamName(request)} is an ON_DEMAND stream: Kinesis decides its shards, and UpdateShardCount is for PROVISIONED streams."));
+        }
+
         try
         {
             var (response, _) = await Scaling.StartAsync(new UpdateShardCountRequest(StreamName(request), target), CancellationToken.None).ConfigureAwait(false);
@@ -292,15 +305,51 @@ public sealed class StrictKinesis : IAsyncDisposable
         return answer;
     }
 
-    private (HttpStatusCode, byte[]) WithMaxRecordSize(byte[] body, (HttpStatusCode Status, byte[] Body) answer)
+    /// <summary>
+    /// CreateStream with StreamModeDetails ON_DEMAND (the API refuses a ShardCount with it) becomes a
+    /// four-shard kinesalite stream that <see cref="OnDemand"/> splits as its writes grow.
+    /// </summary>
+    private async Task<(HttpStatusCode, byte[])> CreateStreamAsync(HttpListenerContext context, byte[] body)
     {
-        if (answer.Status != HttpStatusCode.OK || !_maxRecordKiB.TryGetValue(StreamName(JsonNode.Parse(body)!), out var kiB))
+        var request = JsonNode.Parse(body)!.AsObject();
+        if ((string?)request["StreamModeDetails"]?["StreamMode"] != StreamModes.OnDemand)
+        {
+            return await _forwarder.ForwardAsync(context, body).ConfigureAwait(false);
+        }
+
+        if (request["ShardCount"] is not null)
+        {
+            return (HttpStatusCode.BadRequest, EmulatorForwarder.Error("ValidationException", "ShardCount is for PROVISIONED streams; an ON_DEMAND stream takes none."));
+        }
+
+        request.Remove("StreamModeDetails");
+        request["ShardCount"] = OnDemandScaling.InitialShards;
+        var answer = await _forwarder.ForwardAsync(context, Encoding.UTF8.GetBytes(request.ToJsonString())).ConfigureAwait(false);
+        if (answer.Status == HttpStatusCode.OK)
+        {
+            OnDemand.Add(StreamName(request));
+        }
+
+        return answer;
+    }
+
+    /// <summary>DescribeStreamSummary with the stream's mode and maximum record size, which kinesalite does not keep.</summary>
+    private (HttpStatusCode, byte[]) WithWhatKinesaliteLacks(byte[] body, (HttpStatusCode Status, byte[] Body) answer)
+    {
+        if (answer.Status != HttpStatusCode.OK)
         {
             return answer;
         }
 
+        var stream = StreamName(JsonNode.Parse(body)!);
         var response = JsonNode.Parse(answer.Body)!;
-        response["StreamDescriptionSummary"]!["MaxRecordSizeInKiB"] = kiB;
+        var summary = response["StreamDescriptionSummary"]!;
+        summary["StreamModeDetails"] = new JsonObject { ["StreamMode"] = OnDemand.IsOnDemand(stream) ? StreamModes.OnDemand : StreamModes.Provisioned };
+        if (_maxRecordKiB.TryGetValue(stream, out var kiB))
+        {
+            summary["MaxRecordSizeInKiB"] = kiB;
+        }
+
         return (HttpStatusCode.OK, Encoding.UTF8.GetBytes(response.ToJsonString()));
     }
 

@@ -15,8 +15,6 @@ public static class StreamParity
 {
     public const int DefaultMaxRecordSizeInKiB = 1024;
 
-    public const string Provisioned = "PROVISIONED";
-
     /// <summary>A target region that does not answer this soon is left out: it may be the region that is down.</summary>
     public static readonly TimeSpan TargetDescribeTimeout = TimeSpan.FromSeconds(5);
 
@@ -65,7 +63,7 @@ public static class StreamParity
                 "StreamMode", sourceMode, targetMode, LosesData: false,
                 $"{targetRegion}'s stream is {targetMode}, {sourceRegion}'s {sourceMode}: their write capacity follows different rules (UpdateStreamMode)."));
         }
-        else if (sourceMode == Provisioned && target.OpenShardCount < source.OpenShardCount)
+        else if (sourceMode == StreamModes.Provisioned && target.OpenShardCount < source.OpenShardCount)
         {
             differences.Add(new StreamDifference(
                 "OpenShardCount", Text(source.OpenShardCount), Text(target.OpenShardCount), LosesData: false,
@@ -83,7 +81,7 @@ public static class StreamParity
     }
 
     /// <summary>A stream described without a mode predates on-demand streams, and is provisioned.</summary>
-    private static string ModeOf(StreamDescriptionSummary stream) => stream.StreamModeDetails?.StreamMode ?? Provisioned;
+    private static string ModeOf(StreamDescriptionSummary stream) => stream.StreamModeDetails?.StreamMode ?? StreamModes.Provisioned;
 
     private static bool IsEncrypted(StreamDescriptionSummary stream) => stream.EncryptionType is not (null or "NONE");
 

@@ -111,6 +111,44 @@ public sealed class ReshardTests(LocalCloudFixture fixture)
         Assert.All(open, width => Assert.True(BigInteger.Abs(width - equal) <= 1, $"an open shard spans {width} hash keys, not a seventh of them"));
     }
 
+    /// <summary>
+    /// The local cloud's on-demand mode: four shards to start, no UpdateShardCount, and a shard split
+    /// once its writes pass half its allowance in a second, while records flow. The relay copies the
+    /// stream while it splits (the mapping finds the children, the relay waits for their parents), and
+    /// every key arrives in order.
+    /// </summary>
+    [Fact]
+    public async Task An_on_demand_stream_splits_the_shards_its_writes_crowd_and_the_relay_keeps_every_key_in_order()
+    {
+        var stream = LocalCloudFixture.UniqueStreamName("reshard-ondemand");
+        var source = fixture.Cloud.CreateKinesisClient(fixture.RegionA);
+        await source.CreateOnDemandStreamAsync(stream, CancellationToken.None);
+        await source.WaitUntilActiveAsync(stream, CancellationToken.None);
+        var target = fixture.Cloud.CreateKinesisClient(fixture.RegionB);
+        await target.CreateStreamAsync(stream, 2, CancellationToken.None);
+        await target.WaitUntilActiveAsync(stream, CancellationToken.None);
+        await ReplicatorTables.SetActiveRegionAsync(fixture.DynamoDb, stream, fixture.RegionA, CancellationToken.None);
+
+        var described = await source.DescribeStreamSummaryAsync(stream, CancellationToken.None);
+        Assert.Equal((StreamModes.OnDemand, 4), (described.StreamModeDetails?.StreamMode, described.OpenShardCount));
+        var refused = await Assert.ThrowsAsync<Replicator.Aws.Json.AwsServiceException>(() => source.UpdateShardCountAsync(new UpdateShardCountRequest(stream, 8), CancellationToken.None));
+        Assert.Equal("ValidationException", refused.ErrorCode);
+
+        var records = CdcProducer.Generate(6_000, keys: 40, DateTimeOffset.UtcNow);
+        await using (var relay = new RunningRelay(fixture, stream, LocalFunctionEnvironment.Relay(fixture.Cloud, fixture.RegionA, fixture.RegionB), _log, new EventSourceMappingOptions { BatchSize = 200, WaitsForParentShards = false }))
+        {
+            await new CdcProducer(source, stream).ProduceAsync(records, 500, null, CancellationToken.None);
+            await fixture.Cloud.Kinesis(fixture.RegionA).OnDemand.SplittingOf(stream);
+            await relay.WaitUntilAcknowledgedAsync(records.Count, Patience);
+        }
+
+        var shards = await source.ListShardsAsync(stream, CancellationToken.None);
+        Assert.True(shards.Count(s => s.SequenceNumberRange.EndingSequenceNumber is not null) >= 1, $"no shard was split: {shards.Count} shards");
+        var arrived = (await StreamContents.ReadAsync(target, stream, CancellationToken.None)).SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data));
+        var check = ReplicationCheck.Compare(records, arrived);
+        Assert.Equal((0, 0, 0), (check.Missing, check.OrderViolations, check.Unexpected));
+    }
+
     private static async Task SplitInHalfAsync(KinesisClient kinesis, string stream, string shardId)
     {
         await kinesis.SplitShardAsync(new SplitShardRequest(stream, shardId, (BigInteger.One << 127).ToString(CultureInfo.InvariantCulture)), CancellationToken.None);

@@ -68,6 +68,15 @@ public sealed class KinesisClient(AwsServiceOptions options)
     public Task CreateStreamAsync(string streamName, int shardCount, CancellationToken cancellationToken) =>
         _client.SendAsync("CreateStream", new CreateStreamRequest(streamName, shardCount), Json.CreateStreamRequest, Json.EmptyResponse, cancellationToken);
 
+    /// <summary>An on-demand stream: Kinesis decides its shards (four to start) and splits them as traffic grows.</summary>
+    public Task CreateOnDemandStreamAsync(string streamName, CancellationToken cancellationToken) =>
+        _client.SendAsync(
+            "CreateStream",
+            new CreateStreamRequest(streamName, null) { StreamModeDetails = new StreamModeDetails(StreamModes.OnDemand) },
+            Json.CreateStreamRequest,
+            Json.EmptyResponse,
+            cancellationToken);
+
     public Task DeleteStreamAsync(string streamName, CancellationToken cancellationToken) =>
         _client.SendAsync("DeleteStream", new DeleteStreamRequest(streamName), Json.DeleteStreamRequest, Json.EmptyResponse, cancellationToken);
 

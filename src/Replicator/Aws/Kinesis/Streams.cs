@@ -40,9 +40,20 @@ public sealed record StreamDescriptionSummary(string StreamName, string StreamAR
 
 public sealed record StreamModeDetails(string StreamMode);
 
+/// <summary>StreamModeDetails.StreamMode's two values.</summary>
+public static class StreamModes
+{
+    public const string Provisioned = "PROVISIONED";
+    public const string OnDemand = "ON_DEMAND";
+}
+
 public sealed record UpdateMaxRecordSizeRequest(string StreamARN, int MaxRecordSizeInKiB);
 
-public sealed record CreateStreamRequest(string StreamName, int ShardCount);
+/// <param name="ShardCount">Only for a provisioned stream: Kinesis refuses it with ON_DEMAND.</param>
+public sealed record CreateStreamRequest(string StreamName, int? ShardCount)
+{
+    public StreamModeDetails? StreamModeDetails { get; init; }
+}
 
 public sealed record DeleteStreamRequest(string StreamName)
 {
