@@ -134,6 +134,16 @@ public static class FailoverCommand
 
         var records = output["rpoRecords"] is { } r ? r.ToString() : "unknown (the source was never readable)";
         console.MarkupLineInterpolated($"[green]Failed over[/]: RTO [bold]{output["rtoSeconds"]} s[/], RPO [bold]{records} records[/], {output["rpoSeconds"]} s; replicated up to {output["recoveryPoint"]}");
+        if ((bool?)output["producersMustResend"] == true)
+        {
+            console.MarkupLineInterpolated(
+                $"[yellow]Producers must re-produce[/] into {(string?)output["targetRegion"]} every record committed after [bold]{(string?)output["resumeProducersFrom"]}[/] (resumeProducersFrom; docs/failover.md, \"Producers after a forced failover\").");
+        }
+        else
+        {
+            console.MarkupLine("No re-production needed: every record was replicated before the flip.");
+        }
+
         return 0;
     }
 }

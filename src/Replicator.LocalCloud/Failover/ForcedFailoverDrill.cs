@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Replicator.LocalCloud.Demo;
+using Replicator.LocalCloud.Verification;
 using Replicator.LocalCloud.Emulators;
 using Replicator.LocalCloud.StepFunctions;
 
@@ -12,7 +13,9 @@ namespace Replicator.LocalCloud.Failover;
 /// producer got acknowledged in A that B does not have. It stops a region: give it its own cloud.
 /// A is us-east-1, where Route 53's control plane runs: with <c>route53ControlPlaneDown</c> its outage
 /// takes the Route 53 API down too, and the failover must still complete; with <c>routingControls</c>
-/// it moves the producers by ARC routing controls, which need no control plane.
+/// it moves the producers by ARC routing controls, which need no control plane. Last, the producers'
+/// CDC source re-produces into B from the report's <c>resumeProducersFrom</c>, and nothing A had
+/// acknowledged may then be missing in B.
 /// </summary>
 public static class ForcedFailoverDrill
 {
@@ -77,7 +80,34 @@ public static class ForcedFailoverDrill
         var inB = (await drill.ContentsAsync(b, cancellationToken).ConfigureAwait(false)).Select(r => (r.Key, r.N)).ToHashSet();
         var missing = acknowledged.Count(r => r.Region == a && !inB.Contains((r.Record.Key, r.Record.N)));
         var lostInB = acknowledged.Count(r => r.Region == b && !inB.Contains((r.Record.Key, r.Record.N)));
-        return new ForcedFailoverResult(result, missing, lostInB, acknowledged.Count(r => r.Region == b), drill.Resolve());
+        var resent = await ResendFromAsync(cloud, stream, b, acknowledged.Where(r => r.Region == a).Select(r => r.Record).ToList(), result, cancellationToken).ConfigureAwait(false);
+        var inBAfterResend = (await drill.ContentsAsync(b, cancellationToken).ConfigureAwait(false)).Select(r => (r.Key, r.N)).ToHashSet();
+        var missingAfterResend = acknowledged.Count(r => r.Region == a && !inBAfterResend.Contains((r.Record.Key, r.Record.N)));
+        return new ForcedFailoverResult(result, missing, lostInB, acknowledged.Count(r => r.Region == b), drill.Resolve())
+        {
+            Resent = resent,
+            MissingAfterResend = missingAfterResend,
+            AcknowledgedInSource = acknowledged.Count(r => r.Region == a),
+        };
+    }
+
+    /// <summary>
+    /// The CDC source resumes as the report tells it (issue 17): it re-produces into the new region, in
+    /// commit order, every record it committed after <c>resumeProducersFrom</c>, whether or not the
+    /// replication had copied it (it cannot know), and nothing committed at or before it.
+    /// </summary>
+    /// <returns>How many records it re-produced.</returns>
+    private static async Task<int> ResendFromAsync(TwoRegionCloud cloud, string stream, string region, IReadOnlyList<CdcRecord> committed, ExecutionResult failover, CancellationToken cancellationToken)
+    {
+        if ((bool?)failover.Output?["producersMustResend"] != true || (string?)failover.Output?["resumeProducersFrom"] is not { } text)
+        {
+            return 0;
+        }
+
+        var resumeFrom = DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+        var resend = committed.Where(r => r.CommitTimestamp > resumeFrom).OrderBy(r => r.CommitTimestamp).ToList();
+        await new CdcProducer(cloud.CreateKinesisClient(region), stream).ProduceAsync(resend, 500, null, cancellationToken).ConfigureAwait(false);
+        return resend.Count;
     }
 }
 
@@ -88,10 +118,22 @@ public sealed record ForcedFailoverResult(ExecutionResult Execution, int ActualM
 {
     public long? ReportedRpoRecords => (long?)Execution.Output?["rpoRecords"];
 
+    /// <summary>The report's resumeProducersFrom: every record committed at or before it is in the target.</summary>
+    public string? ResumeProducersFrom => (string?)Execution.Output?["resumeProducersFrom"];
+
+    /// <summary>Records the CDC source re-produced into the target from <see cref="ResumeProducersFrom"/>.</summary>
+    public int Resent { get; init; }
+
+    /// <summary>Records the producers got acknowledged in A before the failover: what re-producing everything would resend.</summary>
+    public int AcknowledgedInSource { get; init; }
+
+    /// <summary>Records acknowledged in A that are still not in B once the source re-produced from the report's point (must be 0).</summary>
+    public int MissingAfterResend { get; init; }
+
     /// <summary>The failover reported DNS moved, and a DNS query now answers the target's value.</summary>
     public bool DnsMoved => (bool?)Execution.Output?["dnsMoved"] == true && FailoverDrill.RegionOf(Dns ?? "") == (string?)Execution.Output?["targetRegion"];
 
-    public bool Passed => Execution.IsSuccess && ReportedRpoRecords == ActualMissing && LostInTarget == 0;
+    public bool Passed => Execution.IsSuccess && ReportedRpoRecords == ActualMissing && LostInTarget == 0 && MissingAfterResend == 0;
 
     /// <summary>The figures line of <c>replicator drill forced-failover</c> (DESIGN.md, "Commands and figures").</summary>
     public string FiguresJson() => new JsonObject
@@ -100,5 +142,8 @@ public sealed record ForcedFailoverResult(ExecutionResult Execution, int ActualM
         ["actual_missing"] = ActualMissing,
         ["rto_seconds"] = (double?)Execution.Output?["rtoSeconds"],
         ["dns_moved"] = DnsMoved,
-    }.ToJsonString();
+        ["resume_producers_from"] = ResumeProducersFrom,
+        ["resent_records"] = Resent,
+        ["missing_after_resend"] = MissingAfterResend,
+    }.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 }

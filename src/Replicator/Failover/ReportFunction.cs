@@ -6,7 +6,8 @@ namespace Replicator.Failover;
 
 /// <summary>
 /// The failover's last step (handler <c>failover-report</c>): computes RTO and RPO, the figures the
-/// operators are told and the dashboard shows, and writes them as EMF metrics.
+/// operators are told and the dashboard shows, and writes them as EMF metrics; and tells the producers'
+/// owners whether and from when to re-produce (the report goes to the management topic).
 /// </summary>
 public sealed class ReportFunction(EmbeddedMetrics metrics, TimeProvider time)
 {
@@ -32,7 +33,9 @@ public sealed class ReportFunction(EmbeddedMetrics metrics, TimeProvider time)
             verify.RpoSeconds,
             verify.RecoveryPoint,
             now,
-            request.DnsMoved);
+            request.DnsMoved,
+            verify.ResumeProducersFrom,
+            verify.Forced && verify.RpoRecords != 0);
         var figures = new List<Metric>
         {
             new(MetricNames.Failovers, Metric.Count, 1),

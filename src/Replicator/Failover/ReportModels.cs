@@ -5,6 +5,11 @@ public sealed record ReportRequest(string StreamName, string SourceRegion, strin
 
 /// <param name="RtoSeconds">From the execution's start, which stops ingress within its first steps, to DNS in sync (to the report, when DNS was not moved).</param>
 /// <param name="DnsMoved">false: the stream is active in the target but its DNS still sends producers elsewhere; move it by hand or once the control plane answers.</param>
+/// <param name="ResumeProducersFrom">The commit time the producers' source re-produces from into the target (<see cref="VerifyResult.ResumeProducersFrom"/>).</param>
+/// <param name="ProducersMustResend">
+/// Whether anything must be re-produced: a forced failover that left records behind (or could not count
+/// them). A planned one drained everything first, and so did a forced one whose drain settled.
+/// </param>
 public sealed record FailoverReport(
     string Outcome,
     string StreamName,
@@ -17,4 +22,6 @@ public sealed record FailoverReport(
     double? RpoSeconds,
     DateTimeOffset? RecoveryPoint,
     DateTimeOffset CompletedAt,
-    bool DnsMoved);
+    bool DnsMoved,
+    DateTimeOffset ResumeProducersFrom,
+    bool ProducersMustResend);

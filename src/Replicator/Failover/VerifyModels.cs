@@ -16,4 +16,12 @@ public sealed record VerifyResult(
 {
     /// <summary>How the target stream's configuration differs from the source's, each with the setting to change (none when the source did not answer).</summary>
     public IReadOnlyList<string>? StreamDifferences { get; init; }
+
+    /// <summary>
+    /// Where the producers' source (a CDC log, by commit time) resumes into the new region: every record
+    /// committed at or before it is there (the recovery point), so re-producing what was committed after
+    /// it leaves nothing missing. Without a recovery point nothing is known replicated: the epoch, that
+    /// is, re-produce everything still held. The flip writes it into the config item.
+    /// </summary>
+    public DateTimeOffset ResumeProducersFrom => RecoveryPoint ?? DateTimeOffset.UnixEpoch;
 }

@@ -20,6 +20,9 @@ public static class TableAttributes
 
     public const string LastReplicatedCommitTimestamp = "lastReplicatedCommitTimestamp";
 
+    /// <summary>Written by a failover's flip: the commit time producers re-produce from into the new active region (issue 17).</summary>
+    public const string ResumeProducersFrom = "resumeProducersFrom";
+
     /// <summary>A checkpoint item's plain attributes, beside its key (<see cref="CheckpointKeys"/>), for whoever reads the table.</summary>
     public const string Stream = "stream";
     public const string SourceRegion = "sourceRegion";

@@ -37,6 +37,7 @@ public sealed class FailoverCommandTests(LocalCloudFixture fixture) : IDisposabl
         var states = new[] { "ReadConfig", "StopIngress", "Drain", "Fence", "Verify", "Flip", "RepointDns", "Report" };
         Assert.Equal(states, states.OrderBy(s => text.IndexOf("] " + s, StringComparison.Ordinal) is var i and >= 0 ? i : int.MaxValue));
         Assert.Contains("RPO 0 records", text, StringComparison.Ordinal);
+        Assert.Contains("No re-production needed", text, StringComparison.Ordinal);
         Assert.Matches(@"RTO \d+(\.\d+)? s", text);
         Assert.Equal(FailoverDrill.ValueOf(fixture.RegionB), drill.Resolve());
 

@@ -28,6 +28,7 @@ public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHel
         Assert.Equal(FailoverDrill.ValueOf(fixture.RegionB), result.Failover.Dns);
         Assert.Equal(FailoverDrill.ValueOf(fixture.RegionA), result.Failback.Dns);
         Assert.Equal(0, result.Failover.Figure("rpoRecords"));
+        Assert.False((bool?)result.Failover.Execution.Output!["producersMustResend"], "a planned failover drains everything: nothing to re-produce");
         Assert.True(result.Failover.Figure("rtoSeconds") > 0);
         Assert.Equal(2, result.Notifications);
     }

@@ -28,6 +28,20 @@ public sealed class ForcedFailoverTests(ITestOutputHelper output)
         Assert.Equal(0, result.LostInTarget);
         Assert.Contains(result.Execution.StatesEntered, s => s == "Flip");
         Assert.True(result.DnsMoved);
+        // Issue 17: re-producing from the reported point leaves nothing missing, and re-produces less than everything
+        // (here most of what A took came after its relay stopped, so most of it must be re-produced).
+        Assert.True((bool?)result.Execution.Output["producersMustResend"]);
+        Assert.True(result.Resent >= result.ActualMissing, $"re-produced {result.Resent}, {result.ActualMissing} were missing");
+        Assert.True(result.Resent < result.AcknowledgedInSource, $"re-produced all {result.Resent} records A took: the resume point spared none");
+        Assert.Equal(0, result.MissingAfterResend);
+        using var dynamoDb = cloud.CreateDynamoDbClient(TwoRegionCloud.DefaultRegionB);
+        var config = (await dynamoDb.GetItemAsync(new Amazon.DynamoDBv2.Model.GetItemRequest
+        {
+            TableName = Replicator.LocalCloud.Demo.ReplicatorTables.Config,
+            Key = new() { ["streamName"] = new Amazon.DynamoDBv2.Model.AttributeValue { S = (string)result.Execution.Output["streamName"]! } },
+            ConsistentRead = true,
+        })).Item;
+        Assert.Equal(result.ResumeProducersFrom, config[Replicator.Relay.TableAttributes.ResumeProducersFrom].S);
     }
 
     /// <summary>
