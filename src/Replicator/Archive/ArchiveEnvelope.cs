@@ -50,9 +50,9 @@ public sealed record ArchiveEnvelope(string PartitionKey, string ShardId, string
             if (AncestorShardIds.Count > 0)
             {
                 json.WriteStartArray("ancestorShardIds");
-                foreach (var parent in AncestorShardIds)
+                foreach (var ancestor in AncestorShardIds)
                 {
-                    json.WriteStringValue(parent);
+                    json.WriteStringValue(ancestor);
                 }
 
                 json.WriteEndArray();

@@ -22,7 +22,7 @@ namespace Replicator.Monitoring;
 /// configuration with each target's, and lets closed shards' checkpoint items expire once they are done.
 /// </summary>
 /// <param name="describe">A region's stream as DescribeStreamSummary describes it: this region's for the size flag and the retention, a target's for the drift.</param>
-/// <param name="retirementOf">This region's closed shards' checkpoint expiry (<see cref="ClosedShardRetirement"/>).</param>
+/// <param name="retirement">This region's closed shards' checkpoint expiry (<see cref="ClosedShardRetirement"/>).</param>
 public sealed class LagMonitorFunction(
     LagMonitorSettings settings,
     ActiveRegionGate gate,

@@ -9,7 +9,7 @@ namespace Replicator.Tests.LocalCloud;
 /// and A→C started at once. Before the claim, both passed their conditional writes (each judged by its
 /// own region's replica), both succeeded, and replication kept one flip while DNS followed the other.
 /// </summary>
-[Collection(LocalCloudCollection.Name)]
+[Collection(OwnCloudCollection.Name)]
 public sealed class ConcurrentFailoverTests(ITestOutputHelper output)
 {
     [Fact]

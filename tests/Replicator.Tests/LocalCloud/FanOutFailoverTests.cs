@@ -9,7 +9,7 @@ namespace Replicator.Tests.LocalCloud;
 /// Before, the drain measured only B, the flip gated A's relays off, and C kept whatever A had not yet
 /// relayed to it (thousands of records here) missing for good.
 /// </summary>
-[Collection(LocalCloudCollection.Name)]
+[Collection(OwnCloudCollection.Name)]
 public sealed class FanOutFailoverTests(ITestOutputHelper output)
 {
     [Fact]

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Replicator.Tests.LocalCloud;
 
 /// <summary>Forced failover with the source region's emulators stopped mid-drain, on a cloud of its own (it stops a region).</summary>
-[Collection(LocalCloudCollection.Name)]
+[Collection(OwnCloudCollection.Name)]
 public sealed class ForcedFailoverTests(ITestOutputHelper output)
 {
     [Fact]
