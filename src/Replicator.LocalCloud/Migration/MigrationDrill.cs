@@ -31,7 +31,11 @@ public static class MigrationDrill
             await kinesis.WaitUntilActiveAsync(stream, cancellationToken).ConfigureAwait(false);
         }
 
-        var produced = CdcProducer.Generate(records, keys: 200, DateTimeOffset.UtcNow, zipfExponent: 1.1)
+        // Committed half a minute before they are produced, as a CDC source that runs behind its database does.
+        // Commits ahead of their arrival would let seed 004 (which stores the commit as read) store a watermark
+        // past anything that has arrived, which this relay can never prove and so never raises past: a
+        // producer faster than one record a millisecond made the takeover flaky.
+        var produced = CdcProducer.Generate(records, keys: 200, DateTimeOffset.UtcNow.AddSeconds(-30), zipfExponent: 1.1)
             .Select(r => r with { CommitTimestampFormat = CdcRecord.Seed004TimestampFormat }).ToArray();
         var producing = new CdcProducer(source, stream).ProduceAsync(produced, chunkSize: 200, produced: null, cancellationToken);
 
