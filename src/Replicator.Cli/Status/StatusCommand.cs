@@ -106,7 +106,7 @@ public static class StatusCommand
         foreach (var difference in check.Differences)
         {
             var color = difference.LosesData ? "red" : "yellow";
-            console.MarkupLineInterpolated($"  configuration in {target}: [{color}]{difference.Setting} {difference.Target}, source {difference.Source}[/]: {difference.Advice}");
+            console.MarkupLineInterpolated($"  configuration in {target}: [{color}]{difference.Describe()}[/]");
         }
     }
 

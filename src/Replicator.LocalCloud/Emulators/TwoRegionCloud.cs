@@ -189,6 +189,13 @@ public sealed class TwoRegionCloud : IAsyncDisposable
     /// <summary>The region's Kinesis endpoint itself: what it throttled and reordered.</summary>
     public StrictKinesis Kinesis(string region) => _kinesis[Region(region).Region];
 
+    /// <summary>UpdateShardCount through the region's endpoint, as a user calls it; returns once its splits and merges are done.</summary>
+    public async Task ScaleAsync(string region, string stream, int shards, CancellationToken cancellationToken)
+    {
+        await CreateKinesisClient(region).UpdateShardCountAsync(new UpdateShardCountRequest(stream, shards), cancellationToken).ConfigureAwait(false);
+        await Kinesis(region).Scaling.ScalingOf(stream).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public KinesisClient CreateKinesisClient(string region) =>
         new(new AwsServiceOptions(region, Credentials, AwsEnvironment.HttpClient) { EndpointOverride = Region(region).KinesisEndpoint });
 

@@ -77,17 +77,17 @@ public static class ForcedFailoverDrill
         await producing.ConfigureAwait(false);
 
         var acknowledged = producer.Acknowledged;
+        var takenByA = acknowledged.Where(r => r.Region == a).Select(r => r.Record).ToList();
         var inB = (await drill.ContentsAsync(b, cancellationToken).ConfigureAwait(false)).Select(r => (r.Key, r.N)).ToHashSet();
-        var missing = acknowledged.Count(r => r.Region == a && !inB.Contains((r.Record.Key, r.Record.N)));
+        var missing = takenByA.Count(r => !inB.Contains((r.Key, r.N)));
         var lostInB = acknowledged.Count(r => r.Region == b && !inB.Contains((r.Record.Key, r.Record.N)));
-        var resent = await ResendFromAsync(cloud, stream, b, acknowledged.Where(r => r.Region == a).Select(r => r.Record).ToList(), result, cancellationToken).ConfigureAwait(false);
+        var resent = await ResendFromAsync(cloud, stream, b, takenByA, result, cancellationToken).ConfigureAwait(false);
         var inBAfterResend = (await drill.ContentsAsync(b, cancellationToken).ConfigureAwait(false)).Select(r => (r.Key, r.N)).ToHashSet();
-        var missingAfterResend = acknowledged.Count(r => r.Region == a && !inBAfterResend.Contains((r.Record.Key, r.Record.N)));
         return new ForcedFailoverResult(result, missing, lostInB, acknowledged.Count(r => r.Region == b), drill.Resolve())
         {
             Resent = resent,
-            MissingAfterResend = missingAfterResend,
-            AcknowledgedInSource = acknowledged.Count(r => r.Region == a),
+            MissingAfterResend = takenByA.Count(r => !inBAfterResend.Contains((r.Key, r.N))),
+            AcknowledgedInSource = takenByA.Count,
         };
     }
 

@@ -132,10 +132,11 @@ public sealed class StrictKinesis : IAsyncDisposable
         {
             var record = records[i]!;
             shardOf[i] = await _shards.ShardOfAsync(stream, record["PartitionKey"]!.GetValue<string>(), (string?)record["ExplicitHashKey"], CancellationToken.None).ConfigureAwait(false);
-            if (!_limits.Enforced || Budget(stream, shardOf[i]).TryWrite(RecordBytes(record)))
+            var bytes = RecordBytes(record);
+            if (!_limits.Enforced || Budget(stream, shardOf[i]).TryWrite(bytes))
             {
                 admitted.Add(i);
-                OnDemand.Admitted(stream, shardOf[i], RecordBytes(record));
+                OnDemand.Admitted(stream, shardOf[i], bytes);
             }
         }
 
@@ -203,13 +204,14 @@ public sealed class StrictKinesis : IAsyncDisposable
         var request = JsonNode.Parse(body)!;
         var stream = StreamName(request);
         var shard = await _shards.ShardOfAsync(stream, request["PartitionKey"]!.GetValue<string>(), (string?)request["ExplicitHashKey"], CancellationToken.None).ConfigureAwait(false);
-        if (!Budget(stream, shard).TryWrite(RecordBytes(request)))
+        var bytes = RecordBytes(request);
+        if (!Budget(stream, shard).TryWrite(bytes))
         {
             Interlocked.Increment(ref _throttledRecords);
             return (HttpStatusCode.BadRequest, EmulatorForwarder.Error("ProvisionedThroughputExceededException", $"Rate exceeded for shard {shard} in stream {stream} under account 123456789012."));
         }
 
-        OnDemand.Admitted(stream, shard, RecordBytes(request));
+        OnDemand.Admitted(stream, shard, bytes);
         return await _forwarder.ForwardAsync(context, body).ConfigureAwait(false);
     }
 

@@ -1,6 +1,5 @@
 using Amazon.S3.Model;
 using Replicator.Archive;
-using Replicator.Aws.Kinesis;
 using Replicator.LocalCloud.Archive;
 using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.Emulators;
@@ -28,17 +27,14 @@ public sealed record ArchivedStream(string Region, string Stream, string Bucket,
         await kinesis.CreateStreamAsync(stream, shards, cancellationToken).ConfigureAwait(false);
         await kinesis.WaitUntilActiveAsync(stream, cancellationToken).ConfigureAwait(false);
         var producer = new CdcProducer(kinesis, stream);
+        var beforeRescaling = shardsAfterHalf is null ? records.Count : records.Count / 2;
+        await producer.ProduceAsync(records.Take(beforeRescaling).ToList(), 500, null, cancellationToken).ConfigureAwait(false);
         if (shardsAfterHalf is { } rescaled)
         {
-            await producer.ProduceAsync(records.Take(records.Count / 2).ToList(), 500, null, cancellationToken).ConfigureAwait(false);
-            await kinesis.UpdateShardCountAsync(new UpdateShardCountRequest(stream, rescaled), cancellationToken).ConfigureAwait(false);
-            await cloud.Kinesis(region).Scaling.ScalingOf(stream).WaitAsync(cancellationToken).ConfigureAwait(false);
-            await producer.ProduceAsync(records.Skip(records.Count / 2).ToList(), 500, null, cancellationToken).ConfigureAwait(false);
+            await cloud.ScaleAsync(region, stream, rescaled, cancellationToken).ConfigureAwait(false);
         }
-        else
-        {
-            await producer.ProduceAsync(records, 500, null, cancellationToken).ConfigureAwait(false);
-        }
+
+        await producer.ProduceAsync(records.Skip(beforeRescaling).ToList(), 500, null, cancellationToken).ConfigureAwait(false);
 
         var bucket = $"archive-{run}";
         using var s3 = cloud.CreateS3Client(region);

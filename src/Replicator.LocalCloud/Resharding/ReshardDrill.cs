@@ -85,8 +85,8 @@ public static class ReshardDrill
     /// <summary>When (a share of the records written) each reshard happens, and what it is.</summary>
     private static IEnumerable<(double Share, string What, Func<CancellationToken, Task> Reshard)> Plan(TwoRegionCloud cloud, KinesisClient source, string stream, string a, string b)
     {
-        yield return (0.15, $"the source ({a}) scales from 4 to 8 shards", ct => ScaleAsync(cloud, a, stream, 8, ct));
-        yield return (0.30, $"the target ({b}) scales from 7 to 5 shards", ct => ScaleAsync(cloud, b, stream, 5, ct));
+        yield return (0.15, $"the source ({a}) scales from 4 to 8 shards", ct => cloud.ScaleAsync(a, stream, 8, ct));
+        yield return (0.30, $"the target ({b}) scales from 7 to 5 shards", ct => cloud.ScaleAsync(b, stream, 5, ct));
         yield return (0.45, "the source splits its first open shard", async ct =>
         {
             var shard = (await OpenAsync(source, stream, ct).ConfigureAwait(false))[0];
@@ -102,13 +102,7 @@ public static class ReshardDrill
             await source.WaitUntilActiveAsync(stream, ct).ConfigureAwait(false);
         }
         );
-        yield return (0.75, "the source scales back to 5 shards", ct => ScaleAsync(cloud, a, stream, 5, ct));
-    }
-
-    private static async Task ScaleAsync(TwoRegionCloud cloud, string region, string stream, int shards, CancellationToken cancellationToken)
-    {
-        await cloud.CreateKinesisClient(region).UpdateShardCountAsync(new UpdateShardCountRequest(stream, shards), cancellationToken).ConfigureAwait(false);
-        await cloud.Kinesis(region).Scaling.ScalingOf(stream).WaitAsync(cancellationToken).ConfigureAwait(false);
+        yield return (0.75, "the source scales back to 5 shards", ct => cloud.ScaleAsync(a, stream, 5, ct));
     }
 
     /// <summary>The open shards by hash key range, so neighbours are adjacent.</summary>

@@ -53,7 +53,7 @@ public sealed class VerifyFunction(CheckpointStore checkpoints, Func<string, Kin
         {
             throw new StreamConfigurationMismatchException(
                 $"{request.StreamName} in {request.TargetRegion} would refuse or forget records that {request.SourceRegion}'s stream keeps, so the planned failover stops here and restores the config: " +
-                string.Join(" ", losing.Select(d => $"{d.Setting} {d.Target} (source {d.Source}): {d.Advice}")));
+                string.Join(" ", losing.Select(d => d.Describe())));
         }
 
         var measuredShards = drain.Measurement?.Shards ?? [];
@@ -75,7 +75,7 @@ public sealed class VerifyFunction(CheckpointStore checkpoints, Func<string, Kin
         var recoveryPoint = drain.Measurement is { } measurement
             ? measurement.RecoveryPoint
             : (await checkpoints.ReadWatermarkAsync(request.StreamName, cancellationToken).ConfigureAwait(false)).Value;
-        var named = differences.Select(d => $"{d.Setting}: {d.Target} (source {d.Source}). {d.Advice}").ToList();
+        var named = differences.Select(d => d.Describe()).ToList();
         if (drain.Settled)
         {
             return new VerifyResult(now, recoveryPoint, 0, false, 0, request.Force) { StreamDifferences = named };

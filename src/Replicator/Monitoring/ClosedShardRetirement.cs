@@ -17,8 +17,8 @@ public sealed class ClosedShardRetirement(KinesisClient source, CheckpointStore 
     /// <summary>Kinesis trims expired records in the background, not on the hour: a day's slack before the item may go.</summary>
     public static readonly TimeSpan Margin = TimeSpan.FromDays(1);
 
-    /// <returns>The shards whose items this call set to expire.</returns>
-    public async Task<IReadOnlyList<string>> RetireAsync(string streamName, string targetRegion, int retentionHours, CancellationToken cancellationToken)
+    /// <returns>Per target, the shards whose items this call set to expire (targets with none left out).</returns>
+    public async Task<IReadOnlyList<ExpiringCheckpoints>> RetireAsync(string streamName, IReadOnlyList<string> targetRegions, int retentionHours, CancellationToken cancellationToken)
     {
         var closed = (await source.ListShardsAsync(streamName, cancellationToken).ConfigureAwait(false))
             .Where(s => s.SequenceNumberRange.EndingSequenceNumber is not null)
@@ -29,16 +29,25 @@ public sealed class ClosedShardRetirement(KinesisClient source, CheckpointStore 
         }
 
         var expiresAt = time.GetUtcNow() + TimeSpan.FromHours(retentionHours) + Margin;
-        var retired = new List<string>();
-        foreach (var shardId in await checkpoints.WithoutExpiryAsync(streamName, sourceRegion, targetRegion, closed.Keys, cancellationToken).ConfigureAwait(false))
+        var expiring = new List<ExpiringCheckpoints>();
+        foreach (var target in targetRegions)
         {
-            if (await ShardLineage.RelayedToEndAsync(source, checkpoints, sourceRegion, targetRegion, streamName, closed[shardId], cancellationToken).ConfigureAwait(false)
-                && await checkpoints.ExpireAsync(streamName, sourceRegion, targetRegion, shardId, expiresAt, cancellationToken).ConfigureAwait(false))
+            var retired = new List<string>();
+            foreach (var shardId in await checkpoints.WithoutExpiryAsync(streamName, sourceRegion, target, closed.Keys, cancellationToken).ConfigureAwait(false))
             {
-                retired.Add(shardId);
+                if (await ShardLineage.RelayedToEndAsync(source, checkpoints, sourceRegion, target, streamName, closed[shardId], cancellationToken).ConfigureAwait(false)
+                    && await checkpoints.ExpireAsync(streamName, sourceRegion, target, shardId, expiresAt, cancellationToken).ConfigureAwait(false))
+                {
+                    retired.Add(shardId);
+                }
+            }
+
+            if (retired.Count > 0)
+            {
+                expiring.Add(new ExpiringCheckpoints(streamName, target, retired));
             }
         }
 
-        return retired;
+        return expiring;
     }
 }

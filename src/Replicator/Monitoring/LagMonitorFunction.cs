@@ -68,11 +68,9 @@ public sealed class LagMonitorFunction(
             foreach (var target in settings.TargetRegions)
             {
                 await CompareWithTargetAsync(stream, summary, target, report, requestId, cancellationToken).ConfigureAwait(false);
-                if (await retirement.RetireAsync(stream, target, summary.RetentionPeriodHours, cancellationToken).ConfigureAwait(false) is { Count: > 0 } retired)
-                {
-                    report.CheckpointsExpiring.Add(new ExpiringCheckpoints(stream, target, retired));
-                }
             }
+
+            report.CheckpointsExpiring.AddRange(await retirement.RetireAsync(stream, settings.TargetRegions, summary.RetentionPeriodHours, cancellationToken).ConfigureAwait(false));
         }
 
         return report;

@@ -93,4 +93,8 @@ public sealed record ParityCheck(IReadOnlyList<StreamDifference> Differences, st
 
 /// <param name="LosesData">Whether the target refuses or forgets records the source keeps.</param>
 /// <param name="Advice">What differs in plain words, and the setting to change.</param>
-public sealed record StreamDifference(string Setting, string Source, string Target, bool LosesData, string Advice);
+public sealed record StreamDifference(string Setting, string Source, string Target, bool LosesData, string Advice)
+{
+    /// <summary>The difference in one line, as the verify step, its error and <c>replicator status</c> name it.</summary>
+    public string Describe() => $"{Setting} {Target} (source {Source}): {Advice}";
+}

@@ -72,7 +72,7 @@ public sealed class StatusCommandTests(LocalCloudFixture fixture)
         var (exitCode, drifted) = await StatusAsync(stream);
 
         Assert.Equal(0, exitCode);
-        Assert.Contains($"configuration in {fixture.RegionB}: MaxRecordSizeInKiB 1024, source 2048", drifted, StringComparison.Ordinal);
+        Assert.Contains($"configuration in {fixture.RegionB}: MaxRecordSizeInKiB 1024 (source 2048)", drifted, StringComparison.Ordinal);
         Assert.Contains($"UpdateMaxRecordSize to 2048 in {fixture.RegionB}", drifted, StringComparison.Ordinal);
     }
 

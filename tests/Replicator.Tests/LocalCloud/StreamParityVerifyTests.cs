@@ -32,7 +32,7 @@ public sealed class StreamParityVerifyTests(LocalCloudFixture fixture)
 
         var result = JsonSerializer.Deserialize(await VerifyAsync(stream, force: true), FailoverJsonContext.Default.VerifyResult)!;
 
-        Assert.Equal(["MaxRecordSizeInKiB: 1024 (source 2048). us-east-2's stream refuses records above 1024 KiB that us-east-1's takes: raise it with UpdateMaxRecordSize to 2048 in us-east-2."], result.StreamDifferences);
+        Assert.Equal(["MaxRecordSizeInKiB 1024 (source 2048): us-east-2's stream refuses records above 1024 KiB that us-east-1's takes: raise it with UpdateMaxRecordSize to 2048 in us-east-2."], result.StreamDifferences);
     }
 
     /// <summary>A stream in both regions, the source's taking records up to 2 MiB, the target's up to the default 1 MiB.</summary>
