@@ -18,6 +18,7 @@ public static class LocalFunctionEnvironment
     {
         var environment = Common(cloud, sourceRegion);
         environment[RelayEnvironment.TargetRegion] = targetRegion;
+        environment[RelayEnvironment.PositionsTable] = ReplicatorTables.Positions;
         environment[RelayEnvironment.GateCacheTtlSeconds] = GateCacheTtl.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment[RelayEnvironment.TargetKinesisEndpoint] = cloud.Region(targetRegion).KinesisEndpoint.ToString();
         return environment;

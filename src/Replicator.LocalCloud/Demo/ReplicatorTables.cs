@@ -4,24 +4,31 @@ using Replicator.Relay;
 
 namespace Replicator.LocalCloud.Demo;
 
-/// <summary>Creates the config, checkpoint and replay-progress tables, if absent, the way ddb-template.yml does (seed 004's two keyed on streamName).</summary>
+/// <summary>Creates the config, checkpoint, replay-progress and position-sample tables, if absent, the way ddb-template.yml does (seed 004's two keyed on streamName).</summary>
 public static class ReplicatorTables
 {
     public const string Config = "kdsActiveRegionConfig";
     public const string Checkpoint = "kdsReplicationCheckpoint";
     public const string ReplayProgress = "kdsReplayProgress";
+    public const string Positions = "kdsReplicationPositions";
 
     public static async Task CreateAsync(IAmazonDynamoDB dynamoDb, CancellationToken cancellationToken)
     {
-        foreach (var (table, key) in new[] { (Config, TableAttributes.StreamName), (Checkpoint, TableAttributes.StreamName), (ReplayProgress, Replicator.Replay.ReplayProgressStore.ReplayId) })
+        foreach (var (table, key, range) in new[]
+        {
+            (Config, TableAttributes.StreamName, null),
+            (Checkpoint, TableAttributes.StreamName, null),
+            (ReplayProgress, Replicator.Replay.ReplayProgressStore.ReplayId, null),
+            (Positions, PositionSamples.SourceShard, PositionSamples.FirstSequenceNumber),
+        })
         {
             try
             {
                 await dynamoDb.CreateTableAsync(new CreateTableRequest
                 {
                     TableName = table,
-                    AttributeDefinitions = [new AttributeDefinition(key, ScalarAttributeType.S)],
-                    KeySchema = [new KeySchemaElement(key, KeyType.HASH)],
+                    AttributeDefinitions = [new AttributeDefinition(key, ScalarAttributeType.S), .. range is null ? [] : new[] { new AttributeDefinition(range, ScalarAttributeType.S) }],
+                    KeySchema = [new KeySchemaElement(key, KeyType.HASH), .. range is null ? [] : new[] { new KeySchemaElement(range, KeyType.RANGE) }],
                     BillingMode = BillingMode.PAY_PER_REQUEST,
                 }, cancellationToken).ConfigureAwait(false);
             }
@@ -31,7 +38,7 @@ public static class ReplicatorTables
             }
         }
 
-        foreach (var table in new[] { Config, Checkpoint, ReplayProgress })
+        foreach (var table in new[] { Config, Checkpoint, ReplayProgress, Positions })
         {
             while ((await dynamoDb.DescribeTableAsync(table, cancellationToken).ConfigureAwait(false)).Table.TableStatus != TableStatus.ACTIVE)
             {

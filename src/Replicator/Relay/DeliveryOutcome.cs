@@ -9,6 +9,12 @@ public sealed record DeliveryOutcome(
     Exception? Error,
     int SentUpTo)
 {
+    /// <summary>The time before the first request went out: every record this delivery landed arrived in the target at or after it.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Per target shard, where the records that landed are (see <see cref="TargetLandings"/>).</summary>
+    public IReadOnlyDictionary<string, TargetShardLanding> Landings { get; init; } = new Dictionary<string, TargetShardLanding>();
+
     /// <summary>
     /// Records [0, DurablePrefix) are all durable in the target; the record at DurablePrefix (if any)
     /// is the first that is not, and is where the event source mapping must resume.

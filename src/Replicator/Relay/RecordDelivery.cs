@@ -28,6 +28,8 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
         int prefix = 0, checkpointed = 0, sentUpTo = 0;
         int? stopAt = null;
         Exception? error = null;
+        var landings = new TargetLandings();
+        var startedAt = time.GetUtcNow();
 
         using var timeLeft = new CancellationTokenSource(Max(deadline - time.GetUtcNow(), TimeSpan.Zero), time);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeLeft.Token);
@@ -75,6 +77,7 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
                     : throw new AwsServiceException("kinesis", "InvalidResponse",
                         $"PutRecords answered {response.Records.Count} results for {batch.Count} records", System.Net.HttpStatusCode.OK);
                 _pacing.Learn(batch, results);
+                landings.Add(results);
             }
             catch (OperationCanceledException) when (budget.IsCancellationRequested)
             {
@@ -132,7 +135,7 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
             }
         }
 
-        return new DeliveryOutcome(prefix, requests, retried, throttled, error, sentUpTo);
+        return new DeliveryOutcome(prefix, requests, retried, throttled, error, sentUpTo) { StartedAt = startedAt, Landings = landings.ByShard };
     }
 
     private Task BackOffAsync(int attempt, CancellationToken budget)

@@ -11,6 +11,12 @@ public static class RelayEnvironment
     public const string ConfigTable = "DDB_ACTIVE_REGION_CONFIG_TABLE_NAME";
     public const string CheckpointTable = "DDB_CHECKPOINT_TABLE_NAME";
 
+    /// <summary>The relay's position samples (kdsReplicationPositions), from which consumers are translated to the other region.</summary>
+    public const string PositionsTable = "DDB_POSITIONS_TABLE_NAME";
+
+    /// <summary>Hours a position sample is kept: at least the stream's retention (default 192: a week and a day).</summary>
+    public const string PositionSampleRetentionHours = "POSITION_SAMPLE_RETENTION_HOURS";
+
     /// <summary>Target stream name when it differs from the source stream's (default: the same name).</summary>
     public const string TargetStreamName = "TARGET_STREAM_NAME";
 

@@ -35,6 +35,7 @@ public static class RelayFactory
             new ActiveRegionGate(dynamoDb, settings.ConfigTable, settings.SourceRegion, settings.GateCacheTtl, time),
             new RecordDelivery(target, PutRecordsLimits.Kinesis, time, settings.Ordering),
             checkpoints,
+            new PositionSamples(dynamoDb, settings.PositionsTable, settings.PositionSampleRetention),
             ShardLineage.Over(source, checkpoints, settings.SourceRegion, settings.TargetRegion),
             new RelayMetrics(new EmbeddedMetrics(metricsOutput ?? Console.Out, time), settings.TargetRegion, time),
             time);

@@ -14,6 +14,7 @@ public sealed class RelayFunction(
     ActiveRegionGate gate,
     RecordDelivery delivery,
     CheckpointStore checkpoints,
+    PositionSamples positions,
     ShardLineage lineage,
     RelayMetrics metrics,
     TimeProvider time)
@@ -93,10 +94,18 @@ public sealed class RelayFunction(
             var last = records[outcome.DurablePrefix - 1];
             (missingTimestamps, var latestCommit) = ScanCommitTimestamps(records, outcome.DurablePrefix, context);
             checkpointedCommit = latestCommit;
-            advance = await checkpoints.AdvanceAsync(
+            // The sample beside the checkpoint, not after it: if either write fails the invocation fails and the
+            // batch is sent again, so every durable copy is covered by a sample of a batch at or before it.
+            var advancing = checkpoints.AdvanceAsync(
                 batch.StreamName,
                 new ShardCheckpoint(settings.TargetRegion, batch.ShardId, last.SequenceNumber, latestCommit, settings.SourceRegion),
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken);
+            var sampling = positions.WriteAsync(
+                batch.StreamName, settings.SourceRegion, settings.TargetRegion,
+                new PositionSample(batch.ShardId, records[0].SequenceNumber, outcome.StartedAt, outcome.Landings),
+                cancellationToken);
+            await Task.WhenAll(advancing, sampling).ConfigureAwait(false);
+            advance = await advancing.ConfigureAwait(false);
             if (advance == CheckpointAdvance.AlreadyAtOrPast)
             {
                 context.Logger.LogWarning(

@@ -10,6 +10,8 @@ public sealed record RelaySettings(
     string TargetRegion,
     string ConfigTable,
     string CheckpointTable,
+    string PositionsTable,
+    TimeSpan PositionSampleRetention,
     string? TargetStreamName,
     TimeSpan GateCacheTtl,
     Uri? TargetKinesisEndpoint,
@@ -20,6 +22,12 @@ public sealed record RelaySettings(
     Uri? SourceKinesisEndpoint = null)
 {
     public static readonly TimeSpan DefaultGateCacheTtl = TimeSpan.FromSeconds(5);
+
+    /// <summary>The default stream retention (a week) and a day for DynamoDB's TTL and Kinesis's trimming to lag.</summary>
+    public static readonly TimeSpan DefaultPositionSampleRetention = TimeSpan.FromHours(168 + 24);
+
+    /// <summary>Kinesis's longest retention (365 days) and that day.</summary>
+    private const int MaxPositionSampleRetentionHours = 8760 + 24;
 
     /// <exception cref="SettingsException">A required setting is missing or a value is invalid.</exception>
     public static RelaySettings From(IReadOnlyDictionary<string, string> environment)
@@ -37,6 +45,8 @@ public sealed record RelaySettings(
             target,
             Required(environment, RelayEnvironment.ConfigTable),
             Required(environment, RelayEnvironment.CheckpointTable),
+            Required(environment, RelayEnvironment.PositionsTable),
+            PositionSampleRetentionFrom(environment),
             Optional(environment, RelayEnvironment.TargetStreamName),
             Seconds(environment, RelayEnvironment.GateCacheTtlSeconds, DefaultGateCacheTtl, max: 300),
             ServiceEndpoints.Resolve(environment, AwsServiceId.Kinesis, RelayEnvironment.TargetKinesisEndpoint),
@@ -53,6 +63,15 @@ public sealed record RelaySettings(
             null or "strict" => RelayOrdering.Strict,
             "packed" => RelayOrdering.Packed,
             var other => throw new SettingsException(RelayEnvironment.Ordering, $"'{other}' is not an ordering; use strict (each key's first copies in order) or packed (each key's last copies in order)."),
+        };
+
+    private static TimeSpan PositionSampleRetentionFrom(IReadOnlyDictionary<string, string> environment) =>
+        OptionalPositiveInt(environment, RelayEnvironment.PositionSampleRetentionHours) switch
+        {
+            null => DefaultPositionSampleRetention,
+            <= MaxPositionSampleRetentionHours and var hours => TimeSpan.FromHours(hours),
+            var hours => throw new SettingsException(RelayEnvironment.PositionSampleRetentionHours,
+                $"{hours} hours is longer than any stream keeps its records (at most {MaxPositionSampleRetentionHours}: 365 days and a day)."),
         };
 
     private static string? RoleArn(IReadOnlyDictionary<string, string> environment)

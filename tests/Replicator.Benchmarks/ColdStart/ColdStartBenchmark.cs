@@ -82,6 +82,7 @@ public static class ColdStartBenchmark
         [Relay.RelayEnvironment.TargetRegion] = "us-east-2",
         [Relay.RelayEnvironment.ConfigTable] = "kdsActiveRegionConfig",
         [Relay.RelayEnvironment.CheckpointTable] = "kdsReplicationCheckpoint",
+        [Relay.RelayEnvironment.PositionsTable] = "kdsReplicationPositions",
         [Relay.RelayEnvironment.TargetKinesisEndpoint] = "http://127.0.0.1:9",
         [Relay.RelayEnvironment.DynamoDbEndpoint] = "http://127.0.0.1:9",
         ["AWS_ACCESS_KEY_ID"] = "local",

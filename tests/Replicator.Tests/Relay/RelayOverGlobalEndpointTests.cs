@@ -35,6 +35,7 @@ public sealed partial class RelayOverGlobalEndpointTests : IAsyncDisposable
             [RelayEnvironment.TargetRegion] = Target,
             [RelayEnvironment.ConfigTable] = "kdsActiveRegionConfig",
             [RelayEnvironment.CheckpointTable] = "kdsReplicationCheckpoint",
+            [RelayEnvironment.PositionsTable] = "kdsReplicationPositions",
             ["AWS_ENDPOINT_URL"] = _emulator.Endpoint.ToString(),
             ["AWS_ACCESS_KEY_ID"] = "test",
             ["AWS_SECRET_ACCESS_KEY"] = "test",
@@ -45,9 +46,9 @@ public sealed partial class RelayOverGlobalEndpointTests : IAsyncDisposable
             .HandleAsync(LocalCloudFixture.SampleRelayEvent("kds-stream-1"), TestContexts.Create(log), CancellationToken.None);
 
         // The relay reads the config, lists the source's shards (a child shard waits for its parents: this
-        // one has none) and writes its checkpoint in its own region, and writes records in the target's.
+        // one has none) and writes its checkpoint and position sample in its own region, and writes records in the target's.
         Assert.Equal(
-            [("DynamoDB_20120810.GetItem", Source), ("DynamoDB_20120810.UpdateItem", Source), ("Kinesis_20131202.ListShards", Source), ("Kinesis_20131202.PutRecords", Target)],
+            [("DynamoDB_20120810.GetItem", Source), ("DynamoDB_20120810.PutItem", Source), ("DynamoDB_20120810.UpdateItem", Source), ("Kinesis_20131202.ListShards", Source), ("Kinesis_20131202.PutRecords", Target)],
             _requests.Distinct().Order().ToList());
     }
 

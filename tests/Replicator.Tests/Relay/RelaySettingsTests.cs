@@ -11,6 +11,7 @@ public sealed class RelaySettingsTests
         [RelayEnvironment.TargetRegion] = "us-east-2",
         [RelayEnvironment.ConfigTable] = "kdsActiveRegionConfig",
         [RelayEnvironment.CheckpointTable] = "kdsReplicationCheckpoint",
+        [RelayEnvironment.PositionsTable] = "kdsReplicationPositions",
     };
 
     [Fact]
@@ -53,6 +54,7 @@ public sealed class RelaySettingsTests
     [InlineData(RelayEnvironment.TargetRegion)]
     [InlineData(RelayEnvironment.ConfigTable)]
     [InlineData(RelayEnvironment.CheckpointTable)]
+    [InlineData(RelayEnvironment.PositionsTable)]
     [InlineData(RelayEnvironment.SourceRegion)]
     public void From_MissingVariable_NamesIt(string name)
     {
@@ -63,6 +65,34 @@ public sealed class RelaySettingsTests
 
         Assert.Equal(name, error.Setting);
         Assert.StartsWith(name, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, 192)]
+    [InlineData("8784", 8784)]
+    public void From_PositionSampleRetention_DefaultsToAWeekAndADay(string? hours, int expected)
+    {
+        var environment = Seed004Environment();
+        if (hours is not null)
+        {
+            environment[RelayEnvironment.PositionSampleRetentionHours] = hours;
+        }
+
+        Assert.Equal(TimeSpan.FromHours(expected), RelaySettings.From(environment).PositionSampleRetention);
+    }
+
+    [Theory]
+    [InlineData("8785")]
+    [InlineData("0")]
+    [InlineData("a week")]
+    public void From_PositionSampleRetentionOutOfRange_NamesTheSetting(string hours)
+    {
+        var environment = Seed004Environment();
+        environment[RelayEnvironment.PositionSampleRetentionHours] = hours;
+
+        var error = Assert.Throws<SettingsException>(() => RelaySettings.From(environment));
+
+        Assert.Equal(RelayEnvironment.PositionSampleRetentionHours, error.Setting);
     }
 
     [Fact]

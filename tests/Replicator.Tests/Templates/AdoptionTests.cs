@@ -50,7 +50,7 @@ public sealed class AdoptionTests
     {
         var template = DeployedTemplate.With(CloudFormationTemplate.Load("ddb-template.yml"), new Dictionary<string, string> { ["CreateConfigAndCheckpointTables"] = "false" });
 
-        Assert.Equal(["ReplayProgressTable"], template.Resources.Select(r => r.Key));
+        Assert.Equal(["PositionsTable", "ReplayProgressTable"], template.Resources.Select(r => r.Key));
         Assert.Empty(TemplateRules.References(template));
     }
 
