@@ -20,6 +20,7 @@ public static class DrillCommand
         ReplayDrillCommand.Create(),
         MigrateDrillCommand.Create(),
         ReshardDrillCommand.Create(),
+        ConsumersDrillCommand.Create(),
     };
 
     private static Command Chaos()

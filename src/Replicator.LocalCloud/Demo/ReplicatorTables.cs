@@ -12,6 +12,9 @@ public static class ReplicatorTables
     public const string ReplayProgress = "kdsReplayProgress";
     public const string Positions = "kdsReplicationPositions";
 
+    /// <summary>The tables ddb-template.yml creates as global tables, a replica in each region; any other table is regional.</summary>
+    public static readonly IReadOnlySet<string> Global = new HashSet<string>(StringComparer.Ordinal) { Config, Checkpoint, ReplayProgress, Positions };
+
     public static async Task CreateAsync(IAmazonDynamoDB dynamoDb, CancellationToken cancellationToken)
     {
         foreach (var (table, key, range) in new[]

@@ -12,7 +12,9 @@ namespace Replicator.LocalCloud.GlobalTables;
 /// <paramref name="lag"/>, asynchronously, the last writer winning where two regions wrote one item; a
 /// condition is judged by the region's own replica alone. A region can be cut off (its outage): its
 /// replica refuses every call, and replication into and out of it waits until it is back.
-/// Table operations (create, delete, TTL) apply to every replica at once.
+/// Table operations (create, delete, TTL) apply to every replica at once. Only the tables
+/// ddb-template.yml makes global (<see cref="Demo.ReplicatorTables.Global"/>) replicate: any other table,
+/// such as a KCL application's lease table, is regional, as a table created in one region is.
 /// </summary>
 public sealed class GlobalTables(TimeSpan lag, AWSCredentials credentials) : IAsyncDisposable
 {
@@ -51,6 +53,11 @@ public sealed class GlobalTables(TimeSpan lag, AWSCredentials credentials) : IAs
     /// <summary>After a table operation (create, delete, TTL) succeeded in <paramref name="region"/>: the same on every other replica, at once.</summary>
     public async Task TableChangedAsync(string region, System.Net.HttpListenerContext context, byte[] body)
     {
+        if (!Demo.ReplicatorTables.Global.Contains((string?)JsonNode.Parse(body)?["TableName"] ?? ""))
+        {
+            return;
+        }
+
         foreach (var (peer, forwarder) in _tableOperations.Where(r => r.Key != region))
         {
             // A replica that has the table already (created in its own region too) answers ResourceInUse: the same table.
@@ -81,6 +88,11 @@ public sealed class GlobalTables(TimeSpan lag, AWSCredentials credentials) : IAs
     {
         foreach (var (table, key) in await KeysWrittenAsync(region, operation, request).ConfigureAwait(false))
         {
+            if (!Demo.ReplicatorTables.Global.Contains(table))
+            {
+                continue;
+            }
+
             var item = (await _replicas[region].GetItemAsync(new GetItemRequest { TableName = table, Key = key, ConsistentRead = true }).ConfigureAwait(false)).Item;
             var version = Interlocked.Increment(ref _clock);
             _lastWrite[(region, table, KeyText(key))] = version;

@@ -50,6 +50,23 @@ public sealed class GlobalTablesTests : IAsyncLifetime
         Assert.Equal("x", await ReadAsync(_b, "lagged"));
     }
 
+    /// <summary>
+    /// Issue 17: a table created in one region (a KCL application's lease table) is regional: neither it nor its
+    /// items reach the other region, where the same application name gets a table of its own.
+    /// </summary>
+    [Fact]
+    public async Task A_table_that_is_not_one_of_the_global_tables_stays_in_its_region()
+    {
+        await new Replicator.Consumers.KclLeases(_a).CreateIfAbsentAsync("regional-app", CancellationToken.None);
+        await _a.PutItemAsync(new PutItemRequest { TableName = "regional-app", Item = new() { ["leaseKey"] = new AttributeValue { S = "shardId-000000000000" } } });
+        await Task.Delay(Lag * 2);
+        await _cloud.GlobalTables!.SettledAsync();
+
+        await Assert.ThrowsAsync<ResourceNotFoundException>(() => _b.DescribeTableAsync("regional-app"));
+        await new Replicator.Consumers.KclLeases(_b).CreateIfAbsentAsync("regional-app", CancellationToken.None);
+        Assert.Empty((await _b.ScanAsync(new ScanRequest { TableName = "regional-app" })).Items);
+    }
+
     /// <summary>Two regions that each check "not there yet" both pass: each asks only its own replica. Replication then keeps the later write everywhere.</summary>
     [Fact]
     public async Task Conditions_are_judged_by_the_local_replica_and_the_last_writer_wins()

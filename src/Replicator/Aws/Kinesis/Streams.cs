@@ -34,6 +34,9 @@ public sealed record StreamDescriptionSummary(string StreamName, string StreamAR
     /// <summary>The largest record the stream takes, partition key and data (1024 to 10240 KiB); absent means 1024.</summary>
     public int? MaxRecordSizeInKiB { get; init; }
 
+    /// <summary>Epoch seconds; a KCL multi-stream lease key names the stream by it.</summary>
+    public double? StreamCreationTimestamp { get; init; }
+
     /// <summary>PROVISIONED or ON_DEMAND; absent for streams described as before on-demand streams existed.</summary>
     public StreamModeDetails? StreamModeDetails { get; init; }
 }
