@@ -31,5 +31,6 @@ public static class ReplicatorCommand
         FailoverCommand.Create(failback: true),
         ReplayCommand.Create(),
         StatusCommand.Create(),
+        Consumers.ConsumersCommand.Create(),
     };
 }

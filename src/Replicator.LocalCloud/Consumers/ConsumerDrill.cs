@@ -45,9 +45,8 @@ public static class ConsumerDrill
         await consumingA.ConfigureAwait(false);
 
         var samples = new PositionSamples(dynamoB, ReplicatorTables.Positions, RelaySettings.DefaultPositionSampleRetention);
-        var (positions, _) = await new KclLeases(dynamoA).ReadPositionsAsync(application, stream, cancellationToken).ConfigureAwait(false);
-        var translated = await new ConsumerTranslator(samples, a, b).TranslateAsync(stream, positions, kinesisA, kinesisB, cancellationToken).ConfigureAwait(false);
-        await new KclLeases(dynamoB).WriteAsync(application, translated.Translation.Targets, translated.TargetShards, multiStream: null, cancellationToken).ConfigureAwait(false);
+        var translated = await LeaseTableTranslation.RunAsync(
+            new ConsumerTranslator(samples, a, b), new KclLeases(dynamoA), application, new KclLeases(dynamoB), application, stream, kinesisA, kinesisB, dryRun: false, cancellationToken).ConfigureAwait(false);
         var latest = await IteratorsAsync(kinesisB, stream, ShardIteratorTypes.Latest, null, cancellationToken).ConfigureAwait(false);
 
         // Producers follow DNS into B now; the translated consumer reads B until it has nothing new for two seconds.
