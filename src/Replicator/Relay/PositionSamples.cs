@@ -17,10 +17,7 @@ public sealed class PositionSamples(IAmazonDynamoDB dynamoDb, string table, Time
     public const string SourceShard = "sourceShard";
     public const string FirstSequenceNumber = "firstSequenceNumber";
     private const string StartedAt = "startedAt";
-    private const string Targets = "targets";
-    private const string First = "first";
-    private const string Last = "last";
-    private const string Count = "count";
+    private const string Targets = "landings";
 
     public TimeSpan Retention => retention;
 
@@ -38,21 +35,7 @@ public sealed class PositionSamples(IAmazonDynamoDB dynamoDb, string table, Time
                 [FirstSequenceNumber] = new AttributeValue { S = SequenceNumbers.Pad(sample.FirstSourceSequenceNumber) },
                 [StartedAt] = Number(sample.StartedAt.ToUnixTimeMilliseconds()),
                 [TableAttributes.ExpiresAt] = Number((sample.StartedAt + retention).ToUnixTimeSeconds()),
-                [Targets] = new AttributeValue
-                {
-                    M = sample.Targets.ToDictionary(
-                        target => target.Key,
-                        target => new AttributeValue
-                        {
-                            M = new()
-                            {
-                                [First] = new AttributeValue { S = target.Value.FirstSequenceNumber },
-                                [Last] = new AttributeValue { S = target.Value.LastSequenceNumber },
-                                [Count] = Number(target.Value.Count),
-                            },
-                        },
-                        StringComparer.Ordinal),
-                },
+                [Targets] = new AttributeValue { B = new MemoryStream(LandingsCodec.Encode(sample.Targets)) },
             },
         }, cancellationToken);
 
@@ -126,10 +109,7 @@ public sealed class PositionSamples(IAmazonDynamoDB dynamoDb, string table, Time
         shardId,
         item[FirstSequenceNumber].S.TrimStart('0') is { Length: > 0 } first ? first : "0",
         DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(item[StartedAt].N, CultureInfo.InvariantCulture)),
-        item[Targets].M.ToDictionary(
-            target => target.Key,
-            target => new TargetShardLanding(target.Value.M[First].S, target.Value.M[Last].S, int.Parse(target.Value.M[Count].N, CultureInfo.InvariantCulture)),
-            StringComparer.Ordinal));
+        LandingsCodec.Decode(item[Targets].B.ToArray()));
 
     private static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 }

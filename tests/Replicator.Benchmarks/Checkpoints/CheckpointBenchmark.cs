@@ -29,16 +29,16 @@ public static class CheckpointBenchmark
         await ReplicatorTables.CreateAsync(dynamoDb, cancellationToken);
         var batches = quick ? 200 : 2_000;
 
-        var rows = new List<(int Shards, Run Ours, Run Baseline)>();
+        var rows = new List<(int Shards, Run Ours, Run Baseline, Run Sample)>();
         foreach (var shards in new[] { 4, 512 })
         {
             var ours = await RunOursAsync(dynamoDb, shards, batches, cancellationToken);
             var baseline = await RunBaselineAsync(dynamoDb, shards, batches, cancellationToken);
-            rows.Add((shards, ours, baseline));
+            rows.Add((shards, ours, baseline, await RunSampleAsync(dynamoDb, shards, cancellationToken)));
         }
 
-        var table = new Table().AddColumns("source shards", "WCU per batch", "largest item (bytes)", "baseline WCU per batch", "baseline item (bytes)", "WCU ratio");
-        foreach (var (shards, ours, baseline) in rows)
+        var table = new Table().AddColumns("source shards", "WCU per batch", "largest item (bytes)", "baseline WCU per batch", "baseline item (bytes)", "WCU ratio", "+ position sample WCU (bytes)");
+        foreach (var (shards, ours, baseline, sample) in rows)
         {
             table.AddRow(
                 shards.ToString(CultureInfo.InvariantCulture),
@@ -46,10 +46,11 @@ public static class CheckpointBenchmark
                 ours.MaxItemBytes.ToString("N0", CultureInfo.InvariantCulture),
                 F(baseline.WcuPerBatch),
                 baseline.MaxItemBytes.ToString("N0", CultureInfo.InvariantCulture),
-                $"{baseline.WcuPerBatch / ours.WcuPerBatch:0.0}x");
+                $"{baseline.WcuPerBatch / ours.WcuPerBatch:0.0}x",
+                $"{F(sample.WcuPerBatch)} ({sample.MaxItemBytes:N0})");
         }
 
-        AnsiConsole.MarkupLine($"[grey]{batches:N0} batches per run, each checkpointing one random shard, after one batch per shard; one source, one target.[/]");
+        AnsiConsole.MarkupLine($"[grey]{batches:N0} batches per run, each checkpointing one random shard, after one batch per shard; one source, one target. A position sample is the one other write of a relay invocation: a batch of {SampleBatchRecords} records landing in as many target shards of a stream of that many shards as its keys reach.[/]");
         AnsiConsole.Write(table);
         Console.Out.WriteLine(new JsonObject
         {
@@ -59,6 +60,8 @@ public static class CheckpointBenchmark
             ["baseline_wcu_per_batch_4_shards"] = Math.Round(rows[0].Baseline.WcuPerBatch, 3),
             ["baseline_wcu_per_batch_512_shards"] = Math.Round(rows[1].Baseline.WcuPerBatch, 3),
             ["baseline_max_item_bytes"] = rows.Max(r => r.Baseline.MaxItemBytes),
+            ["position_sample_wcu_per_batch_4_shards"] = Math.Round(rows[0].Sample.WcuPerBatch, 3),
+            ["position_sample_wcu_per_batch_512_shards"] = Math.Round(rows[1].Sample.WcuPerBatch, 3),
         }.ToJsonString());
         return rows.All(r => r.Ours.WcuPerBatch <= 2) ? 0 : 1;
     }
@@ -77,6 +80,41 @@ public static class CheckpointBenchmark
         }
 
         return new Run(wcu, items.Max(DynamoItemSize.Of));
+    }
+
+    /// <summary>The relay's batch size in template.yaml's default.</summary>
+    private const int SampleBatchRecords = 100;
+
+    /// <summary>
+    /// One relay invocation's position sample (issue 17) in a stream of <paramref name="shards"/> shards in each
+    /// region: its records' keys spread over the target's shards, each landing there once at least. A write costs a
+    /// unit per KB of the item (DynamoDB's rule), read back here as the item's size.
+    /// </summary>
+    private static async Task<Run> RunSampleAsync(Amazon.DynamoDBv2.IAmazonDynamoDB dynamoDb, int shards, CancellationToken cancellationToken)
+    {
+        var stream = $"positions-{shards}-{Guid.NewGuid():N}";
+        var random = new Random(shards);
+        var landings = Enumerable.Range(0, SampleBatchRecords)
+            .GroupBy(_ => ShardIds(shards)[random.Next(shards)])
+            .ToDictionary(g => g.Key, g => Landing(random, g.Count()));
+        var sample = new PositionSample("shardId-000000000000", $"4962{random.NextInt64():D52}", DateTimeOffset.UtcNow, landings);
+        var samples = new PositionSamples(dynamoDb, ReplicatorTables.Positions, RelaySettings.DefaultPositionSampleRetention);
+        await samples.WriteAsync(stream, Source, Target, sample, cancellationToken);
+        var item = (await dynamoDb.GetItemAsync(ReplicatorTables.Positions, new Dictionary<string, AttributeValue>
+        {
+            [PositionSamples.SourceShard] = new() { S = PositionSamples.KeyOf(stream, Source, Target, sample.SourceShardId) },
+            [PositionSamples.FirstSequenceNumber] = new() { S = SequenceNumbers.Pad(sample.FirstSourceSequenceNumber) },
+        }, cancellationToken)).Item;
+        var bytes = DynamoItemSize.Of(item);
+        return new Run(Math.Ceiling(bytes / 1024.0), bytes);
+    }
+
+    /// <summary>Real sequence numbers of one shard: 56 digits, later records' larger by about 10^20 per second apart.</summary>
+    private static TargetShardLanding Landing(Random random, int count)
+    {
+        var first = System.Numerics.BigInteger.Parse($"4963{random.NextInt64():D19}{random.NextInt64():D19}{random.Next():D14}", CultureInfo.InvariantCulture);
+        var last = first + (count == 1 ? 0 : new System.Numerics.BigInteger(random.NextInt64()) * 100);
+        return new TargetShardLanding(first.ToString(CultureInfo.InvariantCulture), last.ToString(CultureInfo.InvariantCulture), count);
     }
 
     private static async Task<Run> RunBaselineAsync(Amazon.DynamoDBv2.IAmazonDynamoDB dynamoDb, int shards, int batches, CancellationToken cancellationToken)

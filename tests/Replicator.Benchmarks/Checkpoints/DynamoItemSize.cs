@@ -16,6 +16,7 @@ public static class DynamoItemSize
     private static int Of(AttributeValue value) => value switch
     {
         { S: { } s } => Encoding.UTF8.GetByteCount(s),
+        { B: { } b } => (int)b.Length,
         { N: { } n } => ((n.Count(char.IsAsciiDigit) + 1) / 2) + 1,
         { M: { } m } => 3 + m.Sum(e => Encoding.UTF8.GetByteCount(e.Key) + Of(e.Value) + 1),
         { L: { } l } => 3 + l.Sum(e => Of(e) + 1),
