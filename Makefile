@@ -6,7 +6,7 @@
 MAKEFILE := $(abspath $(lastword $(MAKEFILE_LIST)))
 ROOT := $(patsubst %/,%,$(dir $(MAKEFILE)))
 BOOTSTRAP_PROJECT := $(ROOT)/src/Replicator.Lambda/Replicator.Lambda.csproj
-FUNCTIONS := LagMonitorFunction FailoverClaimFunction FailoverDnsFunction FailoverDrainFunction FailoverVerifyFunction FailoverReportFunction FailoverRecoverFunction CatalogSyncFunction \
+FUNCTIONS := LagMonitorFunction FailoverClaimFunction FailoverDnsFunction FailoverDrainFunction FailoverVerifyFunction FailoverReportFunction FailoverConsumersFunction FailoverRecoverFunction CatalogSyncFunction \
 	ArchiveTransformFunction ReplayPlanFunction ReplayLaneFunction ReplayReportFunction
 
 # The publish output, the stamp dating it, the list of sources it came from and the lock (tests point it elsewhere).

@@ -24,6 +24,7 @@ public static class FunctionCatalog
             ["failover-report"] = (environment, metrics, _) => Task.FromResult(ReportFunction.CreateHandler(metrics)),
             ["failover-claim"] = (environment, _, _) => Task.FromResult(ClaimFunction.CreateHandler(environment)),
             ["failover-dns"] = (environment, _, _) => Task.FromResult(DnsFunction.CreateHandler(environment)),
+            ["failover-consumers"] = (environment, _, _) => Task.FromResult(ConsumersFunction.CreateHandler(environment)),
             ["failover-recover"] = (environment, _, _) => Task.FromResult(RecoverFunction.CreateHandler(environment)),
             ["catalog-sync"] = (environment, metrics, _) => Task.FromResult(CatalogSyncFunction.CreateHandler(environment, metrics)),
             ["archive-transform"] = (environment, _, _) => Task.FromResult(ArchiveTransformFunction.CreateHandler(environment)),

@@ -144,6 +144,12 @@ public static class FailoverCommand
             console.MarkupLine("No re-production needed: every record was replicated before the flip.");
         }
 
+        foreach (var consumer in output["consumers"]?["translated"]?.AsArray() ?? [])
+        {
+            console.MarkupLineInterpolated(
+                $"Consumer [bold]{(string?)consumer!["leaseTable"]}[/] moved: {consumer["targetShards"]} leases written in {(string?)output["targetRegion"]}, at most {consumer["duplicateBound"]?.ToString() ?? "an unknown number of"} records read again (docs/consumers.md).");
+        }
+
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 using Replicator.Aws.Kinesis;
 using Replicator.Consumers;
+using Replicator.Failover;
 using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.Emulators;
 using Replicator.LocalCloud.Failover;
@@ -9,10 +10,11 @@ using Replicator.Relay;
 namespace Replicator.LocalCloud.Consumers;
 
 /// <summary>
-/// A KCL-shaped consumer reads region A at a different pace per shard; the stream fails over to B while
-/// it is behind; its lease table is translated from the relay's position samples, and it reads B to the
-/// end. Beside it, on the same run: starting B at TRIM_HORIZON, at LATEST (as of the translation), and at
-/// AT_TIMESTAMP the arrival in A of the last record it processed (the earliest over shards).
+/// A KCL-shaped consumer reads region A at a different pace per shard and is stopped while behind; the
+/// failover machine moves the stream to B and, given the consumer, translates its lease table there from
+/// the relay's position samples; it then reads B to the end. Beside it, on the same run: starting B at
+/// TRIM_HORIZON, at LATEST (as of the translation), and at AT_TIMESTAMP the arrival in A of the last
+/// record it processed (the earliest over shards).
 /// </summary>
 public static class ConsumerDrill
 {
@@ -23,7 +25,7 @@ public static class ConsumerDrill
     {
         var (a, b) = (cloud.Regions.First(), cloud.Regions.Last());
         var stream = $"consumers-drill-{Guid.NewGuid():N}"[..28];
-        var application = $"{stream}-app";
+        var application = $"kcl-{stream}";
         await using var drill = await FailoverDrill.StartAsync(cloud, stream, a, Shards, functionLog, cancellationToken).ConfigureAwait(false);
         var producer = drill.Producer();
         var all = CdcProducer.Generate(records + afterFailover, keys: 400, DateTimeOffset.UtcNow);
@@ -34,19 +36,19 @@ public static class ConsumerDrill
         using var dynamoB = cloud.CreateDynamoDbClient(b);
         await new KclLeases(dynamoA).CreateIfAbsentAsync(application, cancellationToken).ConfigureAwait(false);
         var shardIds = (await kinesisA.ListShardsAsync(stream, cancellationToken).ConfigureAwait(false)).Select(s => s.ShardId).ToList();
-        // 50, 100, 200 and 400 records a second: every shard is behind when the failover comes, each by a different amount.
+        // 50, 100, 200 and 400 records a second for 8 s: the shards are behind by different amounts (the fastest not at all) when the failover comes.
         var inA = new KclShapedConsumer(kinesisA, dynamoA, stream, application, shard => 50 << shardIds.IndexOf(shard));
         using var stopA = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var consumingA = inA.RunAsync(stopA.Token);
 
-        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
-        var failover = await drill.Failover.RunAsync(drill.Input(a, b, force: false, TimeSpan.FromSeconds(60)), null, cancellationToken).ConfigureAwait(false);
+        // The application in A is stopped (gracefully: each shard checkpoints where it got) while behind, and the
+        // failover moves it: after the flip and before DNS, its lease table is translated into B.
+        await Task.Delay(TimeSpan.FromSeconds(8), cancellationToken).ConfigureAwait(false);
         await stopA.CancelAsync().ConfigureAwait(false);
         await consumingA.ConfigureAwait(false);
-
-        var samples = new PositionSamples(dynamoB, ReplicatorTables.Positions, RelaySettings.DefaultPositionSampleRetention);
-        var translated = await LeaseTableTranslation.RunAsync(
-            new ConsumerTranslator(samples, a, b), new KclLeases(dynamoA), application, new KclLeases(dynamoB), application, stream, kinesisA, kinesisB, dryRun: false, cancellationToken).ConfigureAwait(false);
+        var failover = await drill.Failover.RunAsync(
+            drill.Input(a, b, force: false, TimeSpan.FromSeconds(60)) with { Consumers = [new ConsumerToMove(application)] }, null, cancellationToken).ConfigureAwait(false);
+        var moved = failover.Output?["consumers"]?["translated"]?.AsArray().SingleOrDefault();
         var latest = await IteratorsAsync(kinesisB, stream, ShardIteratorTypes.Latest, null, cancellationToken).ConfigureAwait(false);
 
         // Producers follow DNS into B now; the translated consumer reads B until it has nothing new for two seconds.
@@ -73,9 +75,9 @@ public static class ConsumerDrill
             Outcome.Of(acknowledged, processedInA, trimHorizon),
             Outcome.Of(acknowledged, processedInA, atLatest),
             Outcome.Of(acknowledged, processedInA, naive),
-            translated.Translation.DuplicateBound,
+            (long?)moved?["duplicateBound"],
             RelayBatchSize * Shards,
-            translated.SamplesRead);
+            (int?)moved?["samplesRead"] ?? 0);
     }
 
     private static (long Key, long N) Id(CdcRecord record) => (record.Key, record.N);

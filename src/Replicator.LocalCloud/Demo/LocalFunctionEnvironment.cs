@@ -40,6 +40,7 @@ public static class LocalFunctionEnvironment
         environment[FailoverEnvironment.KinesisEndpoints] = KinesisEndpoints(cloud);
         environment[ClaimEnvironment.DynamoDbEndpoints] = string.Join(',', cloud.Regions.Select(r => $"{r}={cloud.Region(r).DynamoDbEndpoint}"));
         environment[FailoverEnvironment.TargetRegions] = string.Join(',', cloud.Regions.Where(r => r != region));
+        environment[RelayEnvironment.PositionsTable] = ReplicatorTables.Positions;
         return environment;
     }
 

@@ -25,6 +25,7 @@ public sealed class LocalFailover(TwoRegionCloud cloud, Route53StandIn route53, 
         ["DrainFunctionArn"] = "failover-drain",
         ["VerifyFunctionArn"] = "failover-verify",
         ["ReportFunctionArn"] = "failover-report",
+        ["ConsumersFunctionArn"] = "failover-consumers",
     };
 
     public static string DefinitionPath => Path.Combine(RepositoryLayout.Root(), "statemachines", "failover.asl.json");

@@ -22,10 +22,10 @@ public sealed class FailoverClaims(ConfigReplicas replicas, TimeProvider time)
 {
     /// <summary>
     /// A claim not released within this is free to take: longer than the failover machine's TimeoutSeconds
-    /// (7,200 s), so only a claim whose execution has certainly ended expires. The recovery function
+    /// (7,800 s), so only a claim whose execution has certainly ended expires. The recovery function
     /// releases the claim of an execution that ended without doing so itself.
     /// </summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(7_500);
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(8_100);
 
     /// <summary>How long a claimant waits for its own replica to catch up with the last failover's config.</summary>
     public static readonly TimeSpan ConfigCatchUp = TimeSpan.FromSeconds(20);

@@ -12,6 +12,10 @@ public sealed record FailoverInput(
     double SettleSeconds,
     DnsRecord Dns)
 {
+    /// <summary>KCL applications to move to the target after the flip and before DNS (docs/consumers.md); left out when null.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ConsumerToMove>? Consumers { get; init; }
+
     /// <summary>Failback: the same machine with the regions (and their DNS values) swapped.</summary>
     public FailoverInput Swapped() => this with
     {

@@ -13,4 +13,6 @@ namespace Replicator.Failover;
 [JsonSerializable(typeof(FailoverReport))]
 [JsonSerializable(typeof(DnsRequest))]
 [JsonSerializable(typeof(DnsPointed))]
+[JsonSerializable(typeof(ConsumersRequest))]
+[JsonSerializable(typeof(ConsumersMoved))]
 public sealed partial class FailoverJsonContext : JsonSerializerContext;

@@ -35,7 +35,10 @@ public sealed class ReportFunction(EmbeddedMetrics metrics, TimeProvider time)
             now,
             request.DnsMoved,
             verify.ResumeProducersFrom,
-            verify.Forced && verify.RpoRecords != 0);
+            verify.Forced && verify.RpoRecords != 0)
+        {
+            Consumers = request.Consumers,
+        };
         var figures = new List<Metric>
         {
             new(MetricNames.Failovers, Metric.Count, 1),

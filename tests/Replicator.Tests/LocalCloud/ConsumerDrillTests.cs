@@ -1,5 +1,8 @@
+using System.Text.Json;
+using Replicator.Failover;
 using Replicator.LocalCloud.Consumers;
 using Replicator.LocalCloud.Emulators;
+using Replicator.LocalCloud.Failover;
 using Xunit.Abstractions;
 
 namespace Replicator.Tests.LocalCloud;
@@ -25,5 +28,29 @@ public sealed class ConsumerDrillTests(ITestOutputHelper output)
         Assert.True(result.TrimHorizon.Duplicates > 10 * Math.Max(1, result.Translated.Duplicates), $"TRIM_HORIZON re-read {result.TrimHorizon.Duplicates}, translated {result.Translated.Duplicates}");
         Assert.True(result.Latest.Missed >= result.Unconsumed, $"LATEST missed {result.Latest.Missed} of {result.Unconsumed} unconsumed");
         Assert.True(result.Passed);
+    }
+
+    /// <summary>
+    /// A consumer the failover cannot move (here: events/failover-with-consumers.json's applications, whose lease
+    /// tables do not exist) fails the execution naming each, after the flip; the producers still move to B.
+    /// </summary>
+    [Fact]
+    public async Task A_consumer_the_failover_cannot_move_fails_the_execution_naming_it_and_producers_still_move()
+    {
+        await using var cloud = await TwoRegionCloud.StartAsync(replicationLag: TwoRegionCloud.DefaultReplicationLag);
+        var (a, b) = (cloud.Regions.First(), cloud.Regions.Last());
+        var sample = JsonSerializer.Deserialize(
+            await File.ReadAllBytesAsync(Path.Combine(Replicator.LocalCloud.RepositoryLayout.Root(), "events", "failover-with-consumers.json")), FailoverJsonContext.Default.FailoverInput)!;
+        await using var drill = await FailoverDrill.StartAsync(cloud, $"consumers-fail-{Guid.NewGuid():N}"[..24], a, shards: 1, TextWriter.Null, CancellationToken.None);
+
+        var result = await drill.Failover.RunAsync(drill.Input(a, b, force: false, TimeSpan.FromSeconds(60)) with { Consumers = sample.Consumers }, null, CancellationToken.None);
+
+        output.WriteLine($"{result.Error}: {result.Cause}");
+        Assert.Equal(nameof(ConsumerNotTranslatedException), result.Error);
+        Assert.Contains("kcl-orders-projector", result.Cause, StringComparison.Ordinal);
+        Assert.Contains("kcl-search-indexer", result.Cause, StringComparison.Ordinal);
+        Assert.Contains("ConsumersNotMoved", result.StatesEntered);
+        Assert.Equal(FailoverDrill.ValueOf(b), drill.Resolve());
+        Assert.Contains(drill.Topics.Published, p => p.Message.Contains("kcl-orders-projector", StringComparison.Ordinal));
     }
 }

@@ -26,7 +26,7 @@ public sealed class AdoptionTests
 
         // Every role that reads the stream may decrypt it with the adopted stream's key.
         var readers = Roles(template).Where(r => Statements(r.Role).Any(s => Actions(s).Contains("kinesis:GetRecords") || r.Id == "ArchiveDeliveryRole")).ToList();
-        Assert.Equal(["ArchiveDeliveryRole", "FailoverDrainFunctionRole", "LagMonitorFunctionRole", "RelayRoleToeuwest1", "RelayRoleTouseast2"], readers.Select(r => r.Id).Order());
+        Assert.Equal(["ArchiveDeliveryRole", "FailoverConsumersFunctionRole", "FailoverDrainFunctionRole", "LagMonitorFunctionRole", "RelayRoleToeuwest1", "RelayRoleTouseast2"], readers.Select(r => r.Id).Order());
         Assert.All(readers, r => Assert.Contains(
             Statements(r.Role).Where(s => Actions(s).Contains("kms:Decrypt")).SelectMany(s => s["Resource"] as JsonArray ?? []),
             resource => resource?["Fn::Sub"]?.ToString().EndsWith($":key/${{SourceKMSKeyId}}", StringComparison.Ordinal) == true));

@@ -198,6 +198,60 @@ public sealed class IamSimulationTests
 
     private static string TableArn(string table) => $"arn:aws:dynamodb:{Region}:{ConcreteTemplate.Account}:table/{table}";
 
+    /// <summary>
+    /// Issue 17: the relay writes its position samples and cannot read them; the failover's consumers function reads
+    /// them and cannot write them; no other function touches them.
+    /// </summary>
+    [Fact]
+    public async Task The_relay_writes_position_samples_and_only_the_consumers_function_reads_them()
+    {
+        var positions = TableArn("kdsReplicationPositions");
+        var questions = new List<(Question, string)>
+        {
+            (Ask(RelayRole(Targets[0]), "dynamodb:PutItem", positions), "Allowed"),
+            (Ask(RelayRole(Targets[0]), "dynamodb:Query", positions), "ImplicitlyDenied"),
+            (Ask(RelayRole(Targets[0]), "dynamodb:DeleteItem", positions), "ImplicitlyDenied"),
+            (Ask("FailoverConsumersFunctionRole", "dynamodb:Query", positions), "Allowed"),
+            (Ask("FailoverConsumersFunctionRole", "dynamodb:PutItem", positions), "ImplicitlyDenied"),
+            (Ask("LagMonitorFunctionRole", "dynamodb:Query", positions), "ImplicitlyDenied"),
+            (Ask("FailoverVerifyFunctionRole", "dynamodb:Query", positions), "ImplicitlyDenied"),
+        };
+
+        await AssertDecisionsAsync(questions);
+    }
+
+    /// <summary>
+    /// Issue 17: with ConsumerLeaseTablePrefix set, the consumers function reads lease tables of that prefix in the
+    /// peer region and creates and writes them here, and touches no other table; with it empty (the default), none.
+    /// </summary>
+    [Fact]
+    public async Task The_consumers_function_reaches_only_lease_tables_of_its_prefix()
+    {
+        var parameters = new Dictionary<string, string>(TemplateTests.TwoTargets) { ["ConsumerLeaseTablePrefix"] = "kcl-" };
+        var withPrefix = new ConcreteTemplate(DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", parameters), parameters), Region, parameters);
+        const string Role = "FailoverConsumersFunctionRole";
+        var peer = TemplateTests.TwoTargets["TargetStreamReplicationRegion"];
+        Question In(ConcreteTemplate stack, string action, string region, string table) =>
+            new(stack.RoleArn(Role), action, $"arn:aws:dynamodb:{region}:{ConcreteTemplate.Account}:table/{table}", stack.RolePolicies(Role));
+        var questions = new List<(Question, string)>
+        {
+            (In(withPrefix, "dynamodb:Scan", peer, "kcl-orders"), "Allowed"),
+            (In(withPrefix, "dynamodb:PutItem", peer, "kcl-orders"), "ImplicitlyDenied"),
+            (In(withPrefix, "dynamodb:CreateTable", peer, "kcl-orders"), "ImplicitlyDenied"),
+            (In(withPrefix, "dynamodb:CreateTable", Region, "kcl-orders"), "Allowed"),
+            (In(withPrefix, "dynamodb:PutItem", Region, "kcl-orders"), "Allowed"),
+            (In(withPrefix, "dynamodb:DeleteTable", Region, "kcl-orders"), "ImplicitlyDenied"),
+            (In(withPrefix, "dynamodb:UpdateItem", Region, "kcl-orders"), "ImplicitlyDenied"),
+            (In(withPrefix, "dynamodb:Scan", peer, "orders"), "ImplicitlyDenied"),
+            (In(withPrefix, "dynamodb:PutItem", Region, "kdsActiveRegionConfig"), "ImplicitlyDenied"),
+            (In(withPrefix, "dynamodb:Scan", Targets[1], "kcl-orders"), "ImplicitlyDenied"),
+            (In(Stack, "dynamodb:Scan", peer, "kcl-orders"), "ImplicitlyDenied"),
+            (In(Stack, "dynamodb:PutItem", Region, "kcl-orders"), "ImplicitlyDenied"),
+        };
+
+        await AssertDecisionsAsync(questions);
+    }
+
     private static string RelayRole(string target) => $"RelayRoleTo{target.Replace("-", "", StringComparison.Ordinal)}";
 
     private static string StreamArn(string region, string name) => $"arn:aws:kinesis:{region}:{ConcreteTemplate.Account}:stream/{name}";

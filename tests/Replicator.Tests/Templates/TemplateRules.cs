@@ -38,6 +38,7 @@ public static partial class TemplateRules
         ["failover-report"] = [],
         ["failover-dns"] = [],
         ["failover-claim"] = DeployedSettings(typeof(Replicator.Failover.ClaimEnvironment)),
+        ["failover-consumers"] = DeployedSettings(typeof(Replicator.Failover.ConsumersEnvironment)),
         ["failover-recover"] = [.. DeployedSettings(typeof(Replicator.Failover.RecoverEnvironment)), .. DeployedSettings(typeof(Replicator.Failover.ClaimEnvironment))],
         ["catalog-sync"] = DeployedSettings(typeof(Replicator.Catalog.CatalogSyncEnvironment)),
         ["archive-transform"] = DeployedSettings(typeof(Replicator.Archive.ArchiveEnvironment)),
