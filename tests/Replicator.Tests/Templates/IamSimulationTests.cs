@@ -252,6 +252,73 @@ public sealed class IamSimulationTests
         await AssertDecisionsAsync(questions);
     }
 
+    /// <summary>
+    /// Issue 20: the archive's replication role reads and decrypts exactly the archive's objects (through S3 here),
+    /// replicates into and encrypts for exactly the replica (through S3 in the peer region, the key by its alias
+    /// there), and nothing else: no other bucket, prefix, key, or action.
+    /// </summary>
+    [Fact]
+    public async Task The_archive_replication_role_moves_exactly_the_archive_into_exactly_the_replica()
+    {
+        var parameters = new Dictionary<string, string>(TemplateTests.TwoTargets) { ["ArchiveReplication"] = "true" };
+        var deployed = DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", parameters), parameters);
+        var stack = new ConcreteTemplate(deployed, Region, parameters);
+        var peer = TemplateTests.TwoTargets["TargetStreamReplicationRegion"];
+        var peerStack = new ConcreteTemplate(deployed, peer, parameters);
+        var archive = $"arn:aws:s3:::kinesis-replicator-archive-{ConcreteTemplate.Account}-{Region}";
+        var replica = $"arn:aws:s3:::kinesis-replicator-archive-replica-{ConcreteTemplate.Account}-{peer}";
+        var (sourceKey, peerKey) = (stack.Arn("ReplicatorKey"), peerStack.Arn("ReplicatorKey"));
+        // KMS decides with the key's policy too: each region's ReplicatorKey policy, as its stack deploys it.
+        var keyPolicies = new Dictionary<string, JsonNode?>
+        {
+            [sourceKey] = stack.Resolve(deployed.Resources["ReplicatorKey"]!["Properties"]!["KeyPolicy"]),
+            [peerKey] = peerStack.Resolve(deployed.Resources["ReplicatorKey"]!["Properties"]!["KeyPolicy"]),
+        };
+        Question As(string action, string resource, Dictionary<string, string>? context = null) =>
+            new(stack.RoleArn("ArchiveReplicationRole"), action, resource, stack.RolePolicies("ArchiveReplicationRole"))
+            {
+                Context = context ?? [],
+                ResourcePolicy = keyPolicies.GetValueOrDefault(resource),
+            };
+        Dictionary<string, string> ViaS3(string region, string? alias = null)
+        {
+            var context = new Dictionary<string, string> { ["kms:ViaService"] = $"s3.{region}.amazonaws.com" };
+            if (alias is not null)
+            {
+                context["kms:ResourceAliases"] = alias;
+            }
+
+            return context;
+        }
+
+        var overflow = Replicator.Replay.ArchiveOverflow.Prefix;
+        var questions = new List<(Question, string)>
+        {
+            (As("s3:GetReplicationConfiguration", archive), "Allowed"),
+            (As("s3:GetObjectVersionForReplication", $"{archive}/archive/stream=kds-stream-1/part-0"), "Allowed"),
+            (As("s3:GetObjectVersionForReplication", $"{archive}/{overflow}part-0"), "Allowed"),
+            (As("s3:GetObjectVersionForReplication", $"{archive}/archive-errors/processing-failed/part-0"), "ImplicitlyDenied"),
+            (As("s3:GetObjectVersionForReplication", "arn:aws:s3:::another-teams-bucket/archive/part-0"), "ImplicitlyDenied"),
+            (As("s3:GetObject", $"{archive}/archive/part-0"), "ImplicitlyDenied"),
+            (As("s3:ReplicateObject", $"{replica}/archive/part-0"), "Allowed"),
+            (As("s3:ReplicateObject", $"{replica}/{overflow}part-0"), "Allowed"),
+            (As("s3:ReplicateObject", $"{archive}/archive/part-0"), "ImplicitlyDenied"),
+            (As("s3:ReplicateObject", "arn:aws:s3:::another-teams-bucket/archive/part-0"), "ImplicitlyDenied"),
+            (As("s3:ReplicateDelete", $"{replica}/archive/part-0"), "ImplicitlyDenied"),
+            (As("s3:PutObject", $"{replica}/archive/part-0"), "ImplicitlyDenied"),
+            (As("kms:Decrypt", sourceKey, ViaS3(Region)), "Allowed"),
+            (As("kms:Decrypt", sourceKey, ViaS3(peer)), "ImplicitlyDenied"),
+            (As("kms:Decrypt", sourceKey), "ImplicitlyDenied"),
+            (As("kms:Encrypt", sourceKey, ViaS3(Region)), "ImplicitlyDenied"),
+            (As("kms:Encrypt", peerKey, ViaS3(peer, alias: $"alias/kinesis-replicator-{peer}")), "Allowed"),
+            (As("kms:Encrypt", peerKey, ViaS3(peer, alias: "alias/another-teams-key")), "ImplicitlyDenied"),
+            (As("kms:Encrypt", peerKey, ViaS3(Region, alias: $"alias/kinesis-replicator-{peer}")), "ImplicitlyDenied"),
+            (As("kms:Decrypt", peerKey, ViaS3(peer, alias: $"alias/kinesis-replicator-{peer}")), "ImplicitlyDenied"),
+        };
+
+        await AssertDecisionsAsync(questions);
+    }
+
     private static string RelayRole(string target) => $"RelayRoleTo{target.Replace("-", "", StringComparison.Ordinal)}";
 
     private static string StreamArn(string region, string name) => $"arn:aws:kinesis:{region}:{ConcreteTemplate.Account}:stream/{name}";

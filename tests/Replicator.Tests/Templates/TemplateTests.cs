@@ -166,22 +166,6 @@ public sealed partial class TemplateTests
     }
 
     [Fact]
-    public void The_archive_replicates_to_the_peer_with_the_peers_key_only_when_asked()
-    {
-        var template = MainTemplate();
-        var replication = template.Resources["ArchiveBucket"]!["Properties"]!["ReplicationConfiguration"]!["Fn::If"]!.AsArray();
-
-        Assert.Equal("ReplicateArchive", replication[0]!.ToString());
-        Assert.Equal("AWS::NoValue", replication[2]!["Ref"]!.ToString());
-        var rule = replication[1]!["Rules"]![0]!;
-        Assert.Equal("Enabled", rule["SourceSelectionCriteria"]!["SseKmsEncryptedObjects"]!["Status"]!.ToString());
-        Assert.Equal("archive/", rule["Filter"]!["Prefix"]!.ToString());
-        Assert.Equal("ArchiveReplicaBucketArn", rule["Destination"]!["Bucket"]!["Ref"]!.ToString());
-        Assert.Equal("ArchiveReplicaKmsKeyArn", rule["Destination"]!["EncryptionConfiguration"]!["ReplicaKmsKeyID"]!["Ref"]!.ToString());
-        Assert.Equal("ReplicateArchive", template.Resources["ArchiveReplicationRole"]!["Condition"]!.ToString());
-    }
-
-    [Fact]
     public void The_retention_alarm_goes_off_when_the_at_risk_window_opens()
     {
         var template = MainTemplate();
