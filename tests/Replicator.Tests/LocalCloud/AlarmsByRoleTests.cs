@@ -65,7 +65,7 @@ public sealed class AlarmsByRoleTests(LocalCloudFixture fixture)
             await kinesis.UpdateMaxRecordSizeAsync((await kinesis.DescribeStreamSummaryAsync(stream, CancellationToken.None)).StreamARN, kiB, CancellationToken.None);
         }
 
-        var template = CloudFormationTemplate.Load("template.yaml", TemplateTests.TwoTargets);
+        var template = DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", TemplateTests.TwoTargets), TemplateTests.TwoTargets);
         var metrics = new MetricSeries();
         for (var minute = 0; minute < Minutes; minute++)
         {

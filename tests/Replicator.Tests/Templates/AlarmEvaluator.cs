@@ -11,7 +11,8 @@ namespace Replicator.Tests.Templates;
 /// breaches, does not, is ignored, or (missing, the default) leaves the alarm INSUFFICIENT_DATA when
 /// every period is empty; a composite alarm's rule reads its children's states).
 /// </summary>
-public sealed partial class AlarmEvaluator(CloudFormationTemplate template, IReadOnlyDictionary<string, string> parameters)
+/// <param name="concrete">Resolves dimension values as a stack in its region would (bucket names, functions); without it, parameters and pseudo parameters only.</param>
+public sealed partial class AlarmEvaluator(CloudFormationTemplate template, IReadOnlyDictionary<string, string> parameters, ConcreteTemplate? concrete = null)
 {
     public enum State
     {
@@ -143,7 +144,7 @@ public sealed partial class AlarmEvaluator(CloudFormationTemplate template, IRea
         return rule.Split(" OR ").Any(any => any.Split(" AND ").All(Term));
     }
 
-    private string Resolve(JsonNode value) => value switch
+    private string Resolve(JsonNode value) => concrete is not null ? concrete.Resolve(value)!.ToString() : value switch
     {
         JsonObject o when o["Ref"] is { } reference => parameters.TryGetValue(reference.ToString(), out var parameter) ? parameter : reference.ToString(),
         JsonObject o when o["Fn::Sub"] is { } sub => TemplateRules.Concrete(sub.ToString()),

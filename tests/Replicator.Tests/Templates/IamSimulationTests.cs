@@ -319,6 +319,23 @@ public sealed class IamSimulationTests
         await AssertDecisionsAsync(questions);
     }
 
+    /// <summary>Issue 20: the secondary's forwarding role may put events on the primary's default bus, and on no other bus.</summary>
+    [Fact]
+    public async Task The_replicas_alarm_forwarding_role_puts_events_only_on_the_primarys_default_bus()
+    {
+        var parameters = new Dictionary<string, string> { ["RegionRole"] = "secondary", ["TargetStreamReplicationRegion"] = Region, ["ReplicationTargetRegions"] = Region, ["ArchiveReplication"] = "true" };
+        var stack = new ConcreteTemplate(DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", parameters), parameters), "us-east-2", parameters);
+        Question Put(string bus) => new(stack.RoleArn("ArchiveReplicaAlarmForwardingRole"), "events:PutEvents", bus, stack.RolePolicies("ArchiveReplicaAlarmForwardingRole"));
+        var questions = new List<(Question, string)>
+        {
+            (Put($"arn:aws:events:{Region}:{ConcreteTemplate.Account}:event-bus/default"), "Allowed"),
+            (Put($"arn:aws:events:us-east-2:{ConcreteTemplate.Account}:event-bus/default"), "ImplicitlyDenied"),
+            (Put($"arn:aws:events:{Region}:{ConcreteTemplate.Account}:event-bus/another-teams-bus"), "ImplicitlyDenied"),
+        };
+
+        await AssertDecisionsAsync(questions);
+    }
+
     private static string RelayRole(string target) => $"RelayRoleTo{target.Replace("-", "", StringComparison.Ordinal)}";
 
     private static string StreamArn(string region, string name) => $"arn:aws:kinesis:{region}:{ConcreteTemplate.Account}:stream/{name}";

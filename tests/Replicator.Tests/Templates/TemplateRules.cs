@@ -53,6 +53,8 @@ public static partial class TemplateRules
         ["AWS/Lambda"] = ["Errors", "Throttles", "IteratorAge", "Invocations", "Duration", "ConcurrentExecutions"],
         ["AWS/Kinesis"] = ["GetRecords.IteratorAgeMilliseconds", "WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded", "IncomingRecords", "PutRecords.FailedRecords"],
         ["AWS/States"] = ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"],
+        // S3 user guide, "Metrics and dimensions": S3 Replication metrics.
+        ["AWS/S3"] = ["ReplicationLatency", "OperationsPendingReplication", "BytesPendingReplication", "OperationsFailedReplication"],
     };
 
     public static IEnumerable<string> Specification(CloudFormationTemplate template, ResourceSpecification specification)
