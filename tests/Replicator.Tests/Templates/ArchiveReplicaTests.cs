@@ -93,6 +93,39 @@ public sealed class ArchiveReplicaTests
         Assert.Equal(("Deny", "false"), ((string)tls["Effect"]!, (string)tls["Condition"]!["Bool"]!["aws:SecureTransport"]!));
     }
 
+    /// <summary>
+    /// Seed 003's audit, opt-in: a trail of the archive's (and the replica's) object data events, nothing else, into a
+    /// bucket only that trail writes, its logs encrypted with the region's key by that trail alone. Off: none of it.
+    /// </summary>
+    [Fact]
+    public void Archive_data_events_are_logged_only_when_asked_and_only_for_the_archive_buckets()
+    {
+        var parameters = new Dictionary<string, string>(Secondary) { ["ArchiveDataEvents"] = "true" };
+        var template = Deployed(parameters);
+        var stack = new ConcreteTemplate(template, SecondaryRegion, parameters);
+        var trail = stack.Resolve(template.Resources["ArchiveDataEventsTrail"]!["Properties"])!;
+        var trailArn = $"arn:aws:cloudtrail:{SecondaryRegion}:{ConcreteTemplate.Account}:trail/{trail["TrailName"]}";
+        var selectors = trail["AdvancedEventSelectors"]![0]!["FieldSelectors"]!.AsArray().ToDictionary(f => (string)f!["Field"]!, f => f);
+
+        Assert.Equal(["Data"], selectors["eventCategory"]!["Equals"]!.AsArray().Select(v => (string)v!));
+        Assert.Equal(["AWS::S3::Object"], selectors["resources.type"]!["Equals"]!.AsArray().Select(v => (string)v!));
+        Assert.Equal(
+            [$"{stack.Arn("ArchiveBucket")}/", $"{stack.Arn("ArchiveReplicaBucket")}/"],
+            selectors["resources.ARN"]!["StartsWith"]!.AsArray().Select(v => (string)v!));
+        Assert.Equal(("true", "false"), (trail["EnableLogFileValidation"]!.ToString().ToLowerInvariant(), trail["IsMultiRegionTrail"]!.ToString().ToLowerInvariant()));
+        Assert.Equal(stack.Arn("ReplicatorKey"), (string)trail["KMSKeyId"]!);
+        var bucketPolicy = stack.Resolve(template.Resources["ArchiveTrailBucketPolicy"]!["Properties"]!["PolicyDocument"])!["Statement"]!.AsArray();
+        Assert.All(bucketPolicy.Where(st => (string)st!["Effect"]! == "Allow"), st => Assert.Equal(trailArn, (string)st!["Condition"]!["StringEquals"]!["aws:SourceArn"]!));
+        Assert.Equal($"{stack.Arn("ArchiveTrailBucket")}/AWSLogs/{ConcreteTemplate.Account}/*", (string)bucketPolicy.Single(st => (string)st!["Action"]! == "s3:PutObject")!["Resource"]!);
+        var keyStatement = stack.Resolve(template.Resources["ReplicatorKey"]!["Properties"]!["KeyPolicy"])!["Statement"]!.AsArray().Single(st => (string?)st!["Sid"] == "ArchiveTrailEncryptsItsLogs")!;
+        Assert.Equal(trailArn, (string)keyStatement["Condition"]!["StringEquals"]!["aws:SourceArn"]!);
+
+        var off = Deployed(Secondary);
+        Assert.Null(off.Resources["ArchiveDataEventsTrail"]);
+        Assert.Null(off.Resources["ArchiveTrailBucket"]);
+        Assert.DoesNotContain(off.Resources["ReplicatorKey"]!["Properties"]!["KeyPolicy"]!["Statement"]!.AsArray(), st => (string?)st?["Sid"] == "ArchiveTrailEncryptsItsLogs");
+    }
+
     private static CloudFormationTemplate Deployed(Dictionary<string, string> parameters) =>
         DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", parameters), parameters);
 }

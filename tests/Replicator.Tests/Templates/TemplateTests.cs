@@ -20,6 +20,7 @@ public sealed partial class TemplateTests
         ["ReplayStateMachineRole/DeliverExecutionLogs"] = "Step Functions' log delivery actions support only Resource * (Step Functions developer guide, logging with CloudWatch Logs)",
         ["*/WriteTraces"] = "X-Ray's PutTraceSegments, PutTelemetryRecords, GetSamplingRules and GetSamplingTargets support only Resource * (X-Ray developer guide, identity-based policies); every function and state machine traces",
         ["ReplicatorKey/CloudWatchAlarmsPublishToEncryptedTopics"] = "key policy: CloudWatch alarms publish to the KMS-encrypted SNS topics; Resource * is the key itself",
+        ["ReplicatorKey/ArchiveTrailEncryptsItsLogs"] = "key policy: the archive data events trail encrypts its log files with the key; Resource * is the key itself",
     };
 
     /// <summary>Parameters for template.yaml with two target regions, so the checks see the relay loop expanded twice.</summary>
