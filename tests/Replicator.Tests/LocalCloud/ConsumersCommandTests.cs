@@ -41,6 +41,44 @@ public sealed class ConsumersCommandTests(LocalCloudFixture fixture)
         Assert.True(read.Count < shards.Sum(s => s.Records.Count) - 100, $"read {read.Count} of {shards.Sum(s => s.Records.Count)}");
     }
 
+    /// <summary>
+    /// The relay's position samples describe where every batch landed, exactly: each sample's first and last sequence
+    /// numbers in a target shard are copies of that batch's records, every copy of the batch in that shard lies between
+    /// them, and the counts add up to the shard's copies.
+    /// </summary>
+    [Fact]
+    public async Task Each_position_sample_brackets_exactly_its_batchs_copies_in_each_target_shard()
+    {
+        var (stream, shards) = await ReplicatedAsync("samples");
+        var samples = new PositionSamples(fixture.DynamoDb, ReplicatorTables.Positions, RelaySettings.DefaultPositionSampleRetention);
+        var source = shards.ToDictionary(s => s.ShardId, s => s.Records.Select(r => (Record: CdcRecord.Parse(r.Data), r.SequenceNumber)).ToList());
+        var origin = source.SelectMany(s => s.Value.Select(r => (r.Record, Shard: s.Key, r.SequenceNumber))).ToDictionary(r => r.Record, r => (r.Shard, r.SequenceNumber));
+        var target = (await StreamContents.ReadAsync(fixture.Cloud.CreateKinesisClient(fixture.RegionB), stream, CancellationToken.None))
+            .ToDictionary(s => s.ShardId, s => s.Records.Select(r => (Origin: origin[CdcRecord.Parse(r.Data)], r.SequenceNumber)).ToList());
+
+        var counted = target.Keys.ToDictionary(t => t, _ => 0);
+        foreach (var shard in shards)
+        {
+            var read = await samples.ReadAroundAsync(stream, fixture.RegionA, fixture.RegionB, shard.ShardId, after: null, [.. target.Keys], lookBack: 1, CancellationToken.None);
+            Assert.NotEmpty(read);
+            for (var i = 0; i < read.Count; i++)
+            {
+                var (from, to) = (read[i].FirstSourceSequenceNumber, i + 1 < read.Count ? read[i + 1].FirstSourceSequenceNumber : null);
+                bool InBatch((string Shard, string SequenceNumber) o) =>
+                    o.Shard == shard.ShardId && SequenceNumbers.Compare(o.SequenceNumber, from) >= 0 && (to is null || SequenceNumbers.Compare(o.SequenceNumber, to) < 0);
+                foreach (var (targetShard, landing) in read[i].Targets)
+                {
+                    var copies = target[targetShard].Where(c => InBatch(c.Origin)).ToList();
+                    Assert.Equal(landing.Count, copies.Count);
+                    Assert.Equal((landing.FirstSequenceNumber, landing.LastSequenceNumber), (copies[0].SequenceNumber, copies[^1].SequenceNumber));
+                    counted[targetShard] += landing.Count;
+                }
+            }
+        }
+
+        Assert.Equal(target.ToDictionary(t => t.Key, t => t.Value.Count), counted);
+    }
+
     /// <summary>The consumer's last processed record in a source shard: half and three quarters of the way, past the relay's first batch.</summary>
     private static int Processed(ShardContents shard, int index) => shard.Records.Count * (2 + index) / 4;
 

@@ -9,20 +9,10 @@ namespace Replicator.Tests.Templates;
 /// </summary>
 public sealed class ArchiveReplicaAlarmTests
 {
-    private const string Primary = "us-east-1";
-    private const string Secondary = "us-east-2";
+    private const string Primary = ArchiveReplicaTests.PrimaryRegion;
+    private const string Secondary = ArchiveReplicaTests.SecondaryRegion;
     private const string Ns = "AWS/S3";
     private const int Periods = 6;
-
-    private static readonly Dictionary<string, string> PrimaryParameters = new(TemplateTests.TwoTargets) { ["ArchiveReplication"] = "true" };
-
-    private static readonly Dictionary<string, string> SecondaryParameters = new()
-    {
-        ["RegionRole"] = "secondary",
-        ["TargetStreamReplicationRegion"] = Primary,
-        ["ReplicationTargetRegions"] = Primary,
-        ["ArchiveReplication"] = "true",
-    };
 
     private static readonly string Archive = $"kinesis-replicator-archive-{ConcreteTemplate.Account}-{Primary}";
     private static readonly string Replica = $"kinesis-replicator-archive-replica-{ConcreteTemplate.Account}-{Secondary}";
@@ -75,7 +65,7 @@ public sealed class ArchiveReplicaAlarmTests
             }
         }
 
-        return Evaluate(PrimaryParameters, Primary, metrics);
+        return Evaluate(ArchiveReplicaTests.Primary, Primary, metrics);
     }
 
     private static IReadOnlyDictionary<string, State> EvaluateSecondary(double latencySeconds, double operationsPending, double bytesPending)
@@ -88,7 +78,7 @@ public sealed class ArchiveReplicaAlarmTests
             metrics.Add(Ns, "BytesPendingReplication", Dimensions("ArchiveToPeerRegion"), period, bytesPending);
         }
 
-        return Evaluate(SecondaryParameters, Secondary, metrics);
+        return Evaluate(ArchiveReplicaTests.Secondary, Secondary, metrics);
     }
 
     /// <summary>
@@ -97,7 +87,7 @@ public sealed class ArchiveReplicaAlarmTests
     /// </summary>
     private static IReadOnlyDictionary<string, State> Evaluate(Dictionary<string, string> parameters, string region, MetricSeries metrics)
     {
-        var template = Deployed(parameters);
+        var template = ArchiveReplicaTests.Deployed(parameters);
         var concrete = new ConcreteTemplate(template, region, parameters);
         // Alarms on one metric (a warning and a critical) share its series: one value below every threshold.
         var others = template.ResourcesOfType("AWS::CloudWatch::Alarm")
@@ -124,7 +114,4 @@ public sealed class ArchiveReplicaAlarmTests
 
     /// <summary>S3's replication dimensions (S3 user guide, "S3 Replication dimensions").</summary>
     private static (string, string)[] Dimensions(string rule) => [("SourceBucket", Archive), ("DestinationBucket", Replica), ("RuleId", rule)];
-
-    private static CloudFormationTemplate Deployed(Dictionary<string, string> parameters) =>
-        DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", parameters), parameters);
 }

@@ -9,12 +9,13 @@ namespace Replicator.Tests.Templates;
 /// </summary>
 public sealed class ArchiveReplicaTests
 {
-    private const string PrimaryRegion = "us-east-1";
-    private const string SecondaryRegion = "us-east-2";
+    internal const string PrimaryRegion = "us-east-1";
+    internal const string SecondaryRegion = "us-east-2";
 
-    private static readonly Dictionary<string, string> Primary = new(TemplateTests.TwoTargets) { ["ArchiveReplication"] = "true" };
+    /// <summary>The two stacks of a pair with the archive replicated: the primary in us-east-1, the secondary in us-east-2.</summary>
+    internal static readonly Dictionary<string, string> Primary = new(TemplateTests.TwoTargets) { ["ArchiveReplication"] = "true" };
 
-    private static readonly Dictionary<string, string> Secondary = new()
+    internal static readonly Dictionary<string, string> Secondary = new()
     {
         ["RegionRole"] = "secondary",
         ["TargetStreamReplicationRegion"] = PrimaryRegion,
@@ -126,6 +127,6 @@ public sealed class ArchiveReplicaTests
         Assert.DoesNotContain(off.Resources["ReplicatorKey"]!["Properties"]!["KeyPolicy"]!["Statement"]!.AsArray(), st => (string?)st?["Sid"] == "ArchiveTrailEncryptsItsLogs");
     }
 
-    private static CloudFormationTemplate Deployed(Dictionary<string, string> parameters) =>
+    internal static CloudFormationTemplate Deployed(Dictionary<string, string> parameters) =>
         DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", parameters), parameters);
 }
