@@ -24,8 +24,10 @@ public sealed class ConsumerDrillTests(ITestOutputHelper output)
         Assert.Equal(0, result.Translated.Missed);
         Assert.NotNull(result.DuplicateBound);
         Assert.InRange(result.Translated.Duplicates, 0, result.DuplicateBound!.Value);
-        // The baselines: TRIM_HORIZON re-reads everything A's consumer processed, LATEST skips what it had not.
-        Assert.True(result.TrimHorizon.Duplicates > 10 * Math.Max(1, result.Translated.Duplicates), $"TRIM_HORIZON re-read {result.TrimHorizon.Duplicates}, translated {result.Translated.Duplicates}");
+        // The baselines: TRIM_HORIZON re-reads everything A's consumer processed (some 4,500 records: 24 to 33 times the
+        // translated consumer's in runs here), LATEST skips what it had not. Five times leaves room for a slow machine,
+        // where A's consumer processes less in its 8 s.
+        Assert.True(result.TrimHorizon.Duplicates > 5 * Math.Max(1, result.Translated.Duplicates), $"TRIM_HORIZON re-read {result.TrimHorizon.Duplicates}, translated {result.Translated.Duplicates}");
         Assert.True(result.Latest.Missed >= result.Unconsumed, $"LATEST missed {result.Latest.Missed} of {result.Unconsumed} unconsumed");
         Assert.True(result.Passed);
     }
