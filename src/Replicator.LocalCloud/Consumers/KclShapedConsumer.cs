@@ -37,23 +37,11 @@ public sealed class KclShapedConsumer(
         var items = (await dynamoDb.ScanAsync(new ScanRequest { TableName = leaseTable, ConsistentRead = true }, cancellationToken).ConfigureAwait(false)).Items;
         if (items.Count == 0)
         {
-            foreach (var shard in await kinesis.ListShardsAsync(streamName, cancellationToken).ConfigureAwait(false))
-            {
-                var item = new Dictionary<string, AttributeValue>
-                {
-                    [KclLeases.LeaseKey] = new() { S = shard.ShardId },
-                    [KclLeases.Checkpoint] = new() { S = KclLeases.TrimHorizon },
-                    [KclLeases.CheckpointSubSequenceNumber] = new() { N = "0" },
-                    [KclLeases.LeaseCounter] = new() { N = "0" },
-                };
-                if (new[] { shard.ParentShardId, shard.AdjacentParentShardId }.OfType<string>().ToList() is { Count: > 0 } parents)
-                {
-                    item[KclLeases.ParentShardId] = new() { SS = parents };
-                }
-
-                await dynamoDb.PutItemAsync(new PutItemRequest { TableName = leaseTable, Item = item }, cancellationToken).ConfigureAwait(false);
-                items.Add(item);
-            }
+            // A new application: a lease per shard at TRIM_HORIZON, with its parents and hash range, as KCL's shard sync writes them.
+            var shards = (await kinesis.ListShardsAsync(streamName, cancellationToken).ConfigureAwait(false)).Select(TargetShard.From).ToList();
+            var fromStart = shards.Select(s => new TargetPosition(s.ShardId, null, Finished: false, DuplicateBound: 0, "a new application")).ToList();
+            await new KclLeases(dynamoDb).WriteAsync(leaseTable, fromStart, shards, multiStream: null, cancellationToken).ConfigureAwait(false);
+            return shards.ToDictionary(s => s.ShardId, s => s.ParentShardIds);
         }
 
         return items.ToDictionary(i => i[KclLeases.LeaseKey].S, i => (IReadOnlyList<string>)(i.GetValueOrDefault(KclLeases.ParentShardId)?.SS ?? []));

@@ -41,7 +41,7 @@ public static class ReplicatorTables
             }
         }
 
-        foreach (var table in new[] { Config, Checkpoint, ReplayProgress, Positions })
+        foreach (var table in Global)
         {
             while ((await dynamoDb.DescribeTableAsync(table, cancellationToken).ConfigureAwait(false)).Table.TableStatus != TableStatus.ACTIVE)
             {

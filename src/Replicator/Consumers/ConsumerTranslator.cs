@@ -20,14 +20,8 @@ public sealed class ConsumerTranslator(PositionSamples samples, string sourceReg
     public async Task<TranslationResult> TranslateAsync(
         string streamName, IReadOnlyList<SourcePosition> positions, KinesisClient? source, KinesisClient target, CancellationToken cancellationToken)
     {
-        var targetShards = (await target.ListShardsAsync(streamName, cancellationToken).ConfigureAwait(false))
-            .Select(s => new TargetShard(
-                s.ShardId,
-                new[] { s.ParentShardId, s.AdjacentParentShardId }.OfType<string>().ToList(),
-                s.HashKeyRange.StartingHashKey,
-                s.HashKeyRange.EndingHashKey,
-                s.SequenceNumberRange.EndingSequenceNumber is not null))
-            .ToList();
+        var targetShards = (await target.ListShardsAsync(streamName, cancellationToken).ConfigureAwait(false)).Select(TargetShard.From).ToList();
+        var targetShardIds = targetShards.Select(t => t.ShardId).ToList();
 
         var (complete, oldest, sourceUnread) = await ReadSourceAsync(streamName, positions, source, cancellationToken).ConfigureAwait(false);
         var read = new Dictionary<string, IReadOnlyList<PositionSample>>(StringComparer.Ordinal);
@@ -35,7 +29,7 @@ public sealed class ConsumerTranslator(PositionSamples samples, string sourceReg
         {
             var after = position.Finished ? PastEverySequenceNumber : position.ProcessedThrough;
             read[position.ShardId] = await samples.ReadAroundAsync(
-                streamName, sourceRegion, targetRegion, position.ShardId, after, targetShards.Select(t => t.ShardId).ToList(), LookBack, cancellationToken).ConfigureAwait(false);
+                streamName, sourceRegion, targetRegion, position.ShardId, after, targetShardIds, LookBack, cancellationToken).ConfigureAwait(false);
         }
 
         var translation = PositionTranslation.Translate(complete, read, targetShards, oldest);

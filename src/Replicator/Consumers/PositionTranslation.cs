@@ -61,7 +61,7 @@ public static class PositionTranslation
                         }
 
                         var place = landing.Targets[target.ShardId].FirstSequenceNumber;
-                        earliestUnprocessed[target.ShardId] = earliestUnprocessed.TryGetValue(target.ShardId, out var known) ? Min(known, place) : place;
+                        earliestUnprocessed[target.ShardId] = earliestUnprocessed.TryGetValue(target.ShardId, out var known) ? SequenceNumbers.Min(known, place) : place;
                         earliestBatch = Min(earliestBatch, shardSamples[first].StartedAt);
                     }
 
@@ -118,16 +118,17 @@ public static class PositionTranslation
         IReadOnlyList<string> unanchored,
         string? earliestUnprocessed)
     {
-        var landings = samples.Values.SelectMany(s => s).Select(s => s.Targets.GetValueOrDefault(target.ShardId)).OfType<TargetShardLanding>().ToList();
         if (unanchored.Count > 0)
         {
             return new TargetPosition(target.ShardId, null, false, null,
                 $"no position sample reaches back to the unprocessed records of {string.Join(", ", unanchored)}: from TRIM_HORIZON");
         }
 
+        var landings = samples.Values.SelectMany(s => s).Select(s => s.Targets.GetValueOrDefault(target.ShardId)).OfType<TargetShardLanding>().ToList();
+
         if (earliestUnprocessed is null)
         {
-            var last = landings.Select(l => l.LastSequenceNumber).Aggregate((string?)null, (a, b) => a is null ? b : Max(a, b));
+            var last = landings.Select(l => l.LastSequenceNumber).Aggregate((string?)null, (a, b) => a is null ? b : SequenceNumbers.Max(a, b));
             return target.Closed
                 ? new TargetPosition(target.ShardId, null, true, 0, "closed, and holds nothing the consumer had not processed")
                 : new TargetPosition(target.ShardId, last, false, DuplicatesAfter(last, target, positions, samples),
@@ -136,7 +137,7 @@ public static class PositionTranslation
 
         var anchor = landings.SelectMany(l => new[] { l.FirstSequenceNumber, l.LastSequenceNumber })
             .Where(s => SequenceNumbers.Compare(s, earliestUnprocessed) < 0)
-            .Aggregate((string?)null, (a, b) => a is null ? b : Max(a, b));
+            .Aggregate((string?)null, (a, b) => a is null ? b : SequenceNumbers.Max(a, b));
         return new TargetPosition(target.ShardId, anchor, false, DuplicatesAfter(anchor, target, positions, samples),
             anchor is null
                 ? $"no sampled copy before {earliestUnprocessed}, the first place an unprocessed record landed: from TRIM_HORIZON"
@@ -151,10 +152,6 @@ public static class PositionTranslation
             .OfType<TargetShardLanding>()
             .Where(l => start is null || SequenceNumbers.Compare(l.LastSequenceNumber, start) > 0)
             .Sum(l => (long)l.Count));
-
-    private static string Min(string a, string b) => SequenceNumbers.Compare(a, b) <= 0 ? a : b;
-
-    private static string Max(string a, string b) => SequenceNumbers.Compare(a, b) >= 0 ? a : b;
 
     private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset b) => a is null || b < a ? b : a;
 }

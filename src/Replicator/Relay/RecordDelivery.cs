@@ -31,7 +31,7 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
         var landings = new TargetLandings();
         var startedAt = time.GetUtcNow();
 
-        using var timeLeft = new CancellationTokenSource(Max(deadline - time.GetUtcNow(), TimeSpan.Zero), time);
+        using var timeLeft = new CancellationTokenSource(Max(deadline - startedAt, TimeSpan.Zero), time);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeLeft.Token);
 
         while (planner.Pending > 0 && !budget.IsCancellationRequested && !(prefix >= stopAt))

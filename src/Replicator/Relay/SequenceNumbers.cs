@@ -22,4 +22,8 @@ public static class SequenceNumbers
     /// <summary>Numeric order without padding: the API's pattern has no leading zeros, so a longer number is larger.</summary>
     public static int Compare(string left, string right) =>
         left.Length != right.Length ? left.Length.CompareTo(right.Length) : string.CompareOrdinal(left, right);
+
+    public static string Min(string left, string right) => Compare(left, right) <= 0 ? left : right;
+
+    public static string Max(string left, string right) => Compare(left, right) >= 0 ? left : right;
 }

@@ -27,8 +27,8 @@ public sealed class TargetLandings
 
             _byShard[shard] = _byShard.TryGetValue(shard, out var landing)
                 ? new TargetShardLanding(
-                    SequenceNumbers.Compare(sequenceNumber, landing.FirstSequenceNumber) < 0 ? sequenceNumber : landing.FirstSequenceNumber,
-                    SequenceNumbers.Compare(sequenceNumber, landing.LastSequenceNumber) > 0 ? sequenceNumber : landing.LastSequenceNumber,
+                    SequenceNumbers.Min(landing.FirstSequenceNumber, sequenceNumber),
+                    SequenceNumbers.Max(landing.LastSequenceNumber, sequenceNumber),
                     landing.Count + 1)
                 : new TargetShardLanding(sequenceNumber, sequenceNumber, 1);
         }
