@@ -35,7 +35,7 @@ public static class ReplayCommand
         var dynamoDbEndpoint = new Option<Uri?>("--dynamodb-endpoint") { Description = "DynamoDB endpoint (the local cloud's); default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, else the ARN's region's" };
         var command = new Command("replay", "Replay a time range of a stream's S3 archive into a stream, in per-key order, with a progress bar; the same command resumes a stopped replay.")
         {
-            machine, input, stream, from, to, targetStream, targetRegion, lanes, rate, byteRate, replayId, table, endpoint, dynamoDbEndpoint,
+            machine, input, stream, from, to, targetStream, targetRegion, lanes, rate, byteRate, replayId, table, endpoint, dynamoDbEndpoint, RestoreCommand.Create(),
         };
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -13,7 +13,8 @@ namespace Replicator.LocalCloud.Emulators;
 
 /// <summary>
 /// The local two-region cloud: per region a kinesalite (Kinesis) behind a <see cref="StrictKinesis"/>
-/// that enforces Kinesis's shard limits, and an s3rver (S3); for DynamoDB either one dynalite every
+/// that enforces Kinesis's shard limits, and an s3rver behind a <see cref="StrictS3"/> that keeps storage
+/// classes and restores; for DynamoDB either one dynalite every
 /// region shares (global tables without replication lag) or, with a replication lag, a dynalite per
 /// region joined as <see cref="GlobalTables.GlobalTables"/>; each behind a <see cref="StrictDynamoDb"/>
 /// that enforces DynamoDB's per-partition write limit. Every process binds to 127.0.0.1,
@@ -32,6 +33,7 @@ public sealed class TwoRegionCloud : IAsyncDisposable
     private readonly Dictionary<string, RegionEndpoints> _regions;
     private readonly Dictionary<string, StrictKinesis> _kinesis;
     private readonly Dictionary<string, StrictDynamoDb> _dynamoDb;
+    private readonly Dictionary<string, StrictS3> _s3;
     private readonly List<GlobalTables.GlobalTableReplica> _replicas;
     private readonly System.Net.Sockets.Socket _noSuchRegion = BoundNotListening();
 
@@ -42,6 +44,7 @@ public sealed class TwoRegionCloud : IAsyncDisposable
         Dictionary<string, RegionEndpoints> regions,
         Dictionary<string, StrictKinesis> kinesis,
         Dictionary<string, StrictDynamoDb> dynamoDb,
+        Dictionary<string, StrictS3> s3,
         GlobalTables.GlobalTables? globalTables,
         List<GlobalTables.GlobalTableReplica> replicas)
     {
@@ -51,6 +54,7 @@ public sealed class TwoRegionCloud : IAsyncDisposable
         _regions = regions;
         _kinesis = kinesis;
         _dynamoDb = dynamoDb;
+        _s3 = s3;
         GlobalTables = globalTables;
         _replicas = replicas;
     }
@@ -141,15 +145,16 @@ public sealed class TwoRegionCloud : IAsyncDisposable
         var dynamoDb = regions.ToDictionary(
             region => region,
             region => shared ?? new StrictDynamoDb(replicas.Single(r => r.Region == region).Endpoint, credentials, dynamoDbLimits));
+        var s3 = regions.ToDictionary(region => region, region => new StrictS3(processes.Single(p => p.Name == $"s3-{region}").Endpoint));
         var endpoints = regions.ToDictionary(
             region => region,
             region => new RegionEndpoints(
                 region,
                 kinesis[region].Endpoint,
                 dynamoDb[region].Endpoint,
-                processes.Single(p => p.Name == $"s3-{region}").Endpoint,
+                s3[region].Endpoint,
                 glue[region].Endpoint));
-        return new TwoRegionCloud(runDirectory, processes, glue, endpoints, kinesis, dynamoDb, globalTables, replicas);
+        return new TwoRegionCloud(runDirectory, processes, glue, endpoints, kinesis, dynamoDb, s3, globalTables, replicas);
     }
 
     private static System.Net.Sockets.Socket BoundNotListening()
@@ -196,6 +201,9 @@ public sealed class TwoRegionCloud : IAsyncDisposable
         await Kinesis(region).Scaling.ScalingOf(stream).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The region's S3 endpoint itself: to move objects between storage classes as a lifecycle rule would, and to let restores finish.</summary>
+    public StrictS3 S3(string region) => _s3[Region(region).Region];
+
     public KinesisClient CreateKinesisClient(string region) =>
         new(new AwsServiceOptions(region, Credentials, AwsEnvironment.HttpClient) { EndpointOverride = Region(region).KinesisEndpoint });
 
@@ -230,6 +238,7 @@ public sealed class TwoRegionCloud : IAsyncDisposable
         Region(region);
         GlobalTables?.CutOff(region);
         await _kinesis[region].DisposeAsync().ConfigureAwait(false);
+        await _s3[region].DisposeAsync().ConfigureAwait(false);
         var regional = _processes.Where(p => p.Name == $"kinesis-{region}" || p.Name == $"s3-{region}").ToList();
         foreach (var process in regional)
         {
@@ -244,6 +253,11 @@ public sealed class TwoRegionCloud : IAsyncDisposable
         foreach (var kinesis in _kinesis.Values)
         {
             await kinesis.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var s3 in _s3.Values)
+        {
+            await s3.DisposeAsync().ConfigureAwait(false);
         }
 
         foreach (var dynamoDb in _dynamoDb.Values.Distinct())

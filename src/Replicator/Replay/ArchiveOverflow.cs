@@ -25,24 +25,33 @@ public sealed class ArchiveOverflow(S3Reader s3, string bucket, TimeProvider tim
     private static readonly TimeSpan DeliveredBeforeEventAllowance = TimeSpan.FromHours(1);
 
     /// <summary>Every overflowed record delivered from an hour before <paramref name="since"/> until now: one LIST per day, a GET per object (there are none while under the quota).</summary>
-    public async Task<IReadOnlyList<ArchiveEnvelope>> ReadAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ArchiveEnvelope>> ReadAsync(DateTimeOffset since, Func<string, CancellationToken, Task<byte[]>> get, CancellationToken cancellationToken)
     {
         var records = new List<ArchiveEnvelope>();
-        var today = time.GetUtcNow().UtcDateTime.Date;
-        for (var day = (since - DeliveredBeforeEventAllowance).UtcDateTime.Date; day <= today; day = day.AddDays(1))
+        foreach (var item in await ListAsync(since, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var item in await s3.ListAsync(bucket, Prefix + day.ToString("yyyy/MM/dd/", CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false))
+            var lineNumber = 0;
+            foreach (var line in ArchiveObject.Lines(await get(item.Key, cancellationToken).ConfigureAwait(false)))
             {
-                var lineNumber = 0;
-                foreach (var line in ArchiveObject.Lines(await s3.GetObjectAsync(bucket, item.Key, cancellationToken).ConfigureAwait(false)))
-                {
-                    lineNumber++;
-                    records.Add(Envelope(line.Span, $"s3://{bucket}/{item.Key}, line {lineNumber}"));
-                }
+                lineNumber++;
+                records.Add(Envelope(line.Span, $"s3://{bucket}/{item.Key}, line {lineNumber}"));
             }
         }
 
         return records;
+    }
+
+    /// <summary>The objects <see cref="ReadAsync"/> reads.</summary>
+    public async Task<IReadOnlyList<S3ObjectSummary>> ListAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var objects = new List<S3ObjectSummary>();
+        var today = time.GetUtcNow().UtcDateTime.Date;
+        for (var day = (since - DeliveredBeforeEventAllowance).UtcDateTime.Date; day <= today; day = day.AddDays(1))
+        {
+            objects.AddRange(await s3.ListAsync(bucket, Prefix + day.ToString("yyyy/MM/dd/", CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false));
+        }
+
+        return objects;
     }
 
     private static ArchiveEnvelope Envelope(ReadOnlySpan<byte> errorLine, string where)

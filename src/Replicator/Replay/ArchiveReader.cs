@@ -77,7 +77,7 @@ public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time
     {
         if (_overflowed is not { } read || read.Range != range)
         {
-            var records = await _overflow.ReadAsync(range.From, cancellationToken).ConfigureAwait(false);
+            var records = await _overflow.ReadAsync(range.From, GetAsync, cancellationToken).ConfigureAwait(false);
             read = (range, records.ToLookup(r => r.EventHour, StringComparer.Ordinal));
             _overflowed = read;
         }
@@ -93,26 +93,26 @@ public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time
         }
         catch (Aws.Json.AwsServiceException e) when (e.ErrorCode == "InvalidObjectState")
         {
-            // The lifecycle rules move the archive to Glacier after 90 days and Deep Archive after 365.
+            // The plan found it readable: its restored copy expired, or the lifecycle moved it since.
             throw new ArchivedObjectNotRestoredException(
-                $"s3://{bucket}/{key} is in a Glacier storage class: restore the range's objects (S3 RestoreObject, or a Batch Operations restore job) and replay again. {e.Message}");
+                $"s3://{bucket}/{key} is in a Glacier storage class and not restored (its restored copy may have expired during the replay): {ArchiveRestore.Advice} {e.Message}");
         }
     }
 
-    /// <summary>How many objects, and how many bytes, the archive holds for the range's hours.</summary>
-    public async Task<(int Objects, long Bytes)> MeasureAsync(ReplayRange range, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every object a replay of the range reads: the range's hours (whose objects count as the archive's
+    /// size for the range) and the overflow prefix's days from the range's start.
+    /// </summary>
+    public async Task<ArchiveSurvey> SurveyAsync(ReplayRange range, CancellationToken cancellationToken)
     {
-        var (objects, bytes) = (0, 0L);
+        var hours = new List<S3ObjectSummary>();
         foreach (var prefix in range.HourPrefixes())
         {
-            foreach (var item in await s3.ListAsync(bucket, prefix, cancellationToken).ConfigureAwait(false))
-            {
-                objects++;
-                bytes += item.Size;
-            }
+            hours.AddRange(await s3.ListAsync(bucket, prefix, cancellationToken).ConfigureAwait(false));
         }
 
-        return (objects, bytes);
+        var overflowed = await _overflow.ListAsync(range.From, cancellationToken).ConfigureAwait(false);
+        return new ArchiveSurvey(bucket, hours, overflowed);
     }
 
     private static List<ArchiveEnvelope> Lines(byte[] gzipped) => ArchiveObject.Lines(gzipped).ConvertAll(line => ArchiveEnvelope.Parse(line.Span));
@@ -123,5 +123,5 @@ public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time
 /// <param name="ObjectsRead">Objects the lane fetched for the hour.</param>
 public sealed record HourOfArchive(IReadOnlyList<ArchiveEnvelope> Records, double Share, int ObjectsRead);
 
-/// <summary>An object of the range has moved to a Glacier storage class and must be restored before it can be replayed.</summary>
+/// <summary>Objects of the range are in a Glacier storage class and must be restored before they can be replayed; the message names them.</summary>
 public sealed class ArchivedObjectNotRestoredException(string message) : Exception(message);

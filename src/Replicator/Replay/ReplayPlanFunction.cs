@@ -7,8 +7,9 @@ namespace Replicator.Replay;
 
 /// <summary>
 /// The replay's first step (handler <c>replay-plan</c>): checks the request, measures what the archive
-/// holds for the range, checks that the target stream exists, and records the replay in the progress
-/// table with this execution as its owner. Hands the state machine one Map item per lane.
+/// holds for the range and that all of it is readable now (restored, where archived), checks that the
+/// target stream exists, and records the replay in the progress table with this execution as its
+/// owner. Hands the state machine one Map item per lane.
 /// </summary>
 public sealed class ReplayPlanFunction(
     ReplaySettings settings,
@@ -46,6 +47,7 @@ public sealed class ReplayPlanFunction(
 
     /// <exception cref="InvalidFunctionInputException">A field of the request is wrong, or the target stream does not exist.</exception>
     /// <exception cref="ArchiveEmptyException">The archive holds nothing for the range.</exception>
+    /// <exception cref="ArchivedObjectNotRestoredException">Objects the range reads are in GLACIER or DEEP_ARCHIVE and not restored; the message names them.</exception>
     /// <exception cref="ReplayMismatchException">The replay id is taken by a different replay.</exception>
     /// <exception cref="NothingAtRiskException">An at-risk replay found the target ahead of the retention edge.</exception>
     public async Task<ReplayPlan> PlanAsync(PlanRequest request, CancellationToken cancellationToken)
@@ -54,8 +56,8 @@ public sealed class ReplayPlanFunction(
         var range = asked.Range() ?? await atRisk.OfAsync(asked.Stream, asked.TargetRegion ?? settings.Region, cancellationToken).ConfigureAwait(false);
         var plan = asked.Plan(settings.Region, request.Execution, range, 0, 0, 0);
         var hours = plan.Range.Hours().ToList();
-        var (objects, bytes) = await archive.MeasureAsync(plan.Range, cancellationToken).ConfigureAwait(false);
-        if (objects == 0)
+        var survey = await archive.SurveyAsync(plan.Range, cancellationToken).ConfigureAwait(false);
+        if (survey.Objects == 0)
         {
             throw new ArchiveEmptyException(
                 $"replay-plan: s3://{settings.ArchiveBucket} has no objects under {plan.Range.HourPrefix(hours[0])} through {plan.Range.HourPrefix(hours[^1])} ({hours.Count} hours); check stream, from and to.");
@@ -70,7 +72,8 @@ public sealed class ReplayPlanFunction(
             throw new InvalidFunctionInputException($"replay-plan: targetStream {plan.TargetStream} does not exist in targetRegion {plan.TargetRegion}: {e.Message}");
         }
 
-        plan = plan with { Hours = hours.Count, Objects = objects, ArchivedBytes = bytes };
+        survey.EnsureReadable();
+        plan = plan with { Hours = hours.Count, Objects = survey.Objects, ArchivedBytes = survey.Bytes };
         await progress.ClaimAsync(plan, request.Execution, cancellationToken).ConfigureAwait(false);
         return plan;
     }
