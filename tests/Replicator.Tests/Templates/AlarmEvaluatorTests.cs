@@ -50,4 +50,45 @@ public sealed class AlarmEvaluatorTests
         Assert.Equal(expected, states["Lag"]);
         Assert.Equal(expected == State.Alarm ? State.Alarm : State.Ok, states["Tier"]);
     }
+
+    [Theory]
+    [InlineData(new double[] { 480_000, 480_000, 480_000 }, State.Ok)]
+    [InlineData(new double[] { 480_000, 480_060, 480_060 }, State.Alarm)]
+    [InlineData(new double[] { 600_000, 0, 0 }, State.Ok)]
+    public void Metric_math_divides_a_minutes_calls_by_the_per_second_quota_and_a_false_branch_never_alarms(double[] callsPerMinute, State expected)
+    {
+        var template = CloudFormationTemplate.Parse("t", """
+            Resources:
+              Usage:
+                Type: AWS::CloudWatch::Alarm
+                Properties:
+                  Metrics:
+                    - Id: calls
+                      ReturnData: false
+                      MetricStat: { Metric: { Namespace: AWS/Usage, MetricName: CallCount, Dimensions: [{ Name: Service, Value: KMS }] }, Period: 60, Stat: Sum }
+                    - Id: utilization
+                      Expression: calls / (SERVICE_QUOTA(calls) * 60) * 100
+                  EvaluationPeriods: 3
+                  DatapointsToAlarm: 2
+                  Threshold: 80
+                  ComparisonOperator: GreaterThanThreshold
+                  TreatMissingData: notBreaching
+              Tier:
+                Type: AWS::CloudWatch::CompositeAlarm
+                Properties:
+                  AlarmRule: !Sub
+                    - "ALARM(\"${Usage}\") OR ${Absent}"
+                    - Absent: "FALSE"
+            """);
+        var metrics = new MetricSeries();
+        metrics.AddQuota("AWS/Usage", "CallCount", [("Service", "KMS")], 10_000);
+        for (var period = 0; period < callsPerMinute.Length; period++)
+        {
+            metrics.Add("AWS/Usage", "CallCount", [("Service", "KMS")], period, callsPerMinute[period]);
+        }
+
+        var states = new AlarmEvaluator(template, new Dictionary<string, string>()).Evaluate(metrics);
+
+        Assert.Equal((expected, expected), (states["Usage"], states["Tier"]));
+    }
 }

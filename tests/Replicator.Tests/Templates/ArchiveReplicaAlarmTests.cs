@@ -54,6 +54,86 @@ public sealed class ArchiveReplicaAlarmTests
         Assert.Equal(State.Alarm, critical["EscalationCompositeAlarmTouseast1"]);
     }
 
+    /// <summary>
+    /// Seed 003's bucket errors, with ArchiveRequestMetrics: more than 10 refused (4xx) or failed (5xx)
+    /// requests in 5 minutes, on the archive in each stack and on the replica in the secondary, raise
+    /// infrastructure health; without the parameter the alarms do not exist and the tier stays quiet.
+    /// </summary>
+    [Fact]
+    public void Bucket_errors_raise_infrastructure_health_where_request_metrics_are_on()
+    {
+        var primary = new Dictionary<string, string>(ArchiveReplicaTests.Primary) { ["ArchiveRequestMetrics"] = "true" };
+        var secondary = new Dictionary<string, string>(ArchiveReplicaTests.Secondary) { ["ArchiveRequestMetrics"] = "true" };
+
+        var ten = Evaluate(primary, Primary, Errors(Archive, "4xxErrors", 10));
+        var eleven = Evaluate(primary, Primary, Errors(Archive, "4xxErrors", 11));
+        var failing = Evaluate(primary, Primary, Errors(Archive, "5xxErrors", 40));
+        var replica = Evaluate(secondary, Secondary, Errors(Replica, "4xxErrors", 11));
+        var off = Evaluate(ArchiveReplicaTests.Primary, Primary, Errors(Archive, "4xxErrors", 500));
+
+        Assert.Equal((State.Ok, State.Ok), (ten["ArchiveBucket4xxErrorsAlarm"], ten["InfrastructureHealthCompositeAlarmTouseast2"]));
+        Assert.Equal((State.Alarm, State.Alarm), (eleven["ArchiveBucket4xxErrorsAlarm"], eleven["InfrastructureHealthCompositeAlarmTouseast2"]));
+        Assert.Equal(State.Ok, eleven["SystemHealthCompositeAlarmTouseast2"]);
+        Assert.Equal((State.Alarm, State.Alarm), (failing["ArchiveBucket5xxErrorsAlarm"], failing["InfrastructureHealthCompositeAlarmTouseast2"]));
+        Assert.Equal((State.Alarm, State.Ok), (replica["ArchiveReplicaBucket4xxErrorsAlarm"], replica["ArchiveBucket4xxErrorsAlarm"]));
+        Assert.Equal(State.Alarm, replica["InfrastructureHealthCompositeAlarmTouseast1"]);
+        Assert.DoesNotContain("ArchiveBucket4xxErrorsAlarm", off.Keys);
+        Assert.Equal(State.Ok, off["InfrastructureHealthCompositeAlarmTouseast2"]);
+    }
+
+    /// <summary>
+    /// KMS throttling from the account's usage metrics: a minute's symmetric calls over 80% of 60 times the
+    /// per-second quota, in 3 of 5 minutes, raises infrastructure health in any stack.
+    /// </summary>
+    [Theory]
+    [InlineData(3, State.Alarm)]
+    [InlineData(2, State.Ok)]
+    public void KMS_calls_near_the_request_quota_raise_infrastructure_health(int minutesNearQuota, State expected)
+    {
+        var metrics = new MetricSeries();
+        for (var period = 0; period < Periods; period++)
+        {
+            // 9,000 a second against a quota of 10,000: 90%.
+            metrics.Add("AWS/Usage", "CallCount", KmsUsage, period, period >= Periods - minutesNearQuota ? 540_000 : 60_000);
+        }
+
+        var states = Evaluate(ArchiveReplicaTests.Primary, Primary, metrics);
+
+        Assert.Equal((expected, expected), (states["KmsRequestRateAlarm"], states["InfrastructureHealthCompositeAlarmTouseast2"]));
+    }
+
+    /// <summary>Request metrics exist only for the filter the bucket configures: the alarms' FilterId must be the bucket's MetricsConfigurations Id.</summary>
+    [Fact]
+    public void The_error_alarms_watch_the_request_metrics_filter_each_bucket_configures_and_only_with_the_parameter()
+    {
+        foreach (var (parameters, bucket, alarm) in new[]
+        {
+            (ArchiveReplicaTests.Primary, "ArchiveBucket", "ArchiveBucket4xxErrorsAlarm"),
+            (ArchiveReplicaTests.Secondary, "ArchiveReplicaBucket", "ArchiveReplicaBucket5xxErrorsAlarm"),
+        })
+        {
+            var on = ArchiveReplicaTests.Deployed(new Dictionary<string, string>(parameters) { ["ArchiveRequestMetrics"] = "true" });
+            var off = ArchiveReplicaTests.Deployed(parameters);
+
+            var filters = on.Resources[bucket]!["Properties"]!["MetricsConfigurations"]!.AsArray().Select(c => c!["Id"]!.ToString());
+            var watched = on.Resources[alarm]!["Properties"]!["Dimensions"]!.AsArray().Single(d => d!["Name"]!.ToString() == "FilterId")!["Value"]!.ToString();
+            Assert.Equal([watched], filters);
+            Assert.Null(off.Resources[bucket]!["Properties"]!["MetricsConfigurations"]);
+            Assert.Null(off.Resources[alarm]);
+        }
+    }
+
+    private static MetricSeries Errors(string bucket, string metric, double lastPeriod)
+    {
+        var metrics = new MetricSeries();
+        for (var period = 0; period < Periods; period++)
+        {
+            metrics.Add(Ns, metric, [("BucketName", bucket), ("FilterId", "EntireBucket")], period, period == Periods - 1 ? lastPeriod : 0);
+        }
+
+        return metrics;
+    }
+
     private static IReadOnlyDictionary<string, State> EvaluatePrimary(double failures, int periodsFailing = Periods)
     {
         var metrics = new MetricSeries();
@@ -91,7 +171,7 @@ public sealed class ArchiveReplicaAlarmTests
         var concrete = new ConcreteTemplate(template, region, parameters);
         // Alarms on one metric (a warning and a critical) share its series: one value below every threshold.
         var others = template.ResourcesOfType("AWS::CloudWatch::Alarm")
-            .Where(a => !a.LogicalId.StartsWith("Archive", StringComparison.Ordinal))
+            .Where(a => !a.LogicalId.StartsWith("Archive", StringComparison.Ordinal) && a.Properties["Metrics"] is null)
             .Select(a => (
                 Namespace: a.Properties["Namespace"]!.ToString(),
                 Name: a.Properties["MetricName"]!.ToString(),
@@ -109,8 +189,14 @@ public sealed class ArchiveReplicaAlarmTests
             }
         }
 
+        // The KMS quota alarm's usage metric: a test that sets no calls leaves it without data (quiet); the quota is the default in most regions.
+        metrics.AddQuota("AWS/Usage", "CallCount", KmsUsage, 10_000);
+
         return new AlarmEvaluator(template, parameters, concrete).Evaluate(metrics);
     }
+
+    /// <summary>AWS/Usage's dimensions for KMS's symmetric cryptographic operations (KMS developer guide, "Request quotas").</summary>
+    private static readonly (string, string)[] KmsUsage = [("Service", "KMS"), ("Type", "API"), ("Resource", "CryptographicOperationsSymmetric"), ("Class", "None")];
 
     /// <summary>S3's replication dimensions (S3 user guide, "S3 Replication dimensions").</summary>
     private static (string, string)[] Dimensions(string rule) => [("SourceBucket", Archive), ("DestinationBucket", Replica), ("RuleId", rule)];

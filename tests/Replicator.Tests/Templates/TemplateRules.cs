@@ -53,8 +53,10 @@ public static partial class TemplateRules
         ["AWS/Lambda"] = ["Errors", "Throttles", "IteratorAge", "Invocations", "Duration", "ConcurrentExecutions"],
         ["AWS/Kinesis"] = ["GetRecords.IteratorAgeMilliseconds", "WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded", "IncomingRecords", "PutRecords.FailedRecords"],
         ["AWS/States"] = ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"],
-        // S3 user guide, "Metrics and dimensions": S3 Replication metrics.
-        ["AWS/S3"] = ["ReplicationLatency", "OperationsPendingReplication", "BytesPendingReplication", "OperationsFailedReplication"],
+        // S3 user guide, "Metrics and dimensions": S3 Replication metrics, and request metrics' errors.
+        ["AWS/S3"] = ["ReplicationLatency", "OperationsPendingReplication", "BytesPendingReplication", "OperationsFailedReplication", "4xxErrors", "5xxErrors"],
+        // CloudWatch user guide, "CloudWatch usage metrics": the only metric of the namespace.
+        ["AWS/Usage"] = ["CallCount"],
     };
 
     public static IEnumerable<string> Specification(CloudFormationTemplate template, ResourceSpecification specification)
@@ -337,36 +339,50 @@ public static partial class TemplateRules
     {
         foreach (var (id, _, p) in template.ResourcesOfType("AWS::CloudWatch::Alarm"))
         {
-            var ns = p["Namespace"]?.GetValue<string>() ?? string.Empty;
-            var metric = p["MetricName"]?.GetValue<string>() ?? string.Empty;
-            var known = ns == MetricNames.Namespace
-                ? MetricNames.All.Contains(metric)
-                : AwsMetrics.TryGetValue(ns, out var metrics) && metrics.Contains(metric);
-            if (!known)
+            // A metric math alarm's metrics are its queries' (MetricStat.Metric); the others are expressions.
+            var watched = p["Metrics"] is JsonArray queries
+                ? queries.Select(q => q?["MetricStat"]?["Metric"]).OfType<JsonObject>().ToList()
+                : [p];
+            foreach (var metricOf in watched)
             {
-                yield return $"{template.Name}: {id} alarms on {ns} {metric}, which {(ns == MetricNames.Namespace ? "the code does not emit" : "is not a documented metric")}";
-            }
+                var ns = metricOf["Namespace"]?.GetValue<string>() ?? string.Empty;
+                var metric = metricOf["MetricName"]?.GetValue<string>() ?? string.Empty;
+                var known = ns == MetricNames.Namespace
+                    ? MetricNames.All.Contains(metric)
+                    : AwsMetrics.TryGetValue(ns, out var metrics) && metrics.Contains(metric);
+                if (!known)
+                {
+                    yield return $"{template.Name}: {id} alarms on {ns} {metric}, which {(ns == MetricNames.Namespace ? "the code does not emit" : "is not a documented metric")}";
+                }
 
-            var dimensions = (p["Dimensions"] as JsonArray ?? []).Select(d => d?["Name"]?.ToString() ?? string.Empty);
-            foreach (var dimension in dimensions.Where(d => ns == MetricNames.Namespace && !MetricDimensions.All.Contains(d)))
-            {
-                yield return $"{template.Name}: {id} selects dimension {dimension}, which the code's metrics do not carry";
+                var dimensions = (metricOf["Dimensions"] as JsonArray ?? []).Select(d => d?["Name"]?.ToString() ?? string.Empty);
+                foreach (var dimension in dimensions.Where(d => ns == MetricNames.Namespace && !MetricDimensions.All.Contains(d)))
+                {
+                    yield return $"{template.Name}: {id} selects dimension {dimension}, which the code's metrics do not carry";
+                }
             }
         }
 
         var alarms = template.ResourcesOfType("AWS::CloudWatch::").Select(r => r.LogicalId).ToHashSet(StringComparer.Ordinal);
         foreach (var (id, _, p) in template.ResourcesOfType("AWS::CloudWatch::CompositeAlarm"))
         {
-            var rule = p["AlarmRule"]?["Fn::Sub"]?.GetValue<string>() ?? string.Empty;
-            foreach (Match match in SubVariable().Matches(rule))
+            foreach (var named in AlarmsNamedBy(p["AlarmRule"]).Where(n => !alarms.Contains(n)))
             {
-                if (!alarms.Contains(match.Groups[1].Value))
-                {
-                    yield return $"{template.Name}: {id}'s AlarmRule names {match.Groups[1].Value}, which is not an alarm of this template";
-                }
+                yield return $"{template.Name}: {id}'s AlarmRule names {named}, which is not an alarm of this template";
             }
         }
     }
+
+    /// <summary>The resources a composite's rule substitutes, in every branch of its conditions, not counting its own Fn::Sub variables.</summary>
+    private static IEnumerable<string> AlarmsNamedBy(JsonNode? rule) => rule switch
+    {
+        JsonObject o when o["Fn::Sub"] is JsonValue text => SubVariable().Matches(text.GetValue<string>()).Select(m => m.Groups[1].Value),
+        JsonObject o when o["Fn::Sub"] is JsonArray { Count: 2 } sub && sub[0] is JsonValue text && sub[1] is JsonObject variables =>
+            SubVariable().Matches(text.GetValue<string>()).Select(m => m.Groups[1].Value).Where(n => !variables.ContainsKey(n))
+                .Concat(variables.SelectMany(v => AlarmsNamedBy(v.Value))),
+        JsonObject o when o["Fn::If"] is JsonArray branches => branches.Skip(1).SelectMany(AlarmsNamedBy),
+        _ => [],
+    };
 
     private static IEnumerable<string> Properties(ResourceSpecification specification, JsonElement allowed, JsonObject actual, string where)
     {

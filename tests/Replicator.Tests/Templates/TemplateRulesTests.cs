@@ -150,6 +150,18 @@ public sealed class TemplateRulesTests
                   Namespace: KinesisReplicator
                   MetricName: RecordsBehind
                   Dimensions: [{ Name: Stream, Value: s }]
+              Quota:
+                Type: AWS::CloudWatch::Alarm
+                Properties:
+                  Metrics:
+                    - { Id: calls, MetricStat: { Metric: { Namespace: AWS/Usage, MetricName: CallCounts }, Period: 60, Stat: Sum }, ReturnData: false }
+                    - { Id: share, Expression: calls / SERVICE_QUOTA(calls), ReturnData: true }
+              Health:
+                Type: AWS::CloudWatch::CompositeAlarm
+                Properties:
+                  AlarmRule: !Sub
+                    - "ALARM(\"${Lag}\") OR ${Optional}"
+                    - Optional: !If [SomeCondition, !Sub "ALARM(\"${Gone}\")", "FALSE"]
             """);
 
         var functions = TemplateRules.Functions(template).ToList();
@@ -161,5 +173,8 @@ public sealed class TemplateRulesTests
         Assert.Contains(functions, f => f.Contains("Other has Handler replay", StringComparison.Ordinal));
         Assert.Contains(alarms, f => f.Contains("Lag alarms on KinesisReplicator LagMinutes, which the code does not emit", StringComparison.Ordinal));
         Assert.Contains(alarms, f => f.Contains("Behind selects dimension Stream", StringComparison.Ordinal));
+        Assert.Contains(alarms, f => f.Contains("Quota alarms on AWS/Usage CallCounts, which is not a documented metric", StringComparison.Ordinal));
+        Assert.Contains(alarms, f => f.Contains("Health's AlarmRule names Gone, which is not an alarm of this template", StringComparison.Ordinal));
+        Assert.DoesNotContain(alarms, f => f.Contains("names Optional", StringComparison.Ordinal) || f.Contains("names Lag", StringComparison.Ordinal));
     }
 }
