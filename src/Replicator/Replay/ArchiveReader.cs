@@ -8,11 +8,11 @@ namespace Replicator.Replay;
 /// Reads the archive back an hour at a time, for one lane of a replay. A lane reads only the objects of
 /// the buckets it owns (<see cref="ArchiveBuckets"/>), so the lanes of a replay together read the
 /// archive once; an hour archived before buckets is read whole by every lane, each keeping its keys.
-/// Within an hour, records are put back in shard order (<see cref="ShardLineageOrder"/>: a shard after
-/// its ancestors, then by sequence number): Firehose's objects need not sort the way their records
-/// arrived, but a key's records are in one shard until a reshard moves them to a child, so that is
-/// every key's order. Copies Firehose delivered twice (it delivers at least once) are
-/// read once. Records Firehose sent to the error prefix past its active partition quota
+/// Within an hour, records are put back in the stream's order (<see cref="ShardLineageOrder"/>: by
+/// sequence number within a shard, a shard after its ancestors, shards interleaved by arrival):
+/// Firehose's objects need not sort the way their records arrived, but a key's records are in one
+/// shard until a reshard moves them to a child, so that is every key's order. Copies Firehose
+/// delivered twice (it delivers at least once) are read once. Records Firehose sent to the error prefix past its active partition quota
 /// (<see cref="ArchiveOverflow"/>) are merged into their hour, read once per range.
 /// </summary>
 public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time = null)
@@ -26,7 +26,7 @@ public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time
     /// <summary>The lane a key replays in: every key of a bucket in the same lane.</summary>
     public static int LaneOf(string partitionKey, int lanes) => ArchiveBuckets.Of(partitionKey) % lanes;
 
-    /// <summary>One hour's records of the range in lane <paramref name="lane"/> of <paramref name="lanes"/>, in shard order, and the lane's share of the hour.</summary>
+    /// <summary>One hour's records of the range in lane <paramref name="lane"/> of <paramref name="lanes"/>, in replay order, and the lane's share of the hour.</summary>
     /// <remarks>An hour is held in memory to sort it; a lane keeps only its own records, so more lanes need less each.</remarks>
     public async Task<HourOfArchive> ReadHourAsync(ReplayRange range, string hour, int lane, int lanes, CancellationToken cancellationToken)
     {
@@ -54,16 +54,7 @@ public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time
             }
         }
 
-        ShardLineageOrder.Sort(records);
-        // Sorted, a record Firehose delivered twice sits next to its copy.
-        var ordered = new List<ArchiveEnvelope>(records.Count);
-        foreach (var record in records)
-        {
-            if (ordered.Count == 0 || ordered[^1].ShardId != record.ShardId || SequenceNumbers.Compare(ordered[^1].SequenceNumber, record.SequenceNumber) != 0)
-            {
-                ordered.Add(record);
-            }
-        }
+        var ordered = ShardLineageOrder.Order(records, hour);
 
         // A lane that read only its buckets knows the hour's size by its objects' sizes, not by their records.
         // An hour whose records all overflowed has no objects to measure: its records say the share.
@@ -118,10 +109,10 @@ public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time
     private static List<ArchiveEnvelope> Lines(byte[] gzipped) => ArchiveObject.Lines(gzipped).ConvertAll(line => ArchiveEnvelope.Parse(line.Span));
 }
 
-/// <param name="Records">The lane's records, in shard order, each once.</param>
+/// <param name="Records">The lane's records, in replay order, each once, with its position.</param>
 /// <param name="Share">The lane's part of the hour (0 to 1): its share of the rate limits while it replays the hour.</param>
 /// <param name="ObjectsRead">Objects the lane fetched for the hour.</param>
-public sealed record HourOfArchive(IReadOnlyList<ArchiveEnvelope> Records, double Share, int ObjectsRead);
+public sealed record HourOfArchive(IReadOnlyList<PlacedRecord> Records, double Share, int ObjectsRead);
 
 /// <summary>Objects of the range are in a Glacier storage class and must be restored before they can be replayed; the message names them.</summary>
 public sealed class ArchivedObjectNotRestoredException(string message) : Exception(message);

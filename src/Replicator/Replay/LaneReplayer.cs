@@ -47,27 +47,28 @@ public sealed class LaneReplayer(ArchiveReader archive, RecordDelivery delivery,
                 return new LaneResult(lane, false, sent, state.Sent + sent, maxDuplicates);
             }
 
+            var readingFrom = time.GetUtcNow();
             var read = await archive.ReadHourAsync(range, hour, lane, plan.Lanes, cancellationToken).ConfigureAwait(false);
             // Paced at its share of the hour, each lane takes its share of the limits: the lanes finish
             // the hour together and the replay as a whole runs at the limit.
             var (recordsPerSecond, bytesPerSecond) = (plan.RecordsPerSecond * read.Share, plan.BytesPerSecond * read.Share);
-            var averageBytes = read.Records.Count == 0 ? 0 : read.Records.Average(r => (double)r.Data.Base64.Length + r.PartitionKey.Length);
+            var averageBytes = read.Records.Count == 0 ? 0 : read.Records.Average(r => (double)r.Envelope.Data.Base64.Length + r.Envelope.PartitionKey.Length);
             var startsAfter = cursor;
-            var left = (startsAfter.Hour == hour ? read.Records.Where(r => startsAfter.IsBefore(LaneCursor.After(hour, r))) : read.Records).ToArray();
+            var left = (startsAfter.Hour == hour ? read.Records.Where(r => startsAfter.IsBefore(r.Position)) : read.Records).ToArray();
             if (left.Length == 0)
             {
                 continue;
             }
 
             var (durable, paused) = await SendHourAsync(
-                plan, lane, hour, left, new ReplayPace(recordsPerSecond, bytesPerSecond, time), ChunkSize(chunkSize, recordsPerSecond, bytesPerSecond, averageBytes), shouldPause, deadline, cancellationToken).ConfigureAwait(false);
+                plan, lane, hour, left, new ReplayPace(recordsPerSecond, bytesPerSecond, time, readingFrom), ChunkSize(chunkSize, recordsPerSecond, bytesPerSecond, averageBytes), shouldPause, deadline, cancellationToken).ConfigureAwait(false);
             sent += durable;
             if (paused)
             {
                 return new LaneResult(lane, false, sent, state.Sent + sent, maxDuplicates);
             }
 
-            cursor = LaneCursor.After(hour, left[^1]);
+            cursor = left[^1].Position;
         }
 
         await progress.CompleteLaneAsync(plan.ReplayId, plan.Owner, lane, cancellationToken).ConfigureAwait(false);
@@ -95,9 +96,9 @@ public sealed class LaneReplayer(ArchiveReader archive, RecordDelivery delivery,
     /// </summary>
     /// <returns>Records made durable, and whether the lane paused (<paramref name="shouldPause"/>) before the hour's end.</returns>
     private async Task<(int Durable, bool Paused)> SendHourAsync(
-        ReplayPlan plan, int lane, string hour, ArchiveEnvelope[] left, ReplayPace pace, int chunk, Func<bool> shouldPause, DateTimeOffset deadline, CancellationToken cancellationToken)
+        ReplayPlan plan, int lane, string hour, PlacedRecord[] left, ReplayPace pace, int chunk, Func<bool> shouldPause, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        var records = left.Select((r, i) => new SourceRecord(i, r.SequenceNumber, r.PartitionKey, r.Data, r.ArrivalTime)).ToList();
+        var records = left.Select((r, i) => new SourceRecord(i, r.Envelope.SequenceNumber, r.Envelope.PartitionKey, r.Envelope.Data, r.Envelope.ArrivalTime)).ToList();
         var recorded = 0;
         var paused = false;
         DeliveryWindow? window = null;
@@ -105,7 +106,7 @@ public sealed class LaneReplayer(ArchiveReader archive, RecordDelivery delivery,
             chunk,
             async (prefix, token) =>
             {
-                await progress.AdvanceAsync(plan.ReplayId, plan.Owner, lane, LaneCursor.After(hour, left[prefix - 1]), prefix - recorded, Math.Min(window!.Lead, left.Length - prefix), token).ConfigureAwait(false);
+                await progress.AdvanceAsync(plan.ReplayId, plan.Owner, lane, left[prefix - 1].Position, prefix - recorded, Math.Min(window!.Lead, left.Length - prefix), token).ConfigureAwait(false);
                 recorded = prefix;
                 paused = shouldPause();
                 return !paused;
@@ -120,7 +121,7 @@ public sealed class LaneReplayer(ArchiveReader archive, RecordDelivery delivery,
         }
         catch (Exception e) when (e is not (OperationCanceledException or ReplaySupersededException))
         {
-            throw new ReplayDeliveryException($"Replay '{plan.ReplayId}' lane {lane} into {plan.TargetRegion}/{plan.TargetStream} stopped in hour {hour} after the record with archived sequence number {(recorded > 0 ? left[recorded - 1].SequenceNumber : "(none)")}: {e.Message}", e);
+            throw new ReplayDeliveryException($"Replay '{plan.ReplayId}' lane {lane} into {plan.TargetRegion}/{plan.TargetStream} stopped in hour {hour} after the record with archived sequence number {(recorded > 0 ? left[recorded - 1].Envelope.SequenceNumber : "(none)")}: {e.Message}", e);
         }
 
         var stoppedCleanly = outcome.Complete(left.Length) || (paused && outcome.Error is null && outcome.NothingInDoubt);
@@ -128,7 +129,7 @@ public sealed class LaneReplayer(ArchiveReader archive, RecordDelivery delivery,
         {
             // Keep what was made durable even if the rest was not: a resume starts after it.
             var stillInFlight = stoppedCleanly ? 0 : Math.Min(window.Lead, left.Length - outcome.DurablePrefix);
-            await progress.AdvanceAsync(plan.ReplayId, plan.Owner, lane, LaneCursor.After(hour, left[outcome.DurablePrefix - 1]), outcome.DurablePrefix - recorded, stillInFlight, cancellationToken).ConfigureAwait(false);
+            await progress.AdvanceAsync(plan.ReplayId, plan.Owner, lane, left[outcome.DurablePrefix - 1].Position, outcome.DurablePrefix - recorded, stillInFlight, cancellationToken).ConfigureAwait(false);
         }
         else if (stoppedCleanly)
         {
@@ -139,7 +140,7 @@ public sealed class LaneReplayer(ArchiveReader archive, RecordDelivery delivery,
         return stoppedCleanly
             ? (outcome.DurablePrefix, !outcome.Complete(left.Length))
             : throw new ReplayDeliveryException(
-                $"Replay '{plan.ReplayId}' lane {lane} into {plan.TargetRegion}/{plan.TargetStream} stopped at the record with archived sequence number {left[outcome.DurablePrefix].SequenceNumber} (shard {left[outcome.DurablePrefix].ShardId}): {outcome.Error?.Message ?? "not durable before the invocation's deadline"}",
+                $"Replay '{plan.ReplayId}' lane {lane} into {plan.TargetRegion}/{plan.TargetStream} stopped at the record with archived sequence number {left[outcome.DurablePrefix].Envelope.SequenceNumber} (shard {left[outcome.DurablePrefix].Envelope.ShardId}): {outcome.Error?.Message ?? "not durable before the invocation's deadline"}",
                 outcome.Error);
     }
 }

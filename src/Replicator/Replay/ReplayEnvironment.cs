@@ -7,7 +7,7 @@ public static class ReplayEnvironment
     public const string ArchiveBucket = "REPLAY_ARCHIVE_BUCKET";
     public const string ProgressTable = "DDB_REPLAY_PROGRESS_TABLE_NAME";
 
-    /// <summary>Records per chunk: a lane checkpoints after every chunk of durable records and sends at most two past its checkpoint (default 500).</summary>
+    /// <summary>Records per chunk: a lane checkpoints after every chunk of durable records and sends at most two past its checkpoint (default 1000).</summary>
     public const string ChunkRecords = "REPLAY_CHUNK_RECORDS";
 
     /// <summary>Optional: a lane invocation hands back a continuation after this many chunks, as it does when its time runs short.</summary>

@@ -6,10 +6,12 @@ namespace Replicator.Replay;
 /// start the average is at most the limit, and on it once the replay is rate-bound, whatever the chunk
 /// size (a chunk sent first and paid for after would put a replay of a few chunks well over it).
 /// </summary>
-public sealed class ReplayPace(double? recordsPerSecond, double? bytesPerSecond, TimeProvider time)
+/// <param name="start">When the window opens: a lane starts it before reading its hour, so the time the
+/// read takes is not lost to the rate (the first chunk may go at once); by default, the first chunk.</param>
+public sealed class ReplayPace(double? recordsPerSecond, double? bytesPerSecond, TimeProvider time, DateTimeOffset? start = null)
 {
     private readonly object _lock = new();
-    private DateTimeOffset? _start;
+    private DateTimeOffset? _start = start;
     private long _records;
     private long _bytes;
 

@@ -55,7 +55,7 @@ public sealed class ReplayProgressStore(IAmazonDynamoDB dynamoDb, string table)
         var item = (await dynamoDb.GetItemAsync(new GetItemRequest { TableName = table, Key = Key(replayId), ConsistentRead = true }, cancellationToken).ConfigureAwait(false)).Item ?? [];
         long Number(string name) => item.TryGetValue(name, out var value) ? long.Parse(value.N, CultureInfo.InvariantCulture) : 0;
         return Enumerable.Range(0, lanes).Select(lane => new LaneProgress(
-            item.TryGetValue(Field(lane, "cursor"), out var cursor) ? new LaneCursor(cursor.S) : LaneCursor.Start,
+            item.TryGetValue(Field(lane, "cursor"), out var cursor) ? LaneCursor.Parse(cursor.S, $"Replay '{replayId}' lane {lane}") : LaneCursor.Start,
             Number(Field(lane, "sent")),
             Number(Field(lane, "inFlight")),
             Number(Field(lane, "maxDuplicates")),

@@ -18,9 +18,15 @@ public sealed record ReplaySettings(
     Uri? S3Endpoint,
     Uri? DynamoDbEndpoint)
 {
+    /// <summary>
+    /// A lane looks up to two chunks ahead for other keys' records to fill a request (one record per key
+    /// under strict order): at 500, eight lanes of 5,000 keys made 28% more requests (tests/Replicator.Benchmarks, replay).
+    /// </summary>
+    public const int DefaultChunkRecords = 1000;
+
     public static ReplaySettings From(IReadOnlyDictionary<string, string> environment)
     {
-        var chunk = OptionalPositiveInt(environment, ReplayEnvironment.ChunkRecords) ?? 500;
+        var chunk = OptionalPositiveInt(environment, ReplayEnvironment.ChunkRecords) ?? DefaultChunkRecords;
         return new(
             Required(environment, ReplayEnvironment.Region),
             Required(environment, ReplayEnvironment.ArchiveBucket),

@@ -4,31 +4,62 @@ using Replicator.Relay;
 namespace Replicator.Replay;
 
 /// <summary>
-/// The order an hour of the archive is replayed in (issue 16): a key's records are in one shard until a
-/// reshard, then in a child, so a shard's records go before every descendant's, and within a shard by
-/// sequence number. Lineage comes from the envelopes' ancestor ids. Shards it does not relate (other
-/// branches, or lines archived without ancestor ids) go by shard id: Kinesis numbers a child after its
-/// parents in practice, but does not promise it, which is why the ancestor ids are archived.
+/// The order an hour of the archive is replayed in. A key's records are in one shard until a reshard,
+/// then in a child (issue 16), so within a shard records go by sequence number and a shard's go before
+/// every descendant's; lineage comes from the envelopes' ancestor ids. Across shards the records are
+/// interleaved by arrival time, as the stream held them (issue 18): replaying shard by shard packs a
+/// key's records closer together than they were, and under strict order a request holds one record
+/// per key, so requests stayed small.
 /// </summary>
+/// <remarks>
+/// Kinesis promises nothing about arrival times within a shard, so a record is placed at the latest
+/// arrival time of its shard up to it (never before an earlier record of its shard), and a shard's first
+/// record after the last of its ancestors'. Ties go by shard id, then sequence number. Shards the
+/// lineage does not relate (other branches, or lines archived without ancestor ids) interleave by
+/// arrival: a parent closes before its children take writes, so its records arrived first.
+/// </remarks>
 public static class ShardLineageOrder
 {
-    /// <summary>Sorts <paramref name="records"/> in place: ancestors' shards first, then by sequence number.</summary>
-    public static void Sort(List<ArchiveEnvelope> records)
+    /// <summary>
+    /// The records in replay order, each once (Firehose delivers at least once), each with its position: a
+    /// cursor that orders as the records do, so that everything at or before a position is done.
+    /// </summary>
+    public static List<PlacedRecord> Order(IEnumerable<ArchiveEnvelope> records, string hour)
     {
-        var rank = Ranks(records);
-        records.Sort((left, right) => Compare(left, right, rank));
-    }
+        var all = records as IReadOnlyCollection<ArchiveEnvelope> ?? records.ToList();
+        var (rank, parents) = Lineage(all);
+        var placedUpTo = new Dictionary<string, long>(StringComparer.Ordinal);
+        var placed = new List<PlacedRecord>(all.Count);
+        foreach (var shard in all.GroupBy(r => r.ShardId, StringComparer.Ordinal).OrderBy(g => rank[g.Key]))
+        {
+            // After every record of its ancestors in this hour (their ranks are lower, so they are placed).
+            var time = parents[shard.Key].Select(a => placedUpTo.TryGetValue(a, out var t) ? t + 1 : long.MinValue).DefaultIfEmpty(long.MinValue).Max();
+            string? previous = null;
+            foreach (var record in shard.OrderBy(r => r.SequenceNumber, Comparer<string>.Create(SequenceNumbers.Compare)))
+            {
+                if (previous is not null && SequenceNumbers.Compare(previous, record.SequenceNumber) == 0)
+                {
+                    continue;
+                }
 
-    /// <summary>0 for the same record (a copy Firehose delivered twice), as the sort orders them.</summary>
-    private static int Compare(ArchiveEnvelope left, ArchiveEnvelope right, IReadOnlyDictionary<string, int> rank) =>
-        rank[left.ShardId].CompareTo(rank[right.ShardId]) is var byShard and not 0 ? byShard : SequenceNumbers.Compare(left.SequenceNumber, right.SequenceNumber);
+                previous = record.SequenceNumber;
+                time = Math.Max(time, record.ArrivalTime.UtcTicks);
+                placed.Add(new PlacedRecord(record, LaneCursor.At(hour, time, record)));
+            }
+
+            placedUpTo[shard.Key] = time;
+        }
+
+        placed.Sort((left, right) => string.CompareOrdinal(left.Position.Value, right.Position.Value));
+        return placed;
+    }
 
     /// <summary>
     /// Each shard's place: a topological order of the lineage (Kahn's), taking the lowest shard id among
     /// the shards whose parents are all placed. A cycle cannot come from Kinesis; lines that claim one
     /// are placed by shard id rather than lost.
     /// </summary>
-    public static IReadOnlyDictionary<string, int> Ranks(IEnumerable<ArchiveEnvelope> records)
+    private static (IReadOnlyDictionary<string, int> Rank, IReadOnlyDictionary<string, HashSet<string>> Ancestors) Lineage(IEnumerable<ArchiveEnvelope> records)
     {
         // Each shard's ancestors, as the edges of the order.
         var parents = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
@@ -73,7 +104,7 @@ public static class ShardLineageOrder
             }
         }
 
-        return rank;
+        return (rank, parents);
     }
 
     private static HashSet<string> Node(Dictionary<string, HashSet<string>> parents, string shard)
@@ -86,3 +117,6 @@ public static class ShardLineageOrder
         return set;
     }
 }
+
+/// <param name="Position">Where the record is in its hour's replay order: a lane whose cursor is here has made it durable.</param>
+public sealed record PlacedRecord(ArchiveEnvelope Envelope, LaneCursor Position);

@@ -69,14 +69,42 @@ public static class ReplayBenchmark
             ["lanes_rps"] = Math.Round(lanes.RecordsPerSecond),
             ["speedup"] = Math.Round(lanes.RecordsPerSecond / single.RecordsPerSecond, 2),
             ["rate_error_pct"] = Math.Round(rateError, 1),
+            // Under strict order a request holds one record per key, so what the order packs together costs
+            // requests; measured where the target costs only the round trip (the local cloud's target also
+            // refuses what passes its 4,000 records a second, and those are sent again).
+            ["replay_calls_per_10k"] = Math.Round(lanesLatencyOnly.Calls * 10_000.0 / count, 1),
+            ["replay_calls_bound_per_10k"] = Math.Round(CallsBound(records, Lanes) * 10_000.0 / count, 1),
+            ["single_lane_calls_per_10k"] = Math.Round(singleLatencyOnly.Calls * 10_000.0 / count, 1),
+            ["single_lane_calls_bound_per_10k"] = Math.Round(CallsBound(records, 1) * 10_000.0 / count, 1),
+            ["replay_calls_per_10k_local_cloud"] = Math.Round(lanes.Calls * 10_000.0 / count, 1),
             ["round_trip_only_single_lane_rps"] = Math.Round(singleLatencyOnly.RecordsPerSecond),
             ["round_trip_only_lanes_rps"] = Math.Round(lanesLatencyOnly.RecordsPerSecond),
             ["round_trip_only_speedup"] = Math.Round(lanesLatencyOnly.RecordsPerSecond / singleLatencyOnly.RecordsPerSecond, 2),
+            // CPU seconds the run took in this process and the emulators together: with them on this machine's
+            // cores, eight lanes cannot finish before that work divided by the cores, whatever the round trips.
+            ["round_trip_only_lanes_cpu_s"] = Math.Round(lanesLatencyOnly.CpuSeconds, 2),
+            ["cores"] = Environment.ProcessorCount,
+            ["round_trip_only_speedup_cpu_ceiling"] = Math.Round(singleLatencyOnly.Elapsed.TotalSeconds / (lanesLatencyOnly.CpuSeconds / Environment.ProcessorCount), 2),
         }.ToJsonString());
         return new[] { single, lanes, singleLatencyOnly, lanesLatencyOnly, paced }.All(r => r.Check.Passed) ? 0 : 1;
     }
 
-    private sealed record Run(double RecordsPerSecond, TimeSpan Elapsed, long Calls, ReplicationCheck Check);
+    /// <summary>
+    /// The fewest requests a replay in <paramref name="lanes"/> lanes can make under strict order: each lane
+    /// at least its busiest key's records (one per request) and its records over 500 (PutRecords' limit).
+    /// </summary>
+    private static long CallsBound(IReadOnlyList<CdcRecord> records, int lanes) =>
+        records.GroupBy(r => ArchiveReader.LaneOf(r.PartitionKey, lanes))
+            .Sum(lane => Math.Max((lane.Count() + 499) / 500, lane.GroupBy(r => r.Key).Max(k => k.Count())));
+
+    private sealed record Run(double RecordsPerSecond, TimeSpan Elapsed, long Calls, ReplicationCheck Check, double CpuSeconds);
+
+    private static double CpuSeconds(TwoRegionCloud cloud) =>
+        new[] { Environment.ProcessId }.Concat(cloud.ProcessIds).Sum(id =>
+        {
+            using var process = Process.GetProcessById(id);
+            return process.TotalProcessorTime.TotalSeconds;
+        });
 
     /// <summary>Replays the whole archive into a new stream in B (or the round-trip-only target), all lanes at once as the state machine's Map runs them.</summary>
     private static async Task<Run> MeasureAsync(TwoRegionCloud cloud, ArchivedStream archive, IReadOnlyList<CdcRecord> records, int lanes, double? recordsPerSecond, bool latencyOnly)
@@ -95,21 +123,23 @@ public static class ReplayBenchmark
             new ArchiveReader(new S3Reader(new AwsServiceOptions(a, cloud.Credentials, AwsEnvironment.HttpClient) { EndpointOverride = cloud.Region(a).S3Endpoint }), archive.Bucket),
             new RecordDelivery(counting, PutRecordsLimits.Kinesis, TimeProvider.System),
             progress,
-            chunkSize: 500,
+            chunkSize: ReplaySettings.DefaultChunkRecords,
             TimeProvider.System);
         Console.WriteLine($"Replaying into {(latencyOnly ? "the round-trip-only target" : target)} in {lanes} lane(s){(recordsPerSecond is { } rps ? $" at {rps:N0} records/s" : "")}");
 
+        var cpuBefore = CpuSeconds(cloud);
         var clock = Stopwatch.StartNew();
         var results = await Task.WhenAll(Enumerable.Range(0, lanes).Select(lane =>
             Task.Run(() => replayer.RunAsync(plan, lane, () => false, DateTimeOffset.UtcNow.AddMinutes(10), CancellationToken.None))));
         clock.Stop();
+        var cpu = CpuSeconds(cloud) - cpuBefore;
 
         var sent = results.Sum(r => r.Sent);
         var arrived = latencyOnly
             ? latencyOnlyTarget.Arrived.ToList()
             : (await StreamContents.ReadAsync(kinesis, target, CancellationToken.None)).SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data)).ToList();
         // Timed from the start, archive reading included: what an operator waits for, and the window the rate limit counts from.
-        return new Run(sent / clock.Elapsed.TotalSeconds, clock.Elapsed, counting.Calls, ReplicationCheck.Compare(records, arrived));
+        return new Run(sent / clock.Elapsed.TotalSeconds, clock.Elapsed, counting.Calls, ReplicationCheck.Compare(records, arrived), cpu);
     }
 
     private static string N(double value) => value.ToString("N0", CultureInfo.InvariantCulture);

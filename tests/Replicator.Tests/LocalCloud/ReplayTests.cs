@@ -244,8 +244,8 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
 
             var expected = records.Where(r => bucketed.Contains(r.CommitTimestamp)).ToList();
             Assert.Equal(expected.Count, lanes.Sum(l => l.Records.Count));
-            Assert.All(Enumerable.Range(0, 4), lane => Assert.All(lanes[lane].Records, r => Assert.Equal(lane, ArchiveReader.LaneOf(r.PartitionKey, 4))));
-            var check = ReplicationCheck.Compare(expected, lanes.SelectMany(l => l.Records).Select(r => CdcRecord.Parse(r.Data.ToArray())));
+            Assert.All(Enumerable.Range(0, 4), lane => Assert.All(lanes[lane].Records, r => Assert.Equal(lane, ArchiveReader.LaneOf(r.Envelope.PartitionKey, 4))));
+            var check = ReplicationCheck.Compare(expected, lanes.SelectMany(l => l.Records).Select(r => CdcRecord.Parse(r.Envelope.Data.ToArray())));
             Assert.Equal((0, 0, 0), (check.Missing, check.OrderViolations, check.Duplicates));
             Assert.Equal(1.0, lanes.Sum(l => l.Share), precision: 6);
             if (objectsPerLane is { } every)
@@ -284,11 +284,22 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
     public void A_cursor_orders_records_as_a_lane_reads_them_whatever_the_sequence_numbers_lengths()
     {
         var envelope = new Replicator.Archive.ArchiveEnvelope("k", "shardId-000000000001", "999", Start, null, default);
+        var at = Start.UtcTicks;
 
-        Assert.True(LaneCursor.Start.IsBefore(LaneCursor.After("2026-11-20-06", envelope)));
-        Assert.True(LaneCursor.After("2026-11-20-06", envelope).IsBefore(LaneCursor.After("2026-11-20-06", envelope with { SequenceNumber = "1000" })));
-        Assert.True(LaneCursor.After("2026-11-20-06", envelope with { SequenceNumber = "1000" }).IsBefore(LaneCursor.After("2026-11-20-06", envelope with { ShardId = "shardId-000000000002" })));
-        Assert.True(LaneCursor.After("2026-11-20-06", envelope with { ShardId = "shardId-000000000009" }).IsBefore(LaneCursor.After("2026-11-20-07", envelope)));
+        Assert.True(LaneCursor.Start.IsBefore(LaneCursor.At("2026-11-20-06", at, envelope)));
+        Assert.True(LaneCursor.At("2026-11-20-06", at, envelope).IsBefore(LaneCursor.At("2026-11-20-06", at, envelope with { SequenceNumber = "1000" })));
+        Assert.True(LaneCursor.At("2026-11-20-06", at, envelope with { SequenceNumber = "1000" }).IsBefore(LaneCursor.At("2026-11-20-06", at, envelope with { ShardId = "shardId-000000000002" })));
+        Assert.True(LaneCursor.At("2026-11-20-06", at, envelope with { ShardId = "shardId-000000000009" }).IsBefore(LaneCursor.At("2026-11-20-06", at + 1, envelope)));
+        Assert.True(LaneCursor.At("2026-11-20-06", at + 1, envelope with { ShardId = "shardId-000000000009" }).IsBefore(LaneCursor.At("2026-11-20-07", at, envelope)));
+    }
+
+    [Fact]
+    public void A_cursor_written_shard_by_shard_is_refused_naming_the_lane_and_what_to_do()
+    {
+        var refused = Assert.Throws<InvalidDataException>(() => LaneCursor.Parse("2026-11-20-06/shardId-000000000001/000999", "Replay 'r' lane 2"));
+
+        Assert.Contains("Replay 'r' lane 2: cursor '2026-11-20-06/shardId-000000000001/000999'", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("new replayId", refused.Message, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, string> SmallChunks => new()

@@ -39,6 +39,17 @@ public sealed class ReplayPaceTests
         Assert.Equal(TimeSpan.FromSeconds(1.5), _time.GetUtcNow() - start);
     }
 
+    /// <summary>A lane opens the window before reading its hour: the read's time counts toward the rate, so the first chunk need not wait for it again.</summary>
+    [Fact]
+    public void A_window_opened_before_the_hour_was_read_lets_the_first_chunk_go_at_once()
+    {
+        var pace = new ReplayPace(recordsPerSecond: 100, bytesPerSecond: null, _time, start: _time.GetUtcNow());
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(TimeSpan.Zero, pace.Reserve(200, 0));
+        Assert.Equal(TimeSpan.FromSeconds(1), pace.Reserve(100, 0));
+    }
+
     [Fact]
     public void The_tighter_of_the_two_limits_binds()
     {
