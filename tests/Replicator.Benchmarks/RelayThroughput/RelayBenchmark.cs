@@ -88,7 +88,7 @@ public static class RelayBenchmark
             $"packed {othersRatePacked:N0} beside it, {aloneRatePacked:N0} alone ({othersRatePacked / aloneRatePacked:P0}). " +
             "Strict, the hot key's shard moves at the hot key's pace (its checkpoint is a contiguous prefix); the other shards do not wait.");
 
-        var table = new Table().AddColumns("scenario", "relay records/s", "baseline records/s", "ratio", "relay target calls /10k", "baseline calls /10k (target + checkpoint)", "relay retries per record");
+        var table = new Table().AddColumns("scenario", "relay records/s", "baseline records/s", "ratio", "relay target calls /10k", "strict bound /10k", "baseline calls /10k (target + checkpoint)", "relay retries per record");
         foreach (var (scenario, ours, baseline) in rows)
         {
             table.AddRow(
@@ -97,6 +97,7 @@ public static class RelayBenchmark
                 $"{baseline.RecordsPerSecond:N0}",
                 $"{ours.RecordsPerSecond / baseline.RecordsPerSecond:N1}",
                 $"{ours.TargetCallsPer10K:N0}",
+                ours.Kind == RelayKind.Batched ? $"{ours.CallsBoundPer10K:N0}" : "-",
                 $"{baseline.AllCallsPer10K:N0}",
                 $"{ours.RetriesPerRecord:0.000}");
         }
@@ -105,6 +106,7 @@ public static class RelayBenchmark
         var figures = new RelayFigures(
             Math.Round(distinct.TargetCallsPer10K),
             Math.Round(fiveHundredKeys.TargetCallsPer10K),
+            Math.Round(fiveHundredKeys.CallsBoundPer10K),
             Math.Round(baselineCrossRegion.AllCallsPer10K),
             Math.Round(distinct.RecordsPerSecond / baselineCrossRegion.RecordsPerSecond, 1),
             Math.Round(oursLoopback.RecordsPerSecond / baselineLoopback.RecordsPerSecond, 1),

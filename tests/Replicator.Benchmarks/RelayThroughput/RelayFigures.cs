@@ -5,6 +5,7 @@ namespace Replicator.Benchmarks.RelayThroughput;
 public sealed record RelayFigures(
     [property: JsonPropertyName("calls_per_10k")] double CallsPer10K,
     [property: JsonPropertyName("calls_per_10k_500_keys")] double CallsPer10K500Keys,
+    [property: JsonPropertyName("calls_bound_500_keys")] double CallsBound500Keys,
     [property: JsonPropertyName("baseline_calls_per_10k")] double BaselineCallsPer10K,
     [property: JsonPropertyName("throughput_ratio")] double ThroughputRatio,
     [property: JsonPropertyName("loopback_ratio")] double LoopbackRatio,

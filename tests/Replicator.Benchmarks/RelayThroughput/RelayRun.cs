@@ -24,8 +24,11 @@ public enum RelayKind
 
 /// <summary>What one run measured: calls into the target, checkpoint writes (baseline only counts them), and time to replicate everything.</summary>
 /// <param name="Arrivals">Each record's key and how long after the start it arrived in the target (by the target's arrival timestamp).</param>
-public sealed record RelayRunResult(RelayKind Kind, int Records, long Invocations, long TargetCalls, long CheckpointWrites, TimeSpan Elapsed, IReadOnlyList<(long Key, TimeSpan After)> Arrivals, long RecordsSent)
+/// <param name="CallsBound">The fewest target calls strict order allows for the batches the relay was given (<see cref="RelayRun.StrictRequestsBound"/>).</param>
+public sealed record RelayRunResult(RelayKind Kind, int Records, long Invocations, long TargetCalls, long CheckpointWrites, TimeSpan Elapsed, IReadOnlyList<(long Key, TimeSpan After)> Arrivals, long RecordsSent, long CallsBound)
 {
+    public double CallsBoundPer10K => CallsBound * 10_000.0 / Records;
+
     /// <summary>Records sent again (refused by a full shard, or behind a failure) per record delivered.</summary>
     public double RetriesPerRecord => (RecordsSent - Records) / (double)Records;
 
@@ -60,6 +63,7 @@ public static class RelayRun
         await new CdcProducer(source, stream).ProduceAsync(records, 1000, null, cancellationToken);
 
         CountingRoundTrip? counting = null;
+        long callsBound = 0;
         Seed004Relay? baseline = null;
         LambdaHandler handler;
         var ordering = kind == RelayKind.Packed ? RelayOrdering.Packed : RelayOrdering.Strict;
@@ -67,7 +71,12 @@ public static class RelayRun
         {
             var environment = LocalFunctionEnvironment.Relay(cloud, regionA, regionB);
             environment[RelayEnvironment.Ordering] = ordering.ToString().ToLowerInvariant();
-            handler = RelayFactory.Create(environment, inner => counting = new CountingRoundTrip(inner, roundTrip), TextWriter.Null).HandleAsync;
+            var relay = RelayFactory.Create(environment, inner => counting = new CountingRoundTrip(inner, roundTrip), TextWriter.Null);
+            handler = (payload, context, token) =>
+            {
+                Interlocked.Add(ref callsBound, StrictRequestsBound(payload.Span));
+                return relay.HandleAsync(payload, context, token);
+            };
         }
         else
         {
@@ -100,7 +109,21 @@ public static class RelayRun
         await stop.CancelAsync();
         await running;
         var arrivals = await VerifyAsync(target, stream, records, ordering, started, cancellationToken);
-        return new RelayRunResult(kind, records.Count, mapping.Invocations, counting!.Calls, baseline?.CheckpointWrites ?? 0, clock.Elapsed, arrivals, counting.RecordsSent);
+        return new RelayRunResult(kind, records.Count, mapping.Invocations, counting!.Calls, baseline?.CheckpointWrites ?? 0, clock.Elapsed, arrivals, counting.RecordsSent, callsBound);
+    }
+
+    /// <summary>
+    /// The fewest PutRecords calls a batch needs under strict order: one record per key per request, so
+    /// as many as its busiest key has records, and at least one per 500 records. A batch the mapping
+    /// sends again (after a partial failure) counts again, as it must be sent again.
+    /// </summary>
+    public static long StrictRequestsBound(ReadOnlySpan<byte> kinesisEvent)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(kinesisEvent.ToArray());
+        var keys = document.RootElement.GetProperty("Records").EnumerateArray()
+            .Select(r => r.GetProperty("kinesis").GetProperty("partitionKey").GetString()!)
+            .ToList();
+        return keys.Count == 0 ? 0 : Math.Max((keys.Count + 499) / 500, keys.GroupBy(k => k, StringComparer.Ordinal).Max(g => g.Count()));
     }
 
     /// <summary>A benchmark of a relay that lost or reordered records would measure nothing: check before reporting.</summary>
