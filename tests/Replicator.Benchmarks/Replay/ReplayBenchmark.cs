@@ -82,6 +82,7 @@ public static class ReplayBenchmark
             ["round_trip_only_speedup"] = Math.Round(lanesLatencyOnly.RecordsPerSecond / singleLatencyOnly.RecordsPerSecond, 2),
             // CPU seconds the run took in this process and the emulators together: with them on this machine's
             // cores, eight lanes cannot finish before that work divided by the cores, whatever the round trips.
+            ["round_trip_only_single_lane_cpu_s"] = Math.Round(singleLatencyOnly.CpuSeconds, 2),
             ["round_trip_only_lanes_cpu_s"] = Math.Round(lanesLatencyOnly.CpuSeconds, 2),
             ["cores"] = Environment.ProcessorCount,
             ["round_trip_only_speedup_cpu_ceiling"] = Math.Round(singleLatencyOnly.Elapsed.TotalSeconds / (lanesLatencyOnly.CpuSeconds / Environment.ProcessorCount), 2),
