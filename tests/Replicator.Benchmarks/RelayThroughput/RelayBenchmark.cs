@@ -88,6 +88,18 @@ public static class RelayBenchmark
             $"packed {othersRatePacked:N0} beside it, {aloneRatePacked:N0} alone ({othersRatePacked / aloneRatePacked:P0}). " +
             "Strict, the hot key's shard moves at the hot key's pace (its checkpoint is a contiguous prefix); the other shards do not wait.");
 
+        // Latency at half the target's capacity (4 shards: 2,000 of their 4,000 records a second), produced while
+        // the relay runs; the baseline, which moves under 200 records a second, gets one second of it.
+        AnsiConsole.MarkupLine("[grey]latency: 2,000 records/s produced while the relay runs, 20 ms round trip[/]");
+        var halfCapacity = await RelayRun.RunAsync(
+            cloud, RelayKind.Batched, CdcProducer.Generate(quick ? 10_000 : 30_000, 5_000, start), shards: 4, CrossRegion, cancellationToken, producedPerSecond: 2_000);
+        var halfCapacityBaseline = await RelayRun.RunAsync(
+            cloud, RelayKind.PerRecordBaseline, CdcProducer.Generate(2_000, 5_000, start), shards: 4, CrossRegion, cancellationToken, producedPerSecond: 2_000);
+        AnsiConsole.MarkupLine(
+            $"Latency from the source's arrival to the target's at 2,000 records/s: p50 {halfCapacity.LatencyPercentile(0.5).TotalMilliseconds:N0} ms, p99 {halfCapacity.LatencyPercentile(0.99).TotalMilliseconds:N0} ms " +
+            $"(baseline, one second of it: p50 {halfCapacityBaseline.LatencyPercentile(0.5).TotalMilliseconds:N0} ms, p99 {halfCapacityBaseline.LatencyPercentile(0.99).TotalMilliseconds:N0} ms); " +
+            $"p50 over the run's thirds {string.Join(", ", halfCapacity.Latencies.Chunk((halfCapacity.Latencies.Count + 2) / 3).Select(third => $"{third.Order().ElementAt(third.Length / 2).TotalMilliseconds:N0}"))} ms (rising: the relay fell behind).");
+
         var table = new Table().AddColumns("scenario", "relay records/s", "baseline records/s", "ratio", "relay target calls /10k", "strict bound /10k", "baseline calls /10k (target + checkpoint)", "relay retries per record");
         foreach (var (scenario, ours, baseline) in rows)
         {
@@ -116,6 +128,10 @@ public static class RelayBenchmark
             Math.Round(othersRate / aloneRate, 2),
             Math.Round(othersRatePacked / aloneRatePacked, 2),
             Math.Round(distinct.RetriesPerRecord, 3),
+            Math.Round(halfCapacity.LatencyPercentile(0.5).TotalMilliseconds),
+            Math.Round(halfCapacity.LatencyPercentile(0.99).TotalMilliseconds),
+            Math.Round(halfCapacityBaseline.LatencyPercentile(0.5).TotalMilliseconds),
+            Math.Round(halfCapacityBaseline.LatencyPercentile(0.99).TotalMilliseconds),
             Math.Round(baselineCrossRegion.RetriesPerRecord, 3));
         Console.Out.WriteLine(JsonSerializer.Serialize(figures, RelayFiguresJsonContext.Default.RelayFigures));
         return 0;

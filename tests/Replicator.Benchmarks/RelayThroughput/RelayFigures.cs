@@ -15,6 +15,10 @@ public sealed record RelayFigures(
     [property: JsonPropertyName("mixed_others_share")] double MixedOthersShare,
     [property: JsonPropertyName("mixed_others_share_packed")] double MixedOthersSharePacked,
     [property: JsonPropertyName("retries_per_record")] double RetriesPerRecord,
+    [property: JsonPropertyName("latency_p50_ms")] double LatencyP50Ms,
+    [property: JsonPropertyName("latency_p99_ms")] double LatencyP99Ms,
+    [property: JsonPropertyName("baseline_latency_p50_ms")] double BaselineLatencyP50Ms,
+    [property: JsonPropertyName("baseline_latency_p99_ms")] double BaselineLatencyP99Ms,
     [property: JsonPropertyName("baseline_retries_per_record")] double BaselineRetriesPerRecord);
 
 [JsonSerializable(typeof(RelayFigures))]

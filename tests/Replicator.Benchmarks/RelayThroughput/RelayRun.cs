@@ -25,8 +25,16 @@ public enum RelayKind
 /// <summary>What one run measured: calls into the target, checkpoint writes (baseline only counts them), and time to replicate everything.</summary>
 /// <param name="Arrivals">Each record's key and how long after the start it arrived in the target (by the target's arrival timestamp).</param>
 /// <param name="CallsBound">The fewest target calls strict order allows for the batches the relay was given (<see cref="RelayRun.StrictRequestsBound"/>).</param>
-public sealed record RelayRunResult(RelayKind Kind, int Records, long Invocations, long TargetCalls, long CheckpointWrites, TimeSpan Elapsed, IReadOnlyList<(long Key, TimeSpan After)> Arrivals, long RecordsSent, long CallsBound)
+/// <param name="Latencies">Produced while the relay runs: each record's time from its arrival in the source to its arrival in the target, by the two streams' arrival timestamps, in the order they arrived in the source; otherwise empty.</param>
+public sealed record RelayRunResult(RelayKind Kind, int Records, long Invocations, long TargetCalls, long CheckpointWrites, TimeSpan Elapsed, IReadOnlyList<(long Key, TimeSpan After)> Arrivals, long RecordsSent, long CallsBound, IReadOnlyList<TimeSpan> Latencies)
 {
+    /// <summary>The latency <paramref name="fraction"/> of the records were replicated within (nearest rank).</summary>
+    public TimeSpan LatencyPercentile(double fraction)
+    {
+        var sorted = Latencies.Order().ToArray();
+        return sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Length) - 1, 0, sorted.Length - 1)];
+    }
+
     public double CallsBoundPer10K => CallsBound * 10_000.0 / Records;
 
     /// <summary>Records sent again (refused by a full shard, or behind a failure) per record delivered.</summary>
@@ -42,12 +50,15 @@ public sealed record RelayRunResult(RelayKind Kind, int Records, long Invocation
 /// <summary>
 /// One measured replication on the local cloud: the records are produced into region A first, then
 /// the relay runs through the local event source mapping (batch size 500) until every record is
-/// durable in region B. Only that second part is timed.
+/// durable in region B. Only that second part is timed. With a production rate, the records are
+/// produced at that rate while the relay runs, through a mapping that polls and batches as Lambda's
+/// does with the template's defaults (a poll a second per shard when caught up, a 1 s batching window),
+/// and each record's latency is measured.
 /// </summary>
 public static class RelayRun
 {
     public static async Task<RelayRunResult> RunAsync(
-        TwoRegionCloud cloud, RelayKind kind, IReadOnlyList<CdcRecord> records, int shards, TimeSpan roundTrip, CancellationToken cancellationToken)
+        TwoRegionCloud cloud, RelayKind kind, IReadOnlyList<CdcRecord> records, int shards, TimeSpan roundTrip, CancellationToken cancellationToken, double? producedPerSecond = null)
     {
         const string regionA = TwoRegionCloud.DefaultRegionA, regionB = TwoRegionCloud.DefaultRegionB;
         var stream = $"bench-{Guid.NewGuid():N}"[..20];
@@ -60,7 +71,11 @@ public static class RelayRun
         await target.CreateStreamAsync(stream, shards, cancellationToken);
         await source.WaitUntilActiveAsync(stream, cancellationToken);
         await target.WaitUntilActiveAsync(stream, cancellationToken);
-        await new CdcProducer(source, stream).ProduceAsync(records, 1000, null, cancellationToken);
+        var producer = new CdcProducer(source, stream);
+        if (producedPerSecond is null)
+        {
+            await producer.ProduceAsync(records, 1000, null, cancellationToken);
+        }
 
         CountingRoundTrip? counting = null;
         long callsBound = 0;
@@ -94,12 +109,19 @@ public static class RelayRun
                 new Dictionary<string, string>(),
                 new JsonLinesLogger(TextWriter.Null, requestId, TimeProvider.System),
                 TimeProvider.System),
-            new EventSourceMappingOptions { BatchSize = 500, FunctionTimeout = TimeSpan.FromMinutes(5), IdlePollInterval = TimeSpan.FromMilliseconds(10) });
+            producedPerSecond is null
+                ? new EventSourceMappingOptions { BatchSize = 500, FunctionTimeout = TimeSpan.FromMinutes(5), IdlePollInterval = TimeSpan.FromMilliseconds(10) }
+                : new EventSourceMappingOptions { BatchSize = 500, BatchingWindow = TimeSpan.FromSeconds(1), FunctionTimeout = TimeSpan.FromMinutes(5) });
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var running = mapping.RunAsync(stop.Token);
+        if (producedPerSecond is { } rate)
+        {
+            await ProduceAtAsync(producer, records, rate, cancellationToken);
+        }
+
         while (mapping.RecordsAcknowledged < records.Count)
         {
             await Task.Delay(5, cancellationToken);
@@ -109,7 +131,40 @@ public static class RelayRun
         await stop.CancelAsync();
         await running;
         var arrivals = await VerifyAsync(target, stream, records, ordering, started, cancellationToken);
-        return new RelayRunResult(kind, records.Count, mapping.Invocations, counting!.Calls, baseline?.CheckpointWrites ?? 0, clock.Elapsed, arrivals, counting.RecordsSent, callsBound);
+        var latencies = producedPerSecond is null ? [] : await LatenciesAsync(source, target, stream, cancellationToken);
+        return new RelayRunResult(kind, records.Count, mapping.Invocations, counting!.Calls, baseline?.CheckpointWrites ?? 0, clock.Elapsed, arrivals, counting.RecordsSent, callsBound, latencies);
+    }
+
+    /// <summary>Produces in tenths of a second's worth, each tenth on its schedule, so the source sees a steady rate.</summary>
+    private static async Task ProduceAtAsync(CdcProducer producer, IReadOnlyList<CdcRecord> records, double perSecond, CancellationToken cancellationToken)
+    {
+        var tenth = Math.Max(1, (int)(perSecond / 10));
+        var clock = Stopwatch.StartNew();
+        for (var offset = 0; offset < records.Count; offset += tenth)
+        {
+            var due = TimeSpan.FromSeconds(offset / perSecond) - clock.Elapsed;
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, cancellationToken);
+            }
+
+            await producer.ProduceAsync(records.Skip(offset).Take(tenth).ToList(), tenth, null, cancellationToken);
+        }
+    }
+
+    /// <summary>Each record's arrival in the target less its arrival in the source (the copy first landed; a record sent twice counts once).</summary>
+    private static async Task<IReadOnlyList<TimeSpan>> LatenciesAsync(Aws.Kinesis.KinesisClient source, Aws.Kinesis.KinesisClient target, string stream, CancellationToken cancellationToken)
+    {
+        var produced = (await StreamContents.ReadAsync(source, stream, cancellationToken)).SelectMany(s => s.Records)
+            .ToDictionary(r => CdcRecord.Parse(r.Data), r => r.ArrivedAt);
+        var replicated = new Dictionary<CdcRecord, DateTimeOffset>();
+        foreach (var record in (await StreamContents.ReadAsync(target, stream, cancellationToken)).SelectMany(s => s.Records))
+        {
+            var key = CdcRecord.Parse(record.Data);
+            replicated[key] = replicated.TryGetValue(key, out var earlier) && earlier < record.ArrivedAt ? earlier : record.ArrivedAt;
+        }
+
+        return replicated.OrderBy(r => produced[r.Key]).Select(r => r.Value - produced[r.Key]).ToList();
     }
 
     /// <summary>
