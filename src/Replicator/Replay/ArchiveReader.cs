@@ -12,8 +12,9 @@ namespace Replicator.Replay;
 /// sequence number within a shard, a shard after its ancestors, shards interleaved by arrival):
 /// Firehose's objects need not sort the way their records arrived, but a key's records are in one
 /// shard until a reshard moves them to a child, so that is every key's order. Copies Firehose
-/// delivered twice (it delivers at least once) are read once. Records Firehose sent to the error prefix past its active partition quota
-/// (<see cref="ArchiveOverflow"/>) are merged into their hour, read once per range.
+/// delivered twice (it delivers at least once) are read once. Records Firehose sent to the error
+/// prefix past its active partition quota (<see cref="ArchiveOverflow"/>) are merged into their hour,
+/// read once per range.
 /// </summary>
 public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time = null)
 {
