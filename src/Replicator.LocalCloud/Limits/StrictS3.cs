@@ -70,14 +70,15 @@ public sealed class StrictS3 : IAsyncDisposable
         try
         {
             var request = S3Request.Of(context.Request);
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body).ConfigureAwait(false);
-            using var answer = await ForwardAsync(context.Request, body.ToArray()).ConfigureAwait(false);
+            using var received = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(received).ConfigureAwait(false);
+            var body = received.ToArray();
+            using var answer = await ForwardAsync(context.Request, body).ConfigureAwait(false);
             var content = await answer.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
             if (request.Is("POST", "restore") && answer.StatusCode == HttpStatusCode.NotImplemented)
             {
                 // s3rver checked the signature and has no RestoreObject: the restore is this endpoint's.
-                await RespondAsync(context, Restore(request, body.ToArray())).ConfigureAwait(false);
+                await RespondAsync(context, Restore(request, body)).ConfigureAwait(false);
                 return;
             }
 
@@ -93,7 +94,7 @@ public sealed class StrictS3 : IAsyncDisposable
                 return;
             }
 
-            Track(request, context.Request, body.ToArray(), content);
+            Track(request, context.Request, body, content);
             if (request.Key is null && request.Method == "GET" && content is [(byte)'<', ..])
             {
                 content = Listed(request.Bucket, content, (context.Request.Headers["x-amz-optional-object-attributes"] ?? "").Contains("RestoreStatus", StringComparison.Ordinal));
@@ -174,6 +175,7 @@ public sealed class StrictS3 : IAsyncDisposable
             return content;
         }
 
+        var now = Now;
         foreach (var contents in listing.Root!.Elements().Where(e => e.Name.LocalName == "Contents"))
         {
             if (StoredOf($"{bucket}/{Element(contents, "Key")}") is not { } stored)
@@ -184,9 +186,9 @@ public sealed class StrictS3 : IAsyncDisposable
             var ns = contents.Name.Namespace;
             contents.Elements().Where(e => e.Name.LocalName == "StorageClass").Remove();
             contents.Add(new XElement(ns + "StorageClass", stored.StorageClass));
-            if (withRestoreStatus && stored.Restore is { } restore && restore.ExpiresAt > Now)
+            if (withRestoreStatus && stored.Restore is { } restore && restore.ExpiresAt > now)
             {
-                var ready = restore.ReadyAt <= Now;
+                var ready = restore.ReadyAt <= now;
                 contents.Add(new XElement(
                     ns + "RestoreStatus",
                     new XElement(ns + "IsRestoreInProgress", ready ? "false" : "true"),

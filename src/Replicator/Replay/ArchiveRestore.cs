@@ -57,7 +57,7 @@ public sealed class ArchiveRestore(S3Reader s3, string bucket)
                 }
             }).ConfigureAwait(false);
 
-        var archived = all.Count(o => o.StorageClass is "GLACIER" or "DEEP_ARCHIVE");
+        var archived = all.Count(o => o.Archived);
         return new RestoreReport(all.Count, archived, archived - unreadable.Count, requested, underWay);
     }
 }

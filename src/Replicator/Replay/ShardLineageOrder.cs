@@ -27,13 +27,13 @@ public static class ShardLineageOrder
     public static List<PlacedRecord> Order(IEnumerable<ArchiveEnvelope> records, string hour)
     {
         var all = records as IReadOnlyCollection<ArchiveEnvelope> ?? records.ToList();
-        var (rank, parents) = Lineage(all);
+        var (rank, ancestors) = Lineage(all);
         var placedUpTo = new Dictionary<string, long>(StringComparer.Ordinal);
         var placed = new List<PlacedRecord>(all.Count);
         foreach (var shard in all.GroupBy(r => r.ShardId, StringComparer.Ordinal).OrderBy(g => rank[g.Key]))
         {
             // After every record of its ancestors in this hour (their ranks are lower, so they are placed).
-            var time = parents[shard.Key].Select(a => placedUpTo.TryGetValue(a, out var t) ? t + 1 : long.MinValue).DefaultIfEmpty(long.MinValue).Max();
+            var time = ancestors[shard.Key].Select(a => placedUpTo.TryGetValue(a, out var t) ? t + 1 : long.MinValue).DefaultIfEmpty(long.MinValue).Max();
             string? previous = null;
             foreach (var record in shard.OrderBy(r => r.SequenceNumber, Comparer<string>.Create(SequenceNumbers.Compare)))
             {

@@ -168,18 +168,27 @@ public static class RelayRun
     }
 
     /// <summary>
-    /// The fewest PutRecords calls a batch needs under strict order: one record per key per request, so
-    /// as many as its busiest key has records, and at least one per 500 records. A batch the mapping
-    /// sends again (after a partial failure) counts again, as it must be sent again.
+    /// The fewest PutRecords calls a batch needs under strict order (<see cref="StrictRequestsBound(IReadOnlyCollection{string})"/>).
+    /// A batch the mapping sends again (after a partial failure) counts again, as it must be sent again.
     /// </summary>
     public static long StrictRequestsBound(ReadOnlySpan<byte> kinesisEvent)
     {
         using var document = System.Text.Json.JsonDocument.Parse(kinesisEvent.ToArray());
-        var keys = document.RootElement.GetProperty("Records").EnumerateArray()
+        return StrictRequestsBound(document.RootElement.GetProperty("Records").EnumerateArray()
             .Select(r => r.GetProperty("kinesis").GetProperty("partitionKey").GetString()!)
-            .ToList();
-        return keys.Count == 0 ? 0 : Math.Max((keys.Count + 499) / 500, keys.GroupBy(k => k, StringComparer.Ordinal).Max(g => g.Count()));
+            .ToList());
     }
+
+    /// <summary>
+    /// The fewest PutRecords calls that send records of these keys under strict order: one record per key
+    /// per request, so as many as the busiest key has records, and at least one per request's worth.
+    /// </summary>
+    public static long StrictRequestsBound(IReadOnlyCollection<string> partitionKeys) =>
+        partitionKeys.Count == 0
+            ? 0
+            : Math.Max(
+                (partitionKeys.Count + PutRecordsLimits.Kinesis.MaxRecords - 1) / PutRecordsLimits.Kinesis.MaxRecords,
+                partitionKeys.GroupBy(k => k, StringComparer.Ordinal).Max(g => g.Count()));
 
     /// <summary>A benchmark of a relay that lost or reordered records would measure nothing: check before reporting.</summary>
     private static async Task<IReadOnlyList<(long Key, TimeSpan After)>> VerifyAsync(

@@ -90,13 +90,10 @@ public static class ReplayBenchmark
         return new[] { single, lanes, singleLatencyOnly, lanesLatencyOnly, paced }.All(r => r.Check.Passed) ? 0 : 1;
     }
 
-    /// <summary>
-    /// The fewest requests a replay in <paramref name="lanes"/> lanes can make under strict order: each lane
-    /// at least its busiest key's records (one per request) and its records over 500 (PutRecords' limit).
-    /// </summary>
+    /// <summary>The fewest requests a replay in <paramref name="lanes"/> lanes can make under strict order: the sum of each lane's bound.</summary>
     private static long CallsBound(IReadOnlyList<CdcRecord> records, int lanes) =>
         records.GroupBy(r => ArchiveReader.LaneOf(r.PartitionKey, lanes))
-            .Sum(lane => Math.Max((lane.Count() + 499) / 500, lane.GroupBy(r => r.Key).Max(k => k.Count())));
+            .Sum(lane => RelayRun.StrictRequestsBound(lane.Select(r => r.PartitionKey).ToList()));
 
     private sealed record Run(double RecordsPerSecond, TimeSpan Elapsed, long Calls, ReplicationCheck Check, double CpuSeconds);
 

@@ -270,7 +270,7 @@ public sealed partial class AlarmEvaluator(CloudFormationTemplate template, IRea
         JsonValue text => text.GetValue<string>(),
         JsonObject o when o["Fn::Sub"] is JsonValue text => text.GetValue<string>(),
         JsonObject o when o["Fn::Sub"] is JsonArray { Count: 2 } sub && sub[0] is JsonValue text && sub[1] is JsonObject variables =>
-            SubVariable().Replace(text.GetValue<string>(), m => variables[m.Groups[1].Value] is { } value ? RuleText(value) : m.Value),
+            TemplateRules.SubVariable().Replace(text.GetValue<string>(), m => variables[m.Groups[1].Value] is { } value ? RuleText(value) : m.Value),
         _ => throw new NotSupportedException($"AlarmRule {rule.ToJsonString()}"),
     };
 
@@ -322,7 +322,4 @@ public sealed partial class AlarmEvaluator(CloudFormationTemplate template, IRea
 
     [GeneratedRegex(@"ALARM\(""\$\{(?<alarm>[A-Za-z0-9]+)\}""\)")]
     private static partial Regex RuleTerm();
-
-    [GeneratedRegex(@"\$\{([A-Za-z0-9]+)\}")]
-    private static partial Regex SubVariable();
 }

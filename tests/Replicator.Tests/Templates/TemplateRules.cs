@@ -531,6 +531,7 @@ public static partial class TemplateRules
         || name.StartsWith(ServiceEndpoints.Global, StringComparison.Ordinal)
         || name == ServiceEndpoints.IgnoreConfigured;
 
+    /// <summary>An Fn::Sub variable, <c>${Name}</c> (not the literal <c>${!Name}</c>): group 1 is its name.</summary>
     [GeneratedRegex(@"\$\{(?!!)([A-Za-z0-9_:.]+)\}")]
-    private static partial Regex SubVariable();
+    internal static partial Regex SubVariable();
 }

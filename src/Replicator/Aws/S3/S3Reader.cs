@@ -124,11 +124,14 @@ public sealed class S3Reader
 public sealed record S3ObjectSummary(string Key, long Size, string StorageClass = "STANDARD", S3RestoreStatus? Restore = null)
 {
     /// <summary>
-    /// Whether a GET can read it now. GLACIER (Flexible Retrieval) and DEEP_ARCHIVE need a finished
-    /// restore; GLACIER_IR does not. (Intelligent-Tiering's archive tiers are not visible in a listing,
-    /// only in HeadObject's archive status; the archive bucket does not use them.)
+    /// In a class a GET cannot read without a finished restore: GLACIER (Flexible Retrieval) and
+    /// DEEP_ARCHIVE; GLACIER_IR reads at once. (Intelligent-Tiering's archive tiers are not visible in a
+    /// listing, only in HeadObject's archive status; the archive bucket does not use them.)
     /// </summary>
-    public bool Readable => StorageClass is not ("GLACIER" or "DEEP_ARCHIVE") || Restore is { InProgress: false };
+    public bool Archived => StorageClass is "GLACIER" or "DEEP_ARCHIVE";
+
+    /// <summary>Whether a GET can read it now.</summary>
+    public bool Readable => !Archived || Restore is { InProgress: false };
 }
 
 /// <param name="InProgress">The restore has not finished.</param>
