@@ -30,12 +30,13 @@ public static class ReplayCommand
         var rate = new Option<double?>("--rate") { Description = "records per second at most, over all lanes" };
         var byteRate = new Option<double?>("--byte-rate") { Description = "bytes per second at most, over all lanes" };
         var replayId = new Option<string?>("--replay-id") { Description = "resume this replay; default: an id made from the stream, range, target and lanes, so the same command resumes" };
+        var tenant = new Option<string?>("--tenant") { Description = "replay only this tenant's records (an archive deployed with ArchiveTenantField)" };
         var table = new Option<string>("--progress-table") { Description = "the replay-progress table", DefaultValueFactory = _ => "kdsReplayProgress" };
         var endpoint = new Option<Uri?>("--endpoint-url") { Description = "Step Functions endpoint (a local stand-in); default: AWS_ENDPOINT_URL_SFN, AWS_ENDPOINT_URL, else the ARN's region's" };
         var dynamoDbEndpoint = new Option<Uri?>("--dynamodb-endpoint") { Description = "DynamoDB endpoint (the local cloud's); default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, else the ARN's region's" };
         var command = new Command("replay", "Replay a time range of a stream's S3 archive into a stream, in per-key order, with a progress bar; the same command resumes a stopped replay.")
         {
-            machine, input, stream, from, to, targetStream, targetRegion, lanes, rate, byteRate, replayId, table, endpoint, dynamoDbEndpoint, RestoreCommand.Create(),
+            machine, input, stream, from, to, targetStream, targetRegion, lanes, rate, byteRate, replayId, tenant, table, endpoint, dynamoDbEndpoint, RestoreCommand.Create(),
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -54,7 +55,10 @@ public static class ReplayCommand
                 parse.GetValue(replayId),
                 parse.GetRequiredValue(table),
                 ServiceEndpoints.Resolve(environment, AwsServiceId.StepFunctions, parse.GetValue(endpoint)),
-                ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, parse.GetValue(dynamoDbEndpoint)));
+                ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, parse.GetValue(dynamoDbEndpoint)))
+            {
+                Tenant = parse.GetValue(tenant),
+            };
             return await RunAsync(options, AwsEnvironment.Credentials(environment), AnsiConsole.Console, TimeSpan.FromSeconds(1), cancellationToken);
         });
         return command;

@@ -20,6 +20,8 @@ public sealed record ReplayOptions(
     Uri? EndpointUrl = null,
     Uri? DynamoDbEndpoint = null)
 {
+    public string? Tenant { get; init; }
+
     /// <exception cref="ReplayOptionsException">The file is not a replay input, or stream, from or to is missing.</exception>
     public ReplayRequest Request()
     {
@@ -46,7 +48,8 @@ public sealed record ReplayOptions(
             Lanes ?? file?.Lanes ?? 1,
             RecordsPerSecond ?? file?.RecordsPerSecond,
             BytesPerSecond ?? file?.BytesPerSecond,
-            ReplayId ?? file?.ReplayId);
+            ReplayId ?? file?.ReplayId,
+            Tenant: Tenant ?? file?.Tenant);
     }
 }
 

@@ -27,11 +27,12 @@ public static class RestoreCommand
         var tier = new Option<string>("--tier") { Description = "Standard (3-5 h from GLACIER, 12 h from DEEP_ARCHIVE), Bulk (cheapest: 5-12 h, 48 h) or Expedited (GLACIER only: minutes)", DefaultValueFactory = _ => "Standard" };
         tier.AcceptOnlyFromAmong("Standard", "Bulk", "Expedited");
         var days = new Option<int>("--days") { Description = "days S3 keeps each restored copy: long enough for the replay to read it", DefaultValueFactory = _ => 7 };
+        var tenant = new Option<string?>("--tenant") { Description = "restore only this tenant's objects, as a replay with --tenant reads them" };
         var region = new Option<string?>("--region") { Description = "the bucket's region; default: AWS_REGION" };
         var endpoint = new Option<Uri?>("--endpoint-url") { Description = "S3 endpoint (the local cloud's); default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, else the region's" };
         var command = new Command("restore", "Restore the archived (GLACIER, DEEP_ARCHIVE) objects a replay of the range reads; run again to see whether they are ready.")
         {
-            bucket, stream, from, to, tier, days, region, endpoint,
+            bucket, stream, from, to, tier, days, tenant, region, endpoint,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -49,7 +50,7 @@ public static class RestoreCommand
             });
             return await RunAsync(
                 new ArchiveRestore(s3, parse.GetRequiredValue(bucket)),
-                new ReplayRange(parse.GetRequiredValue(stream), parse.GetRequiredValue(from), parse.GetRequiredValue(to)),
+                new ReplayRange(parse.GetRequiredValue(stream), parse.GetRequiredValue(from), parse.GetRequiredValue(to), parse.GetValue(tenant)),
                 parse.GetRequiredValue(days),
                 parse.GetRequiredValue(tier),
                 AnsiConsole.Console,

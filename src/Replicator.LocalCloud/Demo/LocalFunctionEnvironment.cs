@@ -45,7 +45,17 @@ public static class LocalFunctionEnvironment
     }
 
     /// <summary>The archive's Firehose transformation in <paramref name="region"/>, listing the stream's shards there.</summary>
-    public static Dictionary<string, string> ArchiveTransform(TwoRegionCloud cloud, string region) => Common(cloud, region);
+    /// <param name="tenantField">The payload field the archive's prefixes are split by, as ArchiveTenantField sets it; null for none.</param>
+    public static Dictionary<string, string> ArchiveTransform(TwoRegionCloud cloud, string region, string? tenantField = null)
+    {
+        var environment = Common(cloud, region);
+        if (tenantField is not null)
+        {
+            environment[Replicator.Archive.ArchiveEnvironment.TenantField] = tenantField;
+        }
+
+        return environment;
+    }
 
     /// <summary>The catalog sync function in the replica region, reading the source region's catalog.</summary>
     public static Dictionary<string, string> CatalogSync(TwoRegionCloud cloud, string sourceRegion, string replicaRegion)

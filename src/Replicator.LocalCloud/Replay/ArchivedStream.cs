@@ -11,6 +11,7 @@ namespace Replicator.LocalCloud.Replay;
 /// <param name="Overflowed">Records the Firehose sent to the error prefix, past its active partition quota.</param>
 public sealed record ArchivedStream(string Region, string Stream, string Bucket, long Overflowed = 0)
 {
+    /// <param name="tenantField">The payload field the archive is split by tenant on (ArchiveTenantField), or null for none.</param>
     /// <param name="shardsAfterHalf">Given, the stream is rescaled to this many shards (UpdateShardCount) after half the records: the rest land in the children.</param>
     public static async Task<ArchivedStream> CreateAsync(
         TwoRegionCloud cloud,
@@ -19,7 +20,8 @@ public sealed record ArchivedStream(string Region, string Stream, string Bucket,
         int shards,
         CancellationToken cancellationToken,
         int activePartitionQuota = LocalFirehose.DefaultActivePartitionQuota,
-        int? shardsAfterHalf = null)
+        int? shardsAfterHalf = null,
+        string? tenantField = null)
     {
         var run = $"{Guid.NewGuid():N}"[..12];
         var stream = $"archived-{run}";
@@ -39,7 +41,7 @@ public sealed record ArchivedStream(string Region, string Stream, string Bucket,
         var bucket = $"archive-{run}";
         using var s3 = cloud.CreateS3Client(region);
         await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket }, cancellationToken).ConfigureAwait(false);
-        var firehose = new LocalFirehose(cloud, region, stream, bucket, ArchiveTransformFunction.Create(LocalFunctionEnvironment.ArchiveTransform(cloud, region)).HandleAsync, TextWriter.Null, activePartitionQuota);
+        var firehose = new LocalFirehose(cloud, region, stream, bucket, ArchiveTransformFunction.Create(LocalFunctionEnvironment.ArchiveTransform(cloud, region, tenantField)).HandleAsync, TextWriter.Null, activePartitionQuota);
         var archived = await firehose.ArchiveAsync(records.Count, TimeSpan.FromMinutes(2), cancellationToken, batchSize: 1000).ConfigureAwait(false);
         return archived == records.Count
             ? new ArchivedStream(region, stream, bucket, firehose.ActivePartitionExceededRecords)

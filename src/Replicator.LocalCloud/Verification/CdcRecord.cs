@@ -6,7 +6,8 @@ namespace Replicator.LocalCloud.Verification;
 
 /// <summary>
 /// The CDC record the demo and drills produce: seed 004's <c>{"key":…,"commitTimestamp":…}</c> plus
-/// <c>n</c>, the record's position within its key, so order and loss can be checked record by record.
+/// <c>n</c>, the record's position within its key, so order and loss can be checked record by record,
+/// and, for the tenant drills, <c>tenant</c>.
 /// </summary>
 public sealed record CdcRecord(long Key, long N, DateTimeOffset CommitTimestamp)
 {
@@ -18,8 +19,11 @@ public sealed record CdcRecord(long Key, long N, DateTimeOffset CommitTimestamp)
     /// <summary>How the producer writes <see cref="CommitTimestamp"/> (a .NET custom format, UTC).</summary>
     public string CommitTimestampFormat { get; init; } = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
+    /// <summary>The record's tenant, written as the payload's <c>tenant</c> field when set.</summary>
+    public string? Tenant { get; init; }
+
     public byte[] ToJson() => Encoding.UTF8.GetBytes(
-        $"{{\"key\":{Key},\"n\":{N},\"commitTimestamp\":\"{CommitTimestamp.UtcDateTime.ToString(CommitTimestampFormat, CultureInfo.InvariantCulture)}\"}}");
+        $"{{\"key\":{Key},\"n\":{N},{(Tenant is null ? "" : $"\"tenant\":\"{Tenant}\",")}\"commitTimestamp\":\"{CommitTimestamp.UtcDateTime.ToString(CommitTimestampFormat, CultureInfo.InvariantCulture)}\"}}");
 
     public static CdcRecord Parse(byte[] data)
     {
@@ -28,6 +32,9 @@ public sealed record CdcRecord(long Key, long N, DateTimeOffset CommitTimestamp)
         return new CdcRecord(
             root.GetProperty("key").GetInt64(),
             root.GetProperty("n").GetInt64(),
-            root.GetProperty("commitTimestamp").GetDateTimeOffset());
+            root.GetProperty("commitTimestamp").GetDateTimeOffset())
+        {
+            Tenant = root.TryGetProperty("tenant", out var tenant) ? tenant.GetString() : null,
+        };
     }
 }

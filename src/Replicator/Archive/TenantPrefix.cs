@@ -43,6 +43,11 @@ public static class TenantPrefix
         }
     }
 
+    /// <summary>Whether <paramref name="tenant"/> is a value the archive's prefixes can hold as it is: what <see cref="Safe"/> leaves unchanged.</summary>
+    public static bool IsSafe(string tenant) => tenant.Length > 0 && tenant.All(IsKept);
+
+    private static bool IsKept(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.';
+
     /// <summary>Keeps letters, digits, '-', '_' and '.'; anything else (a '/' above all) becomes '_'.</summary>
     private static string? Safe(string tenant)
     {
@@ -54,7 +59,7 @@ public static class TenantPrefix
         var safe = new StringBuilder(tenant.Length);
         foreach (var c in tenant)
         {
-            safe.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
+            safe.Append(IsKept(c) ? c : '_');
         }
 
         return safe.ToString();

@@ -14,9 +14,10 @@ namespace Replicator.Replay;
 /// shard until a reshard moves them to a child, so that is every key's order. Copies Firehose
 /// delivered twice (it delivers at least once) are read once. Records Firehose sent to the error
 /// prefix past its active partition quota (<see cref="ArchiveOverflow"/>) are merged into their hour,
-/// read once per range.
+/// read once per range; a tenant's replay keeps those of its tenant, read from the payload's
+/// <paramref name="tenantField"/> as the archive's transformation read it.
 /// </summary>
-public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time = null)
+public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time = null, string? tenantField = null)
 {
     private readonly ArchiveOverflow _overflow = new(s3, bucket, time ?? TimeProvider.System);
     private (ReplayRange Range, ILookup<string, ArchiveEnvelope> ByHour)? _overflowed;
@@ -43,7 +44,7 @@ public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time
             new ParallelOptions { MaxDegreeOfParallelism = ConcurrentGets, CancellationToken = cancellationToken },
             async (i, token) => lines[i] = Lines(await GetAsync(mine[i].Key, token).ConfigureAwait(false))).ConfigureAwait(false);
 
-        var overflowed = (await OverflowedAsync(range, cancellationToken).ConfigureAwait(false))[hour];
+        var overflowed = (await OverflowedAsync(range, cancellationToken).ConfigureAwait(false))[hour].Where(r => OfTenant(r, range.Tenant));
         var records = new List<ArchiveEnvelope>();
         var inRange = 0;
         foreach (var record in lines.SelectMany(l => l).Concat(overflowed).Where(r => range.Contains(r.CommitTimestamp ?? r.ArrivalTime)))
@@ -64,6 +65,9 @@ public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time
             : inRange == 0 ? 0 : Math.Min(1, (double)records.Count / inRange);
         return new HourOfArchive(ordered, share, mine.Length);
     }
+
+    private bool OfTenant(ArchiveEnvelope record, string? tenant) => tenant is null
+        || (TenantPrefix.Of(record.Data.ToArray(), tenantField ?? throw new InvalidOperationException($"A replay of tenant {tenant} needs the archive's tenant field ({Archive.ArchiveEnvironment.TenantField}) to pick its records among those over the partition quota.")) ?? ArchiveTransformFunction.NoTenant) == tenant;
 
     private async Task<ILookup<string, ArchiveEnvelope>> OverflowedAsync(ReplayRange range, CancellationToken cancellationToken)
     {

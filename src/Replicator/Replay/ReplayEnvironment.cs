@@ -7,6 +7,9 @@ public static class ReplayEnvironment
     public const string ArchiveBucket = "REPLAY_ARCHIVE_BUCKET";
     public const string ProgressTable = "DDB_REPLAY_PROGRESS_TABLE_NAME";
 
+    /// <summary>The archive's tenant field (empty for none): a tenant's replay picks its records among those over the partition quota by it.</summary>
+    public const string TenantField = Archive.ArchiveEnvironment.TenantField;
+
     /// <summary>Records per chunk: a lane checkpoints after every chunk of durable records and sends at most two past its checkpoint (default 1000).</summary>
     public const string ChunkRecords = "REPLAY_CHUNK_RECORDS";
 

@@ -10,7 +10,8 @@ namespace Replicator.Replay;
 /// at most <c>recordsPerSecond</c> and <c>bytesPerSecond</c> in all. Starting the same replay again
 /// (same <c>replayId</c>, which by default is made from the rest) resumes it. With <c>atRisk</c>
 /// instead of from and to (the alarm trigger's input, <c>events/replay-at-risk.json</c>), the plan
-/// works the range out: see <see cref="AtRiskRange"/>.
+/// works the range out: see <see cref="AtRiskRange"/>. With <c>tenant</c>, only that tenant's records
+/// (the archive's prefixes for it, and its records among those over Firehose's partition quota).
 /// </summary>
 public sealed record ReplayRequest(
     string Stream,
@@ -22,7 +23,8 @@ public sealed record ReplayRequest(
     double? RecordsPerSecond = null,
     double? BytesPerSecond = null,
     string? ReplayId = null,
-    bool AtRisk = false)
+    bool AtRisk = false,
+    string? Tenant = null)
 {
     /// <summary>Each lane owns at least one of the archive's buckets.</summary>
     public const int MaxLanes = Archive.ArchiveBuckets.Count;
@@ -50,6 +52,7 @@ public sealed record ReplayRequest(
     {
         var (from, to) = range;
         Check(!string.IsNullOrWhiteSpace(Stream), "stream", "is empty");
+        Check(Tenant is null || Archive.TenantPrefix.IsSafe(Tenant), "tenant", $"'{Tenant}' is not a tenant id as the archive names them (letters, digits, '-', '_', '.')");
         Check(from < to, "from", $"({from:O}) is not before to ({to:O})");
         Check(Lanes is >= 1 and <= MaxLanes, "lanes", $"is {Lanes}; it must be 1 to {MaxLanes}");
         // Each lane gets its share of the limits, and a chunk must not wait longer than an invocation has left.
@@ -59,8 +62,11 @@ public sealed record ReplayRequest(
         var targetRegion = TargetRegion ?? thisRegion;
         var id = ReplayId ?? string.Create(
             CultureInfo.InvariantCulture,
-            $"{Stream}@{from.UtcDateTime:yyyyMMddTHHmmssZ}-{to.UtcDateTime:yyyyMMddTHHmmssZ}-{targetRegion}-{targetStream}-x{Lanes}");
-        return new ReplayPlan(id, Stream, from.ToUniversalTime(), to.ToUniversalTime(), targetStream, targetRegion, Lanes, RecordsPerSecond, BytesPerSecond, owner, hours, objects, archivedBytes, Enumerable.Range(0, Lanes).ToList());
+            $"{Stream}@{from.UtcDateTime:yyyyMMddTHHmmssZ}-{to.UtcDateTime:yyyyMMddTHHmmssZ}-{targetRegion}-{targetStream}-x{Lanes}{(Tenant is null ? "" : $"-tenant={Tenant}")}");
+        return new ReplayPlan(id, Stream, from.ToUniversalTime(), to.ToUniversalTime(), targetStream, targetRegion, Lanes, RecordsPerSecond, BytesPerSecond, owner, hours, objects, archivedBytes, Enumerable.Range(0, Lanes).ToList())
+        {
+            Tenant = Tenant,
+        };
     }
 
     private static void Check(bool valid, string field, string problem)
@@ -89,8 +95,12 @@ public sealed record ReplayPlan(
     long ArchivedBytes,
     IReadOnlyList<int> LaneNumbers)
 {
+    /// <summary>The one tenant replayed, or null for all.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Tenant { get; init; }
+
     [JsonIgnore]
-    public ReplayRange Range => new(Stream, From, To);
+    public ReplayRange Range => new(Stream, From, To, Tenant);
 }
 
 /// <param name="Execution">The execution's name: the replay's owner while it runs.</param>

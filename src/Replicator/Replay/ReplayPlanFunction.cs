@@ -55,6 +55,11 @@ public sealed class ReplayPlanFunction(
         var asked = request.Request;
         var range = asked.Range() ?? await atRisk.OfAsync(asked.Stream, asked.TargetRegion ?? settings.Region, cancellationToken).ConfigureAwait(false);
         var plan = asked.Plan(settings.Region, request.Execution, range, 0, 0, 0);
+        if (plan.Tenant is not null && settings.TenantField is null)
+        {
+            throw new InvalidFunctionInputException($"replay-plan: tenant {plan.Tenant} is given, but this archive has no tenant prefixes ({ReplayEnvironment.TenantField} is not set: deploy with ArchiveTenantField).");
+        }
+
         var hours = plan.Range.Hours().ToList();
         var survey = await archive.SurveyAsync(plan.Range, cancellationToken).ConfigureAwait(false);
         if (survey.Objects == 0)

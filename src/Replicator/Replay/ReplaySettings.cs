@@ -16,7 +16,8 @@ public sealed record ReplaySettings(
     int? MaxChunksPerInvocation,
     RegionalEndpoints KinesisEndpoints,
     Uri? S3Endpoint,
-    Uri? DynamoDbEndpoint)
+    Uri? DynamoDbEndpoint,
+    string? TenantField = null)
 {
     /// <summary>
     /// A lane looks up to two chunks ahead for other keys' records to fill a request (one record per key
@@ -35,11 +36,12 @@ public sealed record ReplaySettings(
             OptionalPositiveInt(environment, ReplayEnvironment.MaxChunksPerInvocation),
             ServiceEndpoints.ResolvePerRegion(environment, AwsServiceId.Kinesis, ReplayEnvironment.KinesisEndpoints),
             ServiceEndpoints.Resolve(environment, AwsServiceId.S3, ReplayEnvironment.S3Endpoint),
-            ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, ReplayEnvironment.DynamoDbEndpoint));
+            ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, ReplayEnvironment.DynamoDbEndpoint),
+            Optional(environment, ReplayEnvironment.TenantField));
     }
 
     public ArchiveReader ArchiveReader(Amazon.Runtime.AWSCredentials credentials) =>
-        new(new S3Reader(new AwsServiceOptions(Region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = S3Endpoint }), ArchiveBucket);
+        new(new S3Reader(new AwsServiceOptions(Region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = S3Endpoint }), ArchiveBucket, tenantField: TenantField);
 
     public ReplayProgressStore ProgressStore(Amazon.Runtime.AWSCredentials credentials) =>
         new(DynamoDbClients.Create(Region, credentials, DynamoDbEndpoint), ProgressTable);

@@ -43,6 +43,25 @@ public sealed class ReplayCommandTests(LocalCloudFixture fixture) : IDisposable
         Assert.Contains("Replayed 200 records", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_tenant_comes_from_the_input_file_and_the_command_line_wins()
+    {
+        var file = Path.Combine(Replicator.LocalCloud.RepositoryLayout.Root(), "events", "replay-tenant.json");
+        var options = new ReplayOptions("arn:aws:states:us-east-1:000000000000:stateMachine:replay", InputFile: file);
+        Assert.Equal("globex", options.Request().Tenant);
+        Assert.Equal("acme", (options with { Tenant = "acme" }).Request().Tenant);
+        Assert.Null(new ReplayOptions("arn:aws:states:us-east-1:000000000000:stateMachine:replay", Stream: "orders", From: Start, To: Start.AddHours(1)).Request().Tenant);
+    }
+
+    [Fact]
+    public async Task A_tenant_that_cannot_be_an_archive_prefix_is_refused_before_anything_starts()
+    {
+        var options = new ReplayOptions("arn:aws:states:us-east-1:000000000000:stateMachine:replay", Stream: "orders", From: Start, To: Start.AddHours(1)) { Tenant = "acme/../globex" };
+
+        Assert.Equal(2, await RunAsync(options));
+        Assert.Contains("tenant 'acme/../globex' is not a tenant id", _output.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(null, "--stream is required")]
     [InlineData(0, "lanes is 0")]

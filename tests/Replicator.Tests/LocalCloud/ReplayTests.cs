@@ -88,6 +88,40 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
         Assert.Equal((records.Count, 0, 0, 0, 0), (check.Found, check.Missing, check.OrderViolations, check.Unexpected, check.Duplicates));
     }
 
+    /// <summary>
+    /// Issue 19: a replay limited to one tenant reads only that tenant's prefixes (the plan measures only
+    /// them and the overflow) and, among the records Firehose put under the error prefix past its quota
+    /// (every tenant's together), only the tenant's: it brings back exactly the tenant's records, in order.
+    /// </summary>
+    [Fact]
+    public async Task A_tenants_replay_reads_only_its_prefixes_and_brings_back_exactly_its_records()
+    {
+        string[] tenants = ["acme", "globex", "initech"];
+        var records = RecordsEveryTenSeconds(1200, keys: 30).Select((r, i) => r with { CommitTimestamp = Start.AddMinutes(i * 2), Tenant = tenants[r.Key % 3] }).ToList();
+        var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, records, shards: 2, CancellationToken.None, activePartitionQuota: 20, tenantField: "tenant");
+        var target = await fixture.CreateStreamAsync("replaytenant", fixture.RegionB, shards: 2);
+        var sample = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(RepositoryLayout.Root(), "events", "replay-tenant.json")), ReplayJsonContext.Default.ReplayRequest)!;
+        var request = sample with { Stream = archive.Stream, From = Start, To = Start.AddHours(40), TargetStream = target, TargetRegion = fixture.RegionB };
+        Assert.Equal(("globex", 3), (request.Tenant, request.Lanes));
+
+        var result = await Machine(archive).RunAsync(request, new Dictionary<string, string> { [ReplayEnvironment.TenantField] = "tenant" }, null, CancellationToken.None);
+
+        var report = LocalReplay.Report(result);
+        var globex = records.Where(r => r.Tenant == "globex").ToList();
+        Assert.True(archive.Overflowed > records.Count / 2, $"most records should overflow 20 partitions, {archive.Overflowed} did");
+        Assert.Equal(globex.Count, report.Replayed);
+        var check = ReplicationCheck.Compare(globex, await ArrivedAsync(target));
+        Assert.Equal((globex.Count, 0, 0, 0, 0), (check.Found, check.Missing, check.OrderViolations, check.Unexpected, check.Duplicates));
+        Assert.All(await ArrivedAsync(target), r => Assert.Equal("globex", r.Tenant));
+
+        using var s3 = fixture.Cloud.CreateS3Client(fixture.RegionA);
+        var listed = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = archive.Bucket });
+        Assert.False(listed.IsTruncated);
+        var globexObjects = listed.S3Objects.Count(o => o.Key.StartsWith("archive/", StringComparison.Ordinal) && o.Key.Contains("/tenant=globex/", StringComparison.Ordinal));
+        Assert.True(globexObjects > 0 && globexObjects < listed.S3Objects.Count(o => o.Key.StartsWith("archive/", StringComparison.Ordinal)));
+        Assert.Equal(globexObjects, report.Plan.Objects);
+    }
+
     [Fact]
     public async Task A_lane_that_fails_midway_resumes_from_its_cursor_with_no_more_duplicates_than_it_reports()
     {
@@ -159,6 +193,8 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
     [InlineData("rate", nameof(InvalidFunctionInputException), "recordsPerSecond is 3; with 4 lanes it must be at least 4")]
     [InlineData("range and atRisk", nameof(InvalidFunctionInputException), "atRisk works out from and to itself; leave them out")]
     [InlineData("atRisk without a watermark", nameof(InvalidFunctionInputException), "atRisk starts at the stream's watermark")]
+    [InlineData("tenant without tenant prefixes", nameof(InvalidFunctionInputException), "tenant acme is given, but this archive has no tenant prefixes (ARCHIVE_TENANT_FIELD is not set")]
+    [InlineData("tenant of a wrong form", nameof(InvalidFunctionInputException), "tenant 'acme/../globex' is not a tenant id")]
     public async Task The_plan_refuses_a_replay_it_cannot_do_naming_what_is_wrong(string fault, string error, string cause)
     {
         var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, RecordsEveryTenSeconds(10, keys: 2), shards: 1, CancellationToken.None);
@@ -172,6 +208,8 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
             "rate" => valid with { Lanes = 4, RecordsPerSecond = 3 },
             "range and atRisk" => valid with { AtRisk = true },
             "atRisk without a watermark" => valid with { From = null, To = null, AtRisk = true },
+            "tenant without tenant prefixes" => valid with { Tenant = "acme" },
+            "tenant of a wrong form" => valid with { Tenant = "acme/../globex" },
             _ => valid with { From = Start.AddDays(-3), To = Start.AddDays(-2) },
         };
 

@@ -23,7 +23,7 @@ public sealed partial class ConcreteTemplate(CloudFormationTemplate template, st
     public IReadOnlyList<JsonNode> RolePolicies(string roleId) =>
         (template.Resources[roleId]!["Properties"]!["Policies"] as JsonArray ?? []).Select(p => Resolve(p!["PolicyDocument"])!).ToList();
 
-    public string RoleArn(string roleId) => $"arn:{Partition}:iam::{Account}:role/{StackName}-{roleId}";
+    public string RoleArn(string roleId) => $"arn:{Partition}:iam::{Account}:role/{ResourceRef(roleId)}";
 
     /// <summary>A resource's <c>Arn</c> attribute.</summary>
     public string Arn(string resourceId) => Attribute(resourceId, "Arn");
@@ -35,6 +35,12 @@ public sealed partial class ConcreteTemplate(CloudFormationTemplate template, st
         JsonObject { Count: 1 } o when o["Fn::GetAtt"] is JsonArray pair => JsonValue.Create(Attribute(pair[0]!.ToString(), pair[1]!.ToString())),
         JsonObject { Count: 1 } o when o["Fn::Join"] is JsonArray join =>
             JsonValue.Create(string.Join(join[0]!.ToString(), Resolve(join[1]) is JsonArray items ? items.Select(i => i!.ToString()) : [Resolve(join[1])!.ToString()])),
+        JsonObject { Count: 1 } o when o["Fn::Split"] is JsonArray split =>
+            new JsonArray(Resolve(split[1])!.ToString().Split(split[0]!.ToString()).Select(part => (JsonNode?)JsonValue.Create(part)).ToArray()),
+        JsonObject { Count: 1 } o when o["Fn::Select"] is JsonArray select =>
+            Resolve(select[1]) is JsonArray items && int.Parse(select[0]!.ToString(), System.Globalization.CultureInfo.InvariantCulture) is var index && index < items.Count
+                ? items[index]!.DeepClone()
+                : throw new InvalidOperationException($"Fn::Select index {select[0]} is out of range in {o.ToJsonString()}: CloudFormation refuses the template"),
         JsonObject { Count: 1 } o when o.First().Key.StartsWith("Fn::", StringComparison.Ordinal) => throw new NotSupportedException($"{o.First().Key} in {o.ToJsonString()}"),
         JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Resolve(p.Value)))),
         JsonArray a => new JsonArray(a.Select(Resolve).ToArray()),
@@ -82,7 +88,7 @@ public sealed partial class ConcreteTemplate(CloudFormationTemplate template, st
             "AWS::SNS::Topic" => $"arn:{Partition}:sns:{region}:{Account}:{Name(properties, "TopicName", id)}",
             "AWS::Serverless::Function" => Name(properties, "FunctionName", id),
             "AWS::Serverless::StateMachine" => $"arn:{Partition}:states:{region}:{Account}:stateMachine:{Name(properties, "Name", id)}",
-            "AWS::IAM::Role" => $"{StackName}-{id}",
+            "AWS::IAM::Role" => Name(properties, "RoleName", id),
             "AWS::KinesisFirehose::DeliveryStream" => Name(properties, "DeliveryStreamName", id),
             "AWS::Glue::Database" => Resolve(properties["DatabaseInput"]!["Name"])!.ToString(),
             // ARC's ARNs (Service Authorization Reference, Amazon Route 53 Recovery Controls: resource types).

@@ -343,11 +343,4 @@ public sealed class IamSimulationTests
     private static string LogStreamArn(string group) => $"{Stack.Arn(group)[..^2]}:log-stream:2026/12/02/[$LATEST]0123456789abcdef";
 
     private static Question Ask(string roleId, string action, string resource) => new(Stack.RoleArn(roleId), action, resource, Stack.RolePolicies(roleId));
-
-    private static async Task AssertDecisionsAsync(List<(Question Question, string Expected)> questions)
-    {
-        var decisions = await AskAsync(questions.Select(q => q.Question).ToList());
-        var wrong = questions.Zip(decisions).Where(p => p.First.Expected != p.Second).Select(p => $"{p.First.Question}: {p.Second}, expected {p.First.Expected}").ToList();
-        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
-    }
 }

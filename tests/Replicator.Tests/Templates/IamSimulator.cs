@@ -24,6 +24,14 @@ public static class IamSimulator
         public override string ToString() => $"{Principal} {Action} on {Resource}{(Context.Count > 0 ? $" with {string.Join(", ", Context.Select(c => $"{c.Key}={c.Value}"))}" : "")}";
     }
 
+    /// <summary>Asks every question at once and fails listing each whose decision is not the one expected.</summary>
+    public static async Task AssertDecisionsAsync(IReadOnlyList<(Question Question, string Expected)> questions)
+    {
+        var decisions = await AskAsync(questions.Select(q => q.Question).ToList());
+        var wrong = questions.Zip(decisions).Where(p => p.First.Expected != p.Second).Select(p => $"{p.First.Question}: {p.Second}, expected {p.First.Expected}").ToList();
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
     /// <returns>Per question, the simulator's decision: Allowed, ImplicitlyDenied or ExplicitlyDenied.</returns>
     public static async Task<IReadOnlyList<string>> AskAsync(IReadOnlyList<Question> questions)
     {
