@@ -1,3 +1,4 @@
+using Replicator.Archive;
 using Replicator.Aws;
 using Replicator.LocalCloud.Emulators;
 using Replicator.Catalog;
@@ -46,12 +47,21 @@ public static class LocalFunctionEnvironment
 
     /// <summary>The archive's Firehose transformation in <paramref name="region"/>, listing the stream's shards there.</summary>
     /// <param name="tenantField">The payload field the archive's prefixes are split by, as ArchiveTenantField sets it; null for none.</param>
-    public static Dictionary<string, string> ArchiveTransform(TwoRegionCloud cloud, string region, string? tenantField = null)
+    /// <param name="tenants">The tenants listed at deploy (template Tenants), with the bucket count the template chooses for them; null for none.</param>
+    public static Dictionary<string, string> ArchiveTransform(TwoRegionCloud cloud, string region, string? tenantField = null, IReadOnlyList<string>? tenants = null)
     {
         var environment = Common(cloud, region);
         if (tenantField is not null)
         {
-            environment[Replicator.Archive.ArchiveEnvironment.TenantField] = tenantField;
+            environment[ArchiveEnvironment.TenantField] = tenantField;
+        }
+
+        if (tenants is { Count: > 0 })
+        {
+            environment[ArchiveEnvironment.Tenants] = string.Join(',', tenants);
+            environment[ArchiveEnvironment.Buckets] = (ArchiveBuckets.ForTenants(tenants.Count)
+                ?? throw new ArgumentException($"{tenants.Count} tenants do not fit Firehose's {ArchiveBuckets.DefaultActivePartitionQuota} active partitions even in one bucket; the template refuses them too.", nameof(tenants)))
+                .ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return environment;

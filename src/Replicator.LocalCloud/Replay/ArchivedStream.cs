@@ -12,6 +12,7 @@ namespace Replicator.LocalCloud.Replay;
 public sealed record ArchivedStream(string Region, string Stream, string Bucket, long Overflowed = 0)
 {
     /// <param name="tenantField">The payload field the archive is split by tenant on (ArchiveTenantField), or null for none.</param>
+    /// <param name="tenants">The tenants listed at deploy (Tenants), or null for none.</param>
     /// <param name="shardsAfterHalf">Given, the stream is rescaled to this many shards (UpdateShardCount) after half the records: the rest land in the children.</param>
     public static async Task<ArchivedStream> CreateAsync(
         TwoRegionCloud cloud,
@@ -21,7 +22,8 @@ public sealed record ArchivedStream(string Region, string Stream, string Bucket,
         CancellationToken cancellationToken,
         int activePartitionQuota = LocalFirehose.DefaultActivePartitionQuota,
         int? shardsAfterHalf = null,
-        string? tenantField = null)
+        string? tenantField = null,
+        IReadOnlyList<string>? tenants = null)
     {
         var run = $"{Guid.NewGuid():N}"[..12];
         var stream = $"archived-{run}";
@@ -41,7 +43,7 @@ public sealed record ArchivedStream(string Region, string Stream, string Bucket,
         var bucket = $"archive-{run}";
         using var s3 = cloud.CreateS3Client(region);
         await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket }, cancellationToken).ConfigureAwait(false);
-        var firehose = new LocalFirehose(cloud, region, stream, bucket, ArchiveTransformFunction.Create(LocalFunctionEnvironment.ArchiveTransform(cloud, region, tenantField)).HandleAsync, TextWriter.Null, activePartitionQuota);
+        var firehose = new LocalFirehose(cloud, region, stream, bucket, ArchiveTransformFunction.Create(LocalFunctionEnvironment.ArchiveTransform(cloud, region, tenantField, tenants)).HandleAsync, TextWriter.Null, activePartitionQuota);
         var archived = await firehose.ArchiveAsync(records.Count, TimeSpan.FromMinutes(2), cancellationToken, batchSize: 1000).ConfigureAwait(false);
         return archived == records.Count
             ? new ArchivedStream(region, stream, bucket, firehose.ActivePartitionExceededRecords)

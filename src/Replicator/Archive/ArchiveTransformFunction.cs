@@ -17,7 +17,9 @@ namespace Replicator.Archive;
 /// be listed the records are archived without them and the log says so.
 /// </summary>
 /// <param name="listedShards">The source stream's shards; null archives no ancestor ids.</param>
-public sealed class ArchiveTransformFunction(string? tenantField, ListedShards? listedShards)
+/// <param name="tenants">The tenants listed at deploy; another tenant's records go under <see cref="UnlistedTenant"/>. Empty: every tenant its own prefix.</param>
+/// <param name="buckets">Buckets per hour and tenant: one of <see cref="ArchiveBuckets.Counts"/>.</param>
+public sealed class ArchiveTransformFunction(string? tenantField, ListedShards? listedShards, IReadOnlySet<string>? tenants = null, int buckets = ArchiveBuckets.Count)
 {
     /// <summary>Firehose's largest record after transformation.</summary>
     public const int MaxRecordBytes = 1000 * 1024;
@@ -25,15 +27,28 @@ public sealed class ArchiveTransformFunction(string? tenantField, ListedShards? 
     /// <summary>The tenant of records whose payload has no tenant field, kept under its own prefix.</summary>
     public const string NoTenant = "_none";
 
+    /// <summary>The tenant of records whose tenant is not among those listed at deploy.</summary>
+    public const string UnlistedTenant = "_unlisted";
+
     public static LambdaHandler CreateHandler(IReadOnlyDictionary<string, string> environment) => Create(environment).HandleAsync;
 
     public static ArchiveTransformFunction Create(IReadOnlyDictionary<string, string> environment)
     {
+        var buckets = EnvironmentSettings.OptionalPositiveInt(environment, ArchiveEnvironment.Buckets) ?? ArchiveBuckets.Count;
+        if (!ArchiveBuckets.Counts.Contains(buckets))
+        {
+            throw new SettingsException(ArchiveEnvironment.Buckets, $"is {buckets}; it must be {string.Join(", ", ArchiveBuckets.Counts)} (a divisor of {ArchiveBuckets.Count}, so a replay finds each key's bucket).");
+        }
+
         var kinesis = new KinesisClient(new AwsServiceOptions(EnvironmentSettings.Required(environment, ArchiveEnvironment.Region), AwsEnvironment.Credentials(environment), AwsEnvironment.HttpClient)
         {
             EndpointOverride = ServiceEndpoints.Resolve(environment, AwsServiceId.Kinesis, ArchiveEnvironment.KinesisEndpoint),
         });
-        return new ArchiveTransformFunction(EnvironmentSettings.Optional(environment, ArchiveEnvironment.TenantField), new ListedShards(kinesis.ListShardsAsync));
+        return new ArchiveTransformFunction(
+            EnvironmentSettings.Optional(environment, ArchiveEnvironment.TenantField),
+            new ListedShards(kinesis.ListShardsAsync),
+            EnvironmentSettings.OptionalList(environment, ArchiveEnvironment.Tenants).ToHashSet(StringComparer.Ordinal),
+            buckets);
     }
 
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
@@ -113,10 +128,11 @@ public sealed class ArchiveTransformFunction(string? tenantField, ListedShards? 
         var keys = new Dictionary<string, string>(StringComparer.Ordinal) { ["stream"] = stream, ["hour"] = envelope.EventHour };
         if (tenantField is not null)
         {
-            keys["tenant"] = TenantPrefix.Of(bytes, tenantField) ?? NoTenant;
+            var tenant = TenantPrefix.Of(bytes, tenantField) ?? NoTenant;
+            keys["tenant"] = tenant == NoTenant || tenants is not { Count: > 0 } || tenants.Contains(tenant) ? tenant : UnlistedTenant;
         }
 
-        keys["bucket"] = ArchiveBuckets.Name(ArchiveBuckets.Of(partitionKey));
+        keys["bucket"] = ArchiveBuckets.Name(ArchiveBuckets.Of(partitionKey, buckets), buckets);
 
         return (new FirehoseRecordResult("", FirehoseRecordResult.Ok, Base64Data.FromBytes(line), new FirehoseRecordMetadata(keys)), null);
     }

@@ -6,8 +6,9 @@ namespace Replicator.Replay;
 
 /// <summary>
 /// Reads the archive back an hour at a time, for one lane of a replay. A lane reads only the objects of
-/// the buckets it owns (<see cref="ArchiveBuckets"/>), so the lanes of a replay together read the
-/// archive once; an hour archived before buckets is read whole by every lane, each keeping its keys.
+/// the buckets that hold its keys (<see cref="ArchiveBuckets"/>), so the lanes of a replay together read
+/// the archive once (where an hour has fewer buckets than the replay has lanes, lanes share a bucket's
+/// objects, each keeping its keys); an hour archived before buckets is read whole by every lane.
 /// Within an hour, records are put back in the stream's order (<see cref="ShardLineageOrder"/>: by
 /// sequence number within a shard, a shard after its ancestors, shards interleaved by arrival):
 /// Firehose's objects need not sort the way their records arrived, but a key's records are in one
@@ -36,7 +37,7 @@ public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time
             .Select(o => (o.Key, o.Size, Bucket: ArchiveBuckets.InKey(o.Key)))
             .ToArray();
         var bucketed = objects.All(o => o.Bucket is not null);
-        var mine = bucketed ? objects.Where(o => o.Bucket % lanes == lane).ToArray() : objects;
+        var mine = bucketed ? objects.Where(o => o.Bucket!.Value.LaneShare(lane, lanes) > 0).ToArray() : objects;
 
         var lines = new List<ArchiveEnvelope>[mine.Length];
         await Parallel.ForEachAsync(
@@ -61,7 +62,7 @@ public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time
         // A lane that read only its buckets knows the hour's size by its objects' sizes, not by their records.
         // An hour whose records all overflowed has no objects to measure: its records say the share.
         var share = bucketed && objects.Sum(o => o.Size) is var all and > 0
-            ? (double)mine.Sum(o => o.Size) / all
+            ? mine.Sum(o => o.Size * o.Bucket!.Value.LaneShare(lane, lanes)) / all
             : inRange == 0 ? 0 : Math.Min(1, (double)records.Count / inRange);
         return new HourOfArchive(ordered, share, mine.Length);
     }

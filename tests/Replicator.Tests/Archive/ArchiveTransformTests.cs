@@ -103,9 +103,43 @@ public sealed class ArchiveTransformTests
 
     private static FirehoseTransformationEvent Event() => JsonSerializer.Deserialize(Sample, ArchiveJsonContext.Default.FirehoseTransformationEvent)!;
 
-    private async Task<IReadOnlyList<FirehoseRecordResult>> TransformAsync(byte[] payload, string? tenantField)
+    /// <summary>Issue 19: with tenants listed at deploy, another tenant's records share one prefix, so the prefixes stay as many as the deploy counted.</summary>
+    [Fact]
+    public async Task A_tenant_not_listed_at_deploy_is_archived_under_the_unlisted_prefix()
     {
-        var response = await new ArchiveTransformFunction(tenantField, listedShards: null).HandleAsync(payload, TestContexts.Create(_log), CancellationToken.None);
+        Assert.Equal("acme", (await TransformAsync(Sample, "tenantId", tenants: new HashSet<string> { "acme", "globex" }))[0].Metadata!.PartitionKeys["tenant"]);
+        var unlisted = await TransformAsync(Sample, "tenantId", tenants: new HashSet<string> { "globex" });
+        Assert.Equal([ArchiveTransformFunction.UnlistedTenant, ArchiveTransformFunction.NoTenant, ArchiveTransformFunction.NoTenant], unlisted.Select(r => r.Metadata!.PartitionKeys["tenant"]));
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(1)]
+    public async Task Fewer_buckets_name_their_count_and_hold_a_keys_bucket_of_16_mod_that_count(int buckets)
+    {
+        var results = await TransformAsync(Sample, tenantField: null, buckets: buckets);
+
+        Assert.Equal(ArchiveBuckets.Name(ArchiveBuckets.Of("4211") % buckets, buckets), results[0].Metadata!.PartitionKeys["bucket"]);
+        Assert.Matches($"^[0-9]{{2}}of{buckets:00}$", results[0].Metadata!.PartitionKeys["bucket"]);
+        Assert.Equal(new ArchiveBucket(ArchiveBuckets.Of("4211") % buckets, buckets), ArchiveBuckets.InKey($"archive/stream=s/hour=h/bucket={results[0].Metadata!.PartitionKeys["bucket"]}/part-0"));
+    }
+
+    [Theory]
+    [InlineData("3", "is 3; it must be 16, 8, 4, 2, 1")]
+    [InlineData("32", "is 32; it must be 16, 8, 4, 2, 1")]
+    public void A_bucket_count_that_does_not_divide_16_is_refused_naming_the_setting(string buckets, string problem)
+    {
+        var environment = new Dictionary<string, string> { [ArchiveEnvironment.Region] = "us-east-1", [ArchiveEnvironment.Buckets] = buckets };
+
+        var error = Assert.Throws<Replicator.Lambda.SettingsException>(() => ArchiveTransformFunction.Create(environment));
+
+        Assert.Contains(ArchiveEnvironment.Buckets, error.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<IReadOnlyList<FirehoseRecordResult>> TransformAsync(byte[] payload, string? tenantField, IReadOnlySet<string>? tenants = null, int buckets = ArchiveBuckets.Count)
+    {
+        var response = await new ArchiveTransformFunction(tenantField, listedShards: null, tenants, buckets).HandleAsync(payload, TestContexts.Create(_log), CancellationToken.None);
         return JsonSerializer.Deserialize(response, ArchiveJsonContext.Default.FirehoseTransformationResponse)!.Records;
     }
 }

@@ -41,6 +41,31 @@ public sealed class LocalFirehoseTests(LocalCloudFixture fixture)
     }
 
     /// <summary>
+    /// Issue 19: forty tenants' records over two commit hours (a steady flow's most in one buffer interval).
+    /// Listed at deploy, the tenants get 4 buckets (ArchiveBuckets.ForTenants, as the template chooses) and
+    /// fit Firehose's default 500 active partitions; unlisted, each tenant's keys spread over 16 buckets and
+    /// the same records overflow it.
+    /// </summary>
+    [Fact]
+    public async Task Tenants_listed_at_deploy_fit_the_default_partition_quota_where_sixteen_buckets_would_not()
+    {
+        var start = new DateTimeOffset(DateTimeOffset.UtcNow.AddDays(-3).UtcDateTime.Date, TimeSpan.Zero);
+        var tenants = Enumerable.Range(0, 40).Select(t => $"t{t}").ToList();
+        var records = Enumerable.Range(0, 720).Select(i => new CdcRecord(4_000_000_000L + i, 0, start.AddSeconds(i * 10)) { Tenant = tenants[i % 40] }).ToList();
+
+        var listed = await Replicator.LocalCloud.Replay.ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, records, shards: 2, CancellationToken.None, tenantField: "tenant", tenants: tenants);
+        var unlisted = await Replicator.LocalCloud.Replay.ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, records, shards: 2, CancellationToken.None, tenantField: "tenant");
+
+        Assert.Equal(4, ArchiveBuckets.ForTenants(tenants.Count));
+        Assert.Equal(0, listed.Overflowed);
+        Assert.True(unlisted.Overflowed > 0, "with 16 buckets per tenant the same records should pass the 500 partitions");
+        using var s3 = fixture.Cloud.CreateS3Client(fixture.RegionA);
+        var archived = await ArchiveContents.ReadAsync(s3, listed.Bucket, "archive/", CancellationToken.None);
+        Assert.Equal(records.Count, archived.Count);
+        Assert.All(archived, a => Assert.Contains($"/tenant={CdcRecord.Parse(a.Envelope.Data.ToArray()).Tenant}/bucket={ArchiveBuckets.Name(ArchiveBuckets.Of(a.Envelope.PartitionKey, 4), 4)}/", a.Key, StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// Issue 14: dynamic partitioning holds at most the quota of active partitions, and beyond it the
     /// records go to the error prefix as activePartitionExceeded, none lost. A backlog whose commits
     /// span many hours (a catch-up, a backfill) makes hours × 16 buckets partitions within one buffer

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Replicator.Archive;
 using Replicator.Aws;
 using Replicator.Aws.Json;
 using Replicator.Aws.S3;
@@ -253,6 +254,53 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
         Assert.True(result.IsSuccess, result.Cause);
         Assert.Equal(["Plan", "NothingAtRisk"], result.StatesEntered);
         Assert.Equal(nameof(NothingAtRiskException), (string?)result.Output!["Error"]);
+    }
+
+    /// <summary>
+    /// Issue 19: an hour archived partly in 16 buckets and, after a deploy with more tenants, in 4
+    /// (bucket=NNof04). Eight lanes between them bring back every record once, each key in its own lane and
+    /// in order across the change; a 16-bucket object is fetched by its one lane, a 4-bucket object by the
+    /// two lanes whose keys it holds.
+    /// </summary>
+    [Fact]
+    public async Task An_hour_archived_with_two_bucket_counts_is_replayed_by_lanes_each_reading_the_objects_holding_its_keys()
+    {
+        var records = RecordsEveryTenSeconds(360, keys: 40);
+        var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, records, shards: 2, CancellationToken.None);
+        var hour = Start.UtcDateTime.ToString("yyyy-MM-dd-HH", System.Globalization.CultureInfo.InvariantCulture);
+        var range = new ReplayRange($"{archive.Stream}-mixed", Start, Start.AddHours(1));
+        using var s3 = fixture.Cloud.CreateS3Client(fixture.RegionA);
+        var envelopes = (await ArchiveContents.ReadAsync(s3, archive.Bucket, "archive/", CancellationToken.None)).Select(l => l.Envelope).OrderBy(e => e.ArrivalTime).ToList();
+        var half = envelopes.Count / 2;
+        foreach (var (part, count) in new[] { (envelopes.Take(half), 16), (envelopes.Skip(half), 4) })
+        {
+            foreach (var bucket in part.GroupBy(e => ArchiveBuckets.Of(e.PartitionKey, count)))
+            {
+                using var gzipped = new MemoryStream();
+                using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+                {
+                    foreach (var envelope in bucket)
+                    {
+                        gzip.Write(envelope.ToJsonLine());
+                    }
+                }
+
+                var key = $"{range.HourPrefix(hour)}bucket={ArchiveBuckets.Name(bucket.Key, count)}/part-{count}.gz";
+                await s3.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = archive.Bucket, Key = key, InputStream = new MemoryStream(gzipped.ToArray()), UseChunkEncoding = false });
+            }
+        }
+
+        var lanes = await Task.WhenAll(Enumerable.Range(0, 8).Select(lane => Reader(archive).ReadHourAsync(range, hour, lane, 8, CancellationToken.None)));
+
+        Assert.Equal(records.Count, lanes.Sum(l => l.Records.Count));
+        Assert.All(Enumerable.Range(0, 8), lane => Assert.All(lanes[lane].Records, r => Assert.Equal(lane, ArchiveReader.LaneOf(r.Envelope.PartitionKey, 8))));
+        var check = ReplicationCheck.Compare(records, lanes.SelectMany(l => l.Records).Select(r => CdcRecord.Parse(r.Envelope.Data.ToArray())));
+        Assert.Equal((0, 0, 0), (check.Missing, check.OrderViolations, check.Duplicates));
+        var listed = (await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = archive.Bucket, Prefix = range.HourPrefix(hour) })).S3Objects;
+        var (of16, of4) = (envelopes.Take(half).Select(e => ArchiveBuckets.Of(e.PartitionKey)).Distinct().Count(), envelopes.Skip(half).Select(e => ArchiveBuckets.Of(e.PartitionKey, 4)).Distinct().Count());
+        Assert.Equal((of16, of4), (listed.Count(o => !o.Key.Contains("of", StringComparison.Ordinal)), listed.Count(o => o.Key.Contains("of04", StringComparison.Ordinal))));
+        Assert.Equal(of16 + (of4 * 2), lanes.Sum(l => l.ObjectsRead));
+        Assert.Equal(1.0, lanes.Sum(l => l.Share), precision: 6);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Replicator.LocalCloud.Iam;
 using static Replicator.Tests.Templates.IamSimulator;
 
 namespace Replicator.Tests.Templates;
@@ -18,7 +19,7 @@ public sealed class IamSimulationTests
     [Fact]
     public async Task Each_relay_writes_only_its_own_target_regions_stream()
     {
-        var questions = new List<(Question Question, string Expected)>();
+        var questions = new List<(IamQuestion IamQuestion, string Expected)>();
         foreach (var target in Targets)
         {
             var role = RelayRole(target);
@@ -41,7 +42,7 @@ public sealed class IamSimulationTests
     [Fact]
     public async Task The_lag_monitor_describes_the_stream_in_every_target_and_may_not_write_there()
     {
-        var questions = new List<(Question, string)>();
+        var questions = new List<(IamQuestion, string)>();
         foreach (var region in Targets.Append(Region))
         {
             questions.Add((Ask("LagMonitorFunctionRole", "kinesis:DescribeStreamSummary", StreamArn(region, Stream)), "Allowed"));
@@ -60,7 +61,7 @@ public sealed class IamSimulationTests
     [Fact]
     public async Task A_relay_encrypts_into_its_target_only_through_that_regions_Kinesis()
     {
-        var questions = new List<(Question, string)>();
+        var questions = new List<(IamQuestion, string)>();
         foreach (var target in Targets)
         {
             var peer = new ConcreteTemplate(Deployed, target, TemplateTests.TwoTargets);
@@ -85,7 +86,7 @@ public sealed class IamSimulationTests
         var groups = functions.Select(f => f.Group).Distinct().ToList();
         Assert.True(groups.Count >= 5, "expected the relay, lag monitor, failover, catalog, archive and replay groups");
 
-        var questions = new List<(Question, string)>();
+        var questions = new List<(IamQuestion, string)>();
         foreach (var (role, group) in functions)
         {
             foreach (var other in groups)
@@ -118,7 +119,7 @@ public sealed class IamSimulationTests
             ["FailoverVerifyFunctionRole"] = ["dynamodb:GetItem", "dynamodb:BatchGetItem"],
         };
 
-        var questions = new List<(Question, string)>();
+        var questions = new List<(IamQuestion, string)>();
         foreach (var (role, mayCall) in allowed)
         {
             questions.AddRange(calls.Select(call => (Ask(role, call, checkpoints), mayCall.Contains(call) ? "Allowed" : "ImplicitlyDenied")));
@@ -142,7 +143,7 @@ public sealed class IamSimulationTests
             ["archive-errors/activePartitionExceeded/2026/12/02/"] = "Allowed",
             ["archive-errors/processing-failed/2026/12/02/"] = "ImplicitlyDenied",
         };
-        var questions = new List<(Question, string)>();
+        var questions = new List<(IamQuestion, string)>();
         foreach (var (prefix, expected) in readable)
         {
             questions.Add((Ask("ReplayLaneFunctionRole", "s3:ListBucket", bucket) with { Context = new() { ["s3:prefix"] = prefix } }, expected));
@@ -163,8 +164,8 @@ public sealed class IamSimulationTests
         // The recovery, like the failover machine, is deployed only with a hosted zone to move.
         var parameters = new Dictionary<string, string>(TemplateTests.TwoTargets) { ["FailoverHostedZoneId"] = "Z0EXAMPLE00000000000" };
         var stack = new ConcreteTemplate(DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", parameters), parameters), Region, parameters);
-        Question Ask(string roleId, string action, string resource) => new(stack.RoleArn(roleId), action, resource, stack.RolePolicies(roleId));
-        var questions = new List<(Question, string)>();
+        IamQuestion Ask(string roleId, string action, string resource) => new(stack.RoleArn(roleId), action, resource, stack.RolePolicies(roleId));
+        var questions = new List<(IamQuestion, string)>();
         foreach (var region in Targets.Append(Region).Append("ap-southeast-2"))
         {
             var config = $"arn:aws:dynamodb:{region}:{ConcreteTemplate.Account}:table/kdsActiveRegionConfig";
@@ -206,7 +207,7 @@ public sealed class IamSimulationTests
     public async Task The_relay_writes_position_samples_and_only_the_consumers_function_reads_them()
     {
         var positions = TableArn("kdsReplicationPositions");
-        var questions = new List<(Question, string)>
+        var questions = new List<(IamQuestion, string)>
         {
             (Ask(RelayRole(Targets[0]), "dynamodb:PutItem", positions), "Allowed"),
             (Ask(RelayRole(Targets[0]), "dynamodb:Query", positions), "ImplicitlyDenied"),
@@ -231,9 +232,9 @@ public sealed class IamSimulationTests
         var withPrefix = new ConcreteTemplate(DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", parameters), parameters), Region, parameters);
         const string Role = "FailoverConsumersFunctionRole";
         var peer = TemplateTests.TwoTargets["TargetStreamReplicationRegion"];
-        Question In(ConcreteTemplate stack, string action, string region, string table) =>
+        IamQuestion In(ConcreteTemplate stack, string action, string region, string table) =>
             new(stack.RoleArn(Role), action, $"arn:aws:dynamodb:{region}:{ConcreteTemplate.Account}:table/{table}", stack.RolePolicies(Role));
-        var questions = new List<(Question, string)>
+        var questions = new List<(IamQuestion, string)>
         {
             (In(withPrefix, "dynamodb:Scan", peer, "kcl-orders"), "Allowed"),
             (In(withPrefix, "dynamodb:PutItem", peer, "kcl-orders"), "ImplicitlyDenied"),
@@ -274,7 +275,7 @@ public sealed class IamSimulationTests
             [sourceKey] = stack.Resolve(deployed.Resources["ReplicatorKey"]!["Properties"]!["KeyPolicy"]),
             [peerKey] = peerStack.Resolve(deployed.Resources["ReplicatorKey"]!["Properties"]!["KeyPolicy"]),
         };
-        Question As(string action, string resource, Dictionary<string, string>? context = null) =>
+        IamQuestion As(string action, string resource, Dictionary<string, string>? context = null) =>
             new(stack.RoleArn("ArchiveReplicationRole"), action, resource, stack.RolePolicies("ArchiveReplicationRole"))
             {
                 Context = context ?? [],
@@ -292,7 +293,7 @@ public sealed class IamSimulationTests
         }
 
         var overflow = Replicator.Replay.ArchiveOverflow.Prefix;
-        var questions = new List<(Question, string)>
+        var questions = new List<(IamQuestion, string)>
         {
             (As("s3:GetReplicationConfiguration", archive), "Allowed"),
             (As("s3:GetObjectVersionForReplication", $"{archive}/archive/stream=kds-stream-1/part-0"), "Allowed"),
@@ -325,8 +326,8 @@ public sealed class IamSimulationTests
     {
         var parameters = new Dictionary<string, string> { ["RegionRole"] = "secondary", ["TargetStreamReplicationRegion"] = Region, ["ReplicationTargetRegions"] = Region, ["ArchiveReplication"] = "true" };
         var stack = new ConcreteTemplate(DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", parameters), parameters), "us-east-2", parameters);
-        Question Put(string bus) => new(stack.RoleArn("ArchiveReplicaAlarmForwardingRole"), "events:PutEvents", bus, stack.RolePolicies("ArchiveReplicaAlarmForwardingRole"));
-        var questions = new List<(Question, string)>
+        IamQuestion Put(string bus) => new(stack.RoleArn("ArchiveReplicaAlarmForwardingRole"), "events:PutEvents", bus, stack.RolePolicies("ArchiveReplicaAlarmForwardingRole"));
+        var questions = new List<(IamQuestion, string)>
         {
             (Put($"arn:aws:events:{Region}:{ConcreteTemplate.Account}:event-bus/default"), "Allowed"),
             (Put($"arn:aws:events:us-east-2:{ConcreteTemplate.Account}:event-bus/default"), "ImplicitlyDenied"),
@@ -342,5 +343,5 @@ public sealed class IamSimulationTests
 
     private static string LogStreamArn(string group) => $"{Stack.Arn(group)[..^2]}:log-stream:2026/12/02/[$LATEST]0123456789abcdef";
 
-    private static Question Ask(string roleId, string action, string resource) => new(Stack.RoleArn(roleId), action, resource, Stack.RolePolicies(roleId));
+    private static IamQuestion Ask(string roleId, string action, string resource) => new(Stack.RoleArn(roleId), action, resource, Stack.RolePolicies(roleId));
 }

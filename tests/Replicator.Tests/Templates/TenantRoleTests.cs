@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Replicator.LocalCloud.Iam;
 using static Replicator.Tests.Templates.IamSimulator;
 
 namespace Replicator.Tests.Templates;
@@ -85,7 +86,7 @@ public sealed class TenantRoleTests
     [Fact]
     public async Task A_tenant_lists_and_reads_its_own_prefix_and_no_other()
     {
-        var questions = new List<(Question, string)>();
+        var questions = new List<(IamQuestion, string)>();
         foreach (var tenant in Tenants)
         {
             foreach (var other in Tenants)
@@ -124,7 +125,7 @@ public sealed class TenantRoleTests
     [Fact]
     public async Task A_tenant_decrypts_only_through_S3_here_and_reaches_nothing_else()
     {
-        var questions = new List<(Question, string)>();
+        var questions = new List<(IamQuestion, string)>();
         foreach (var tenant in Tenants)
         {
             questions.Add((Kms(tenant, "kms:Decrypt", $"s3.{Region}.amazonaws.com"), "Allowed"));
@@ -137,10 +138,10 @@ public sealed class TenantRoleTests
 
             // Nothing of the rest of the stack: its stream, tables, functions or catalog.
             var role = Role(tenant);
-            questions.Add((new Question(Stack.RoleArn(role), "kinesis:GetRecords", $"arn:aws:kinesis:{Region}:{ConcreteTemplate.Account}:stream/kds-stream-1", Stack.RolePolicies(role)), "ImplicitlyDenied"));
-            questions.Add((new Question(Stack.RoleArn(role), "dynamodb:GetItem", $"arn:aws:dynamodb:{Region}:{ConcreteTemplate.Account}:table/kdsReplicationCheckpoint", Stack.RolePolicies(role)), "ImplicitlyDenied"));
-            questions.Add((new Question(Stack.RoleArn(role), "lambda:InvokeFunction", $"arn:aws:lambda:{Region}:{ConcreteTemplate.Account}:function:kinesis-replicator-replay-plan-{Region}", Stack.RolePolicies(role)), "ImplicitlyDenied"));
-            questions.Add((new Question(Stack.RoleArn(role), "sts:AssumeRole", Stack.RoleArn(Role(Tenants.First(t => t != tenant))), Stack.RolePolicies(role)), "ImplicitlyDenied"));
+            questions.Add((new IamQuestion(Stack.RoleArn(role), "kinesis:GetRecords", $"arn:aws:kinesis:{Region}:{ConcreteTemplate.Account}:stream/kds-stream-1", Stack.RolePolicies(role)), "ImplicitlyDenied"));
+            questions.Add((new IamQuestion(Stack.RoleArn(role), "dynamodb:GetItem", $"arn:aws:dynamodb:{Region}:{ConcreteTemplate.Account}:table/kdsReplicationCheckpoint", Stack.RolePolicies(role)), "ImplicitlyDenied"));
+            questions.Add((new IamQuestion(Stack.RoleArn(role), "lambda:InvokeFunction", $"arn:aws:lambda:{Region}:{ConcreteTemplate.Account}:function:kinesis-replicator-replay-plan-{Region}", Stack.RolePolicies(role)), "ImplicitlyDenied"));
+            questions.Add((new IamQuestion(Stack.RoleArn(role), "sts:AssumeRole", Stack.RoleArn(Role(Tenants.First(t => t != tenant))), Stack.RolePolicies(role)), "ImplicitlyDenied"));
         }
 
         await AssertDecisionsAsync(questions);
@@ -160,7 +161,7 @@ public sealed class TenantRoleTests
             ["globex"] = GlobexReader,
             ["initech"] = $"arn:aws:iam::{ConcreteTemplate.Account}:role/operator",
         };
-        var questions = new List<(Question, string)>();
+        var questions = new List<(IamQuestion, string)>();
         foreach (var tenant in Tenants)
         {
             foreach (var (readerOf, caller) in readers)
@@ -179,14 +180,14 @@ public sealed class TenantRoleTests
 
     private static string Role(string tenant) => $"TenantRole{tenant}";
 
-    private static Question S3(string tenant, string action, string resource) =>
+    private static IamQuestion S3(string tenant, string action, string resource) =>
         new(Stack.RoleArn(Role(tenant)), action, resource, Stack.RolePolicies(Role(tenant)))
         {
             Context = Secure([]),
             ResourcePolicy = resource.StartsWith(Bucket, StringComparison.Ordinal) ? BucketPolicy : null,
         };
 
-    private static Question Kms(string tenant, string action, string? viaService) =>
+    private static IamQuestion Kms(string tenant, string action, string? viaService) =>
         new(Stack.RoleArn(Role(tenant)), action, Key, Stack.RolePolicies(Role(tenant)))
         {
             Context = viaService is null ? [] : new() { ["kms:ViaService"] = viaService },
@@ -194,11 +195,11 @@ public sealed class TenantRoleTests
         };
 
     /// <summary>A caller whose own account lets it call sts:AssumeRole on anything, so the trust policy decides.</summary>
-    private static Question Assume(string tenant, string caller, string? externalId)
+    private static IamQuestion Assume(string tenant, string caller, string? externalId)
     {
         var callerMayAssume = JsonNode.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}""")!;
         var trust = Stack.Resolve(Deployed.Resources[Role(tenant)]!["Properties"]!["AssumeRolePolicyDocument"])!;
-        return new Question(caller, "sts:AssumeRole", Stack.RoleArn(Role(tenant)), [callerMayAssume])
+        return new IamQuestion(caller, "sts:AssumeRole", Stack.RoleArn(Role(tenant)), [callerMayAssume])
         {
             Context = externalId is null ? [] : new() { ["sts:ExternalId"] = externalId },
             ResourcePolicy = trust,

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Replicator.Tests.Templates;
+namespace Replicator.LocalCloud.Templates;
 
 /// <summary>
 /// Intrinsic functions of a deployed template (<see cref="DeployedTemplate"/>) resolved to the strings
@@ -37,10 +37,13 @@ public sealed partial class ConcreteTemplate(CloudFormationTemplate template, st
             JsonValue.Create(string.Join(join[0]!.ToString(), Resolve(join[1]) is JsonArray items ? items.Select(i => i!.ToString()) : [Resolve(join[1])!.ToString()])),
         JsonObject { Count: 1 } o when o["Fn::Split"] is JsonArray split =>
             new JsonArray(Resolve(split[1])!.ToString().Split(split[0]!.ToString()).Select(part => (JsonNode?)JsonValue.Create(part)).ToArray()),
+        // AWS::LanguageExtensions: the count of a list, or of a CommaDelimitedList parameter's values.
+        JsonObject { Count: 1 } o when o["Fn::Length"] is { } length =>
+            JsonValue.Create((Resolve(length) is JsonArray list ? list.Count : Resolve(length)!.ToString().Split(',').Length).ToString(System.Globalization.CultureInfo.InvariantCulture)),
         JsonObject { Count: 1 } o when o["Fn::Select"] is JsonArray select =>
-            Resolve(select[1]) is JsonArray items && int.Parse(select[0]!.ToString(), System.Globalization.CultureInfo.InvariantCulture) is var index && index < items.Count
+            Resolve(select[1]) is JsonArray items && int.Parse(Resolve(select[0])!.ToString(), System.Globalization.CultureInfo.InvariantCulture) is var index && index < items.Count
                 ? items[index]!.DeepClone()
-                : throw new InvalidOperationException($"Fn::Select index {select[0]} is out of range in {o.ToJsonString()}: CloudFormation refuses the template"),
+                : throw new InvalidOperationException($"Fn::Select index {Resolve(select[0])} is out of range (a stack error in CloudFormation) in {o.ToJsonString()}"),
         JsonObject { Count: 1 } o when o.First().Key.StartsWith("Fn::", StringComparison.Ordinal) => throw new NotSupportedException($"{o.First().Key} in {o.ToJsonString()}"),
         JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Resolve(p.Value)))),
         JsonArray a => new JsonArray(a.Select(Resolve).ToArray()),

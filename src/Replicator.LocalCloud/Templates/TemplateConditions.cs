@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Replicator.Tests.Templates;
+namespace Replicator.LocalCloud.Templates;
 
 /// <summary>
 /// A template's Conditions evaluated for given parameter values, as CloudFormation does ("Condition

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Replicator.Tests.Templates;
+namespace Replicator.LocalCloud.Templates;
 
 /// <summary>
 /// A template as CloudFormation deploys it with given parameter values: its Conditions evaluated

@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
-using Replicator.LocalCloud;
 using YamlDotNet.RepresentationModel;
 
-namespace Replicator.Tests.Templates;
+namespace Replicator.LocalCloud.Templates;
 
 /// <summary>
 /// A CloudFormation template read into JSON nodes, with YAML short forms (<c>!Ref</c>, <c>!GetAtt</c>,

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Replicator.Tests.Templates;
+namespace Replicator.LocalCloud.Templates;
 
 /// <summary>
 /// Expands <c>Fn::ForEach::Name: [Identifier, Collection, Fragment]</c> the way the AWS::LanguageExtensions
