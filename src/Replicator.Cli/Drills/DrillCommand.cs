@@ -21,6 +21,7 @@ public static class DrillCommand
         MigrateDrillCommand.Create(),
         ReshardDrillCommand.Create(),
         ConsumersDrillCommand.Create(),
+        TenantDrillCommand.Create(),
     };
 
     private static Command Chaos()

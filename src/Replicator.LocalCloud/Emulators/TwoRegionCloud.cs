@@ -220,8 +220,9 @@ public sealed class TwoRegionCloud : IAsyncDisposable
     /// <summary>The region's Glue stand-in itself, to inject failures.</summary>
     public GlueStandIn Glue(string region) => _glue[Region(region).Region];
 
-    public AmazonS3Client CreateS3Client(string region) =>
-        new(Credentials, new AmazonS3Config
+    /// <param name="credentials">Whose requests these are (an assumed role's session, for a drill's IAM gate); default: the local cloud's.</param>
+    public AmazonS3Client CreateS3Client(string region, AWSCredentials? credentials = null) =>
+        new(credentials ?? Credentials, new AmazonS3Config
         {
             ServiceURL = Region(region).S3Endpoint.ToString(),
             AuthenticationRegion = region,

@@ -40,6 +40,13 @@ public sealed class StrictS3 : IAsyncDisposable
 
     public Uri Endpoint => _server.Endpoint;
 
+    /// <summary>
+    /// Decides each request before S3 sees it: null lets it through, a message refuses it with 403
+    /// AccessDenied. Unset, every request passes: the local cloud models IAM only where a drill asks
+    /// (<see cref="Iam.S3Gate"/>).
+    /// </summary>
+    public Func<S3Request, CancellationToken, Task<string?>>? Authorize { get; set; }
+
     /// <summary>What a lifecycle transition does to every object under <paramref name="prefix"/>: moves it to <paramref name="storageClass"/>, dropping any restored copy.</summary>
     /// <returns>How many objects moved.</returns>
     public int Transition(string bucket, string prefix, string storageClass)
@@ -70,6 +77,12 @@ public sealed class StrictS3 : IAsyncDisposable
         try
         {
             var request = S3Request.Of(context.Request);
+            if (Authorize is { } authorize && await authorize(request, CancellationToken.None).ConfigureAwait(false) is { } refusal)
+            {
+                await RespondAsync(context, Error(HttpStatusCode.Forbidden, "AccessDenied", refusal)).ConfigureAwait(false);
+                return;
+            }
+
             using var received = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(received).ConfigureAwait(false);
             var body = received.ToArray();
@@ -320,32 +333,4 @@ public sealed class StrictS3 : IAsyncDisposable
     }
 
     private sealed record Restoration(DateTimeOffset ReadyAt, DateTimeOffset ExpiresAt);
-
-    /// <summary>A path-style request: bucket, key (null for a bucket request) and the query's names and values.</summary>
-    private sealed record S3Request(string Method, string Bucket, string? Key, IReadOnlyDictionary<string, string> Query)
-    {
-        public string Path => $"{Bucket}/{Key}";
-
-        public static S3Request Of(HttpListenerRequest request)
-        {
-            var raw = request.RawUrl ?? "/";
-            var question = raw.IndexOf('?', StringComparison.Ordinal);
-            var path = (question < 0 ? raw : raw[..question]).TrimStart('/');
-            var slash = path.IndexOf('/', StringComparison.Ordinal);
-            var query = question < 0
-                ? new Dictionary<string, string>()
-                : raw[(question + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries)
-                    .Select(p => p.Split('=', 2))
-                    .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : "", StringComparer.Ordinal);
-            return new S3Request(
-                request.HttpMethod,
-                Uri.UnescapeDataString(slash < 0 ? path : path[..slash]),
-                slash < 0 || slash == path.Length - 1 ? null : Uri.UnescapeDataString(path[(slash + 1)..]),
-                query);
-        }
-
-        /// <summary>This method with this subresource (null: none at all).</summary>
-        public bool Is(string method, string? subresource) =>
-            Method == method && (subresource is null ? Query.Count == 0 || Query.Keys.All(k => k.StartsWith("response-", StringComparison.Ordinal) || k == "versionId") : Query.ContainsKey(subresource));
-    }
 }
