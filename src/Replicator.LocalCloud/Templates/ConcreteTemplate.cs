@@ -64,7 +64,7 @@ public sealed partial class ConcreteTemplate(CloudFormationTemplate template, st
             return name.Contains('.', StringComparison.Ordinal) && !name.StartsWith("AWS::", StringComparison.Ordinal)
                 ? Attribute(name[..name.IndexOf('.', StringComparison.Ordinal)], name[(name.IndexOf('.', StringComparison.Ordinal) + 1)..])
                 : Ref(name);
-        });
+        }).Replace("${!", "${", StringComparison.Ordinal); // Fn::Sub's literal ${!Name} becomes ${Name}.
     }
 
     private string Ref(string name) => name switch
@@ -94,6 +94,8 @@ public sealed partial class ConcreteTemplate(CloudFormationTemplate template, st
             "AWS::IAM::Role" => Name(properties, "RoleName", id),
             "AWS::KinesisFirehose::DeliveryStream" => Name(properties, "DeliveryStreamName", id),
             "AWS::Glue::Database" => Resolve(properties["DatabaseInput"]!["Name"])!.ToString(),
+            "AWS::Glue::Table" => Resolve(properties["TableInput"]!["Name"])!.ToString(),
+            "AWS::Athena::WorkGroup" => Name(properties, "Name", id),
             // ARC's ARNs (Service Authorization Reference, Amazon Route 53 Recovery Controls: resource types).
             "AWS::Route53RecoveryControl::Cluster" => $"arn:{Partition}:route53-recovery-control::{Account}:cluster/{GeneratedId(id)}",
             "AWS::Route53RecoveryControl::ControlPanel" => $"arn:{Partition}:route53-recovery-control::{Account}:controlpanel/{GeneratedId(id)}",

@@ -14,7 +14,7 @@ public sealed partial class TemplateTests
     {
         ["ReplicatorKey/AccountAdministers"] = "key policy: the account root administers the key (the default key policy); Resource * is the key itself",
         ["ReplicatorKey/CloudWatchLogsEncrypt"] = "key policy: CloudWatch Logs encrypts this region's log groups with the key; Resource * is the key itself",
-        ["CatalogSyncFunctionRole/UseLakeFormationGrants"] = "lakeformation:GetDataAccess supports only Resource * (Lake Formation developer guide, permissions reference)",
+        ["*/UseLakeFormationGrants"] = "lakeformation:GetDataAccess supports only Resource * (Lake Formation developer guide, permissions reference): the catalog sync's role, and tenants' roles with TenantLakeFormation",
         ["CatalogSyncStateMachineRole/DeliverExecutionLogs"] = "Step Functions' log delivery actions support only Resource * (Step Functions developer guide, logging with CloudWatch Logs)",
         ["FailoverStateMachineRole/DeliverExecutionLogs"] = "Step Functions' log delivery actions support only Resource * (Step Functions developer guide, logging with CloudWatch Logs)",
         ["ReplayStateMachineRole/DeliverExecutionLogs"] = "Step Functions' log delivery actions support only Resource * (Step Functions developer guide, logging with CloudWatch Logs)",

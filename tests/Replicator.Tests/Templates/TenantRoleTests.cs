@@ -53,29 +53,50 @@ public sealed class TenantRoleTests
     }
 
     /// <summary>
-    /// Statically, beside the simulator: a tenant role's statements name only its own prefix, the archive bucket and
-    /// the region's key, with no wildcard action or Not* element, and neither the template nor the SAM transform
-    /// attaches a managed policy to it.
+    /// Statically, beside the simulator: a tenant role's statements name only its own prefixes (archive and query
+    /// results), its own table and workgroup, the archive bucket and the region's key, with no wildcard action or
+    /// Not* element (Lake Formation's GetDataAccess, which takes only Resource *, only with TenantLakeFormation),
+    /// and neither the template nor the SAM transform attaches a managed policy to it.
     /// </summary>
-    [Fact]
-    public void A_tenant_roles_statements_name_only_its_own_prefix_the_bucket_and_the_key()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_tenant_roles_statements_name_only_its_own_prefixes_table_and_workgroup_the_bucket_and_the_key(bool lakeFormation)
     {
+        var parameters = new Dictionary<string, string>(Parameters) { ["TenantLakeFormation"] = lakeFormation ? "true" : "false" };
+        var stack = new ConcreteTemplate(DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", parameters), parameters), Region, parameters);
+        string[] actions =
+        [
+            "s3:ListBucket", "s3:GetObject", "kms:Decrypt", "glue:GetDatabase", "glue:GetTable", "glue:GetPartitions",
+            "athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution", "athena:GetWorkGroup",
+            "s3:PutObject", "s3:AbortMultipartUpload", "s3:GetBucketLocation", "kms:GenerateDataKey",
+        ];
         foreach (var tenant in Tenants)
         {
-            var own = $"{Bucket}/archive/stream=*/hour=*/tenant={tenant}/*";
-            var statements = Stack.RolePolicies(Role(tenant)).SelectMany(p => p["Statement"]!.AsArray()).ToList();
+            string[] resources =
+            [
+                Bucket, $"{Bucket}/archive/stream=*/hour=*/tenant={tenant}/*", Key, $"{Bucket}/athena-results/tenant={tenant}/*",
+                $"arn:aws:glue:{Region}:{ConcreteTemplate.Account}:catalog",
+                $"arn:aws:glue:{Region}:{ConcreteTemplate.Account}:database/kinesis_replicator_archive",
+                $"arn:aws:glue:{Region}:{ConcreteTemplate.Account}:table/kinesis_replicator_archive/records_{tenant}",
+                $"arn:aws:athena:{Region}:{ConcreteTemplate.Account}:workgroup/kinesis-replicator-{tenant}-{Region}",
+            ];
+            var statements = stack.RolePolicies(Role(tenant)).SelectMany(p => p["Statement"]!.AsArray()).ToList();
             Assert.NotEmpty(statements);
-            foreach (var statement in statements)
+            foreach (var statement in statements.Where(s => (string?)s!["Sid"] != "UseLakeFormationGrants"))
             {
                 Assert.Equal("Allow", statement!["Effect"]!.ToString());
                 Assert.Null(statement["NotAction"]);
                 Assert.Null(statement["NotResource"]);
-                Assert.All(Values(statement["Action"]), a => Assert.Contains(a, new[] { "s3:ListBucket", "s3:GetObject", "kms:Decrypt" }));
-                Assert.All(Values(statement["Resource"]), r => Assert.Contains(r, new[] { Bucket, own, Key }));
+                Assert.All(Values(statement["Action"]), a => Assert.Contains(a, actions));
+                Assert.All(Values(statement["Resource"]), r => Assert.Contains(r, resources));
             }
 
+            var lakeFormationStatements = statements.Where(s => (string?)s!["Sid"] == "UseLakeFormationGrants").ToList();
+            Assert.Equal(lakeFormation ? 1 : 0, lakeFormationStatements.Count);
+            Assert.All(lakeFormationStatements, s => Assert.Equal(("lakeformation:GetDataAccess", "*"), (string.Join(',', Values(s!["Action"])), string.Join(',', Values(s["Resource"])))));
             var prefixes = statements.Select(s => s!["Condition"]?["StringLike"]?["s3:prefix"]).OfType<JsonNode>().SelectMany(Values).ToList();
-            Assert.Equal([$"archive/stream=*/hour=*/tenant={tenant}/*"], prefixes);
+            Assert.Equal([$"archive/stream=*/hour=*/tenant={tenant}/*", $"athena-results/tenant={tenant}/*"], prefixes);
         }
 
         var managed = SamTransformRoles.ManagedPolicies(Deployed).Where(r => r.Owner.StartsWith("TenantRole", StringComparison.Ordinal)).ToList();
@@ -133,7 +154,9 @@ public sealed class TenantRoleTests
             questions.Add((Kms(tenant, "kms:Decrypt", $"kinesis.{Region}.amazonaws.com"), "ImplicitlyDenied"));
             questions.Add((Kms(tenant, "kms:Decrypt", $"logs.{Region}.amazonaws.com"), "ImplicitlyDenied"));
             questions.Add((Kms(tenant, "kms:Decrypt", null), "ImplicitlyDenied"));
-            questions.Add((Kms(tenant, "kms:GenerateDataKey", $"s3.{Region}.amazonaws.com"), "ImplicitlyDenied"));
+            // Encrypting through S3: its query results, the one place it may write (below).
+            questions.Add((Kms(tenant, "kms:GenerateDataKey", $"s3.{Region}.amazonaws.com"), "Allowed"));
+            questions.Add((Kms(tenant, "kms:GenerateDataKey", $"kinesis.{Region}.amazonaws.com"), "ImplicitlyDenied"));
             questions.Add((Kms(tenant, "kms:Encrypt", $"s3.{Region}.amazonaws.com"), "ImplicitlyDenied"));
 
             // Nothing of the rest of the stack: its stream, tables, functions or catalog.
@@ -145,6 +168,95 @@ public sealed class TenantRoleTests
         }
 
         await AssertDecisionsAsync(questions);
+    }
+
+    /// <summary>
+    /// Athena: a tenant reads its own table's definition and runs queries in its own workgroup, whose results it
+    /// writes and reads under its own prefix; not the shared table (every tenant's rows), another tenant's table,
+    /// workgroup or results, nor a write anywhere in the archive.
+    /// </summary>
+    [Fact]
+    public async Task A_tenant_queries_its_own_table_in_its_own_workgroup_and_nothing_else()
+    {
+        var glue = $"arn:aws:glue:{Region}:{ConcreteTemplate.Account}";
+        var questions = new List<(IamQuestion, string)>();
+        foreach (var tenant in Tenants)
+        {
+            IamQuestion As(string action, string resource) => new(Stack.RoleArn(Role(tenant)), action, resource, Stack.RolePolicies(Role(tenant)));
+            questions.Add((As("glue:GetDatabase", $"{glue}:database/kinesis_replicator_archive"), "Allowed"));
+            questions.Add((As("glue:GetTable", $"{glue}:table/kinesis_replicator_archive/records_{tenant}"), "Allowed"));
+            questions.Add((As("glue:GetPartitions", $"{glue}:table/kinesis_replicator_archive/records_{tenant}"), "Allowed"));
+            questions.Add((As("glue:GetTable", $"{glue}:table/kinesis_replicator_archive/records"), "ImplicitlyDenied"));
+            questions.Add((As("glue:UpdateTable", $"{glue}:table/kinesis_replicator_archive/records_{tenant}"), "ImplicitlyDenied"));
+            questions.Add((As("glue:GetTables", $"{glue}:database/kinesis_replicator_archive"), "ImplicitlyDenied"));
+            questions.Add((As("athena:StartQueryExecution", $"arn:aws:athena:{Region}:{ConcreteTemplate.Account}:workgroup/kinesis-replicator-{tenant}-{Region}"), "Allowed"));
+            questions.Add((As("athena:StartQueryExecution", $"arn:aws:athena:{Region}:{ConcreteTemplate.Account}:workgroup/primary"), "ImplicitlyDenied"));
+            questions.Add((As("athena:UpdateWorkGroup", $"arn:aws:athena:{Region}:{ConcreteTemplate.Account}:workgroup/kinesis-replicator-{tenant}-{Region}"), "ImplicitlyDenied"));
+            questions.Add((S3(tenant, "s3:PutObject", $"{Bucket}/athena-results/tenant={tenant}/query-1.csv"), "Allowed"));
+            questions.Add((S3(tenant, "s3:GetObject", $"{Bucket}/athena-results/tenant={tenant}/query-1.csv"), "Allowed"));
+            questions.Add((S3(tenant, "s3:GetBucketLocation", Bucket), "Allowed"));
+            questions.Add((S3(tenant, "s3:PutObject", $"{Bucket}/archive/stream=kds-stream-1/hour=2026-12-02-09/tenant={tenant}/bucket=00/forged.gz"), "ImplicitlyDenied"));
+            foreach (var other in Tenants.Where(t => t != tenant))
+            {
+                questions.Add((As("glue:GetTable", $"{glue}:table/kinesis_replicator_archive/records_{other}"), "ImplicitlyDenied"));
+                questions.Add((As("athena:GetQueryResults", $"arn:aws:athena:{Region}:{ConcreteTemplate.Account}:workgroup/kinesis-replicator-{other}-{Region}"), "ImplicitlyDenied"));
+                questions.Add((S3(tenant, "s3:GetObject", $"{Bucket}/athena-results/tenant={other}/query-1.csv"), "ImplicitlyDenied"));
+                questions.Add((S3(tenant, "s3:ListBucket", Bucket) with { Context = Secure(new() { ["s3:prefix"] = $"athena-results/tenant={other}/" }) }, "ImplicitlyDenied"));
+            }
+        }
+
+        await AssertDecisionsAsync(questions);
+    }
+
+    /// <summary>
+    /// Each tenant's table is the shared archive table with the tenant fixed in its location (so a query of it reaches
+    /// only the tenant's prefixes), with the same columns, format and projections; with TenantLakeFormation each tenant's
+    /// role is granted DESCRIBE and SELECT on its own table and nothing else, and without it there are no grants.
+    /// </summary>
+    [Fact]
+    public void A_tenants_table_is_the_archive_table_fixed_to_its_prefixes_and_lake_formation_grants_it_alone()
+    {
+        var shared = Deployed.Resources["ArchiveTable"]!["Properties"]!["TableInput"]!;
+        foreach (var tenant in Tenants)
+        {
+            var table = Deployed.Resources[$"TenantTable{tenant}"]!["Properties"]!["TableInput"]!;
+            Assert.Equal($"records_{tenant}", table["Name"]!.ToString());
+            Assert.True(JsonNode.DeepEquals(shared["StorageDescriptor"], table["StorageDescriptor"]), $"records_{tenant}'s storage descriptor differs from the archive table's");
+            Assert.Equal(
+                Stack.Resolve(shared["Parameters"])!.AsObject().Where(p => !p.Key.StartsWith("projection.tenant", StringComparison.Ordinal) && p.Key != "storage.location.template").Select(p => (p.Key, p.Value!.ToString())),
+                Stack.Resolve(table["Parameters"])!.AsObject().Where(p => p.Key != "storage.location.template").Select(p => (p.Key, p.Value!.ToString())));
+            Assert.Equal(
+                Stack.Resolve(shared["Parameters"]!["storage.location.template"])!.ToString().Replace("tenant=${tenant}", $"tenant={tenant}", StringComparison.Ordinal),
+                Stack.Resolve(table["Parameters"]!["storage.location.template"])!.ToString());
+            Assert.Equal(shared["PartitionKeys"]!.AsArray().Where(k => (string?)k!["Name"] != "tenant").Select(k => k!.ToJsonString()), table["PartitionKeys"]!.AsArray().Select(k => k!.ToJsonString()));
+        }
+
+        Assert.DoesNotContain(Deployed.ResourcesOfType("AWS::LakeFormation::PrincipalPermissions"), r => r.LogicalId.StartsWith("Tenant", StringComparison.Ordinal));
+        var parameters = new Dictionary<string, string>(Parameters) { ["TenantLakeFormation"] = "true" };
+        var withLakeFormation = DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", parameters), parameters);
+        var stack = new ConcreteTemplate(withLakeFormation, Region, parameters);
+        var grants = withLakeFormation.ResourcesOfType("AWS::LakeFormation::PrincipalPermissions").Where(r => r.LogicalId.StartsWith("Tenant", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            Tenants.Select(t => (stack.RoleArn(Role(t)), $"records_{t}", "DESCRIBE,SELECT", "")).Order(),
+            grants.Select(g => (
+                stack.Resolve(g.Properties["Principal"]!["DataLakePrincipalIdentifier"])!.ToString(),
+                stack.Resolve(g.Properties["Resource"]!["Table"]!["Name"])!.ToString(),
+                string.Join(',', Values(g.Properties["Permissions"])),
+                string.Join(',', Values(g.Properties["PermissionsWithGrantOption"])))).Order());
+    }
+
+    /// <summary>Issue 19: the catalog sync's Lake Formation grants cover every database it writes, not one.</summary>
+    [Fact]
+    public void The_catalog_syncs_lake_formation_grants_cover_every_database_it_writes()
+    {
+        var parameters = new Dictionary<string, string>(TemplateTests.TwoTargets) { ["RegionRole"] = "secondary", ["CatalogLakeFormationDatabases"] = "sales,kinesis_replicator_archive" };
+        var deployed = DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", parameters), parameters);
+        var grants = deployed.ResourcesOfType("AWS::LakeFormation::PrincipalPermissions").Where(r => r.LogicalId.StartsWith("CatalogSync", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(
+            new[] { ("sales", "ALTER,CREATE_TABLE,DESCRIBE"), ("sales", "ALTER,DELETE,DESCRIBE,DROP,INSERT"), ("kinesis_replicator_archive", "ALTER,CREATE_TABLE,DESCRIBE"), ("kinesis_replicator_archive", "ALTER,DELETE,DESCRIBE,DROP,INSERT") }.Order(),
+            grants.Select(g => ((g.Properties["Resource"]!["Database"]?["Name"] ?? g.Properties["Resource"]!["Table"]!["DatabaseName"])!.ToString(), string.Join(',', Values(g.Properties["Permissions"])))).Order());
+        Assert.Empty(DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", TemplateTests.TwoTargets), TemplateTests.TwoTargets).ResourcesOfType("AWS::LakeFormation::PrincipalPermissions"));
     }
 
     /// <summary>
