@@ -121,7 +121,7 @@ public sealed class StrictS3 : IAsyncDisposable
             // s3rver is gone (the region was stopped): answer as a failing endpoint, never hang.
             await RespondAsync(context, Error(HttpStatusCode.ServiceUnavailable, "ServiceUnavailable", e.Message)).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is System.Xml.XmlException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception e) when (e is System.Xml.XmlException or InvalidOperationException or KeyNotFoundException or Emulators.LocalCloudException)
         {
             // A request or an answer this endpoint could not read: the caller gets the reason, not a hung connection.
             await RespondAsync(context, Error(HttpStatusCode.InternalServerError, "InternalError", $"The local S3 endpoint could not handle {context.Request.HttpMethod} {context.Request.RawUrl}: {e}")).ConfigureAwait(false);

@@ -38,7 +38,7 @@ public static class ArchiveBuckets
     /// <summary>
     /// The most buckets with which <paramref name="tenants"/> listed tenants fit the quota: concurrent hours
     /// × (tenants + the two unlisted prefixes) × buckets ≤ quota. Null when even one bucket does not fit.
-    /// template.yaml's ARCHIVE_BUCKETS table holds these values (TemplateTests checks it).
+    /// template.yaml's ARCHIVE_BUCKETS table holds these values (TenantPartitionTests checks it).
     /// </summary>
     public static int? ForTenants(int tenants, int activePartitionQuota = DefaultActivePartitionQuota) =>
         Counts.Where(count => ConcurrentHours * (tenants + UnlistedTenantPrefixes) * count <= activePartitionQuota).Cast<int?>().FirstOrDefault();
