@@ -125,6 +125,23 @@ public sealed class ArchiveRestoreTests(LocalCloudFixture fixture) : IDisposable
             $"{{\"objects\":{archived},\"archived\":{archived},\"restored\":{restored},\"restores_started\":{started},\"restores_under_way\":{underWay}}}";
     }
 
+    /// <summary>Issue 19: a tenant's restore starts restores of that tenant's archived objects only, as a replay with --tenant reads them.</summary>
+    [Fact]
+    public async Task A_tenants_restore_restores_only_its_own_objects()
+    {
+        var records = Enumerable.Range(0, 240).Select(i => new CdcRecord(6_200_000_000L + (i % 20), i / 20, Start.AddSeconds(i * 15)) { Tenant = i % 2 == 0 ? "acme" : "globex" }).ToList();
+        var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, records, shards: 2, CancellationToken.None, tenantField: "tenant", tenants: ["acme", "globex"]);
+        var range = new ReplayRange(archive.Stream, Start, Start.AddHours(1), Tenant: "acme");
+        var all = fixture.Cloud.S3(fixture.RegionA).Transition(archive.Bucket, "archive/", "GLACIER");
+        using var s3 = fixture.Cloud.CreateS3Client(fixture.RegionA);
+        var acme = (await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = archive.Bucket, Prefix = range.HourPrefixes().Single() })).S3Objects.Count;
+
+        var restored = await RestoreAsync(new ArchiveRestore(Reader(), archive.Bucket), range, "Standard");
+
+        Assert.True(acme > 0 && acme < all, $"acme has {acme} of the {all} archived objects");
+        Assert.Equal((1, $"{{\"objects\":{acme},\"archived\":{acme},\"restored\":0,\"restores_started\":{acme},\"restores_under_way\":0}}"), (restored.ExitCode, restored.Figures));
+    }
+
     private async Task<(int ExitCode, string Text, string Figures)> RestoreAsync(ArchiveRestore restore, ReplayRange range, string tier)
     {
         var output = new StringWriter();

@@ -231,6 +231,8 @@ public sealed class TenantRoleTests
             Assert.Equal(shared["PartitionKeys"]!.AsArray().Where(k => (string?)k!["Name"] != "tenant").Select(k => k!.ToJsonString()), table["PartitionKeys"]!.AsArray().Select(k => k!.ToJsonString()));
         }
 
+        var expiry = Deployed.Resources["ArchiveBucket"]!["Properties"]!["LifecycleConfiguration"]!["Rules"]!.AsArray().Single(r => (string?)r!["Id"] == "ExpireTenantQueryResults")!;
+        Assert.Equal(("athena-results/", "7"), (expiry["Prefix"]!.ToString(), expiry["ExpirationInDays"]!.ToString()));
         Assert.DoesNotContain(Deployed.ResourcesOfType("AWS::LakeFormation::PrincipalPermissions"), r => r.LogicalId.StartsWith("Tenant", StringComparison.Ordinal));
         var parameters = new Dictionary<string, string>(Parameters) { ["TenantLakeFormation"] = "true" };
         var withLakeFormation = DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", parameters), parameters);
