@@ -305,7 +305,8 @@ public sealed class StrictS3 : IAsyncDisposable
                 context.Response.Headers["x-amz-storage-class"] = stored.StorageClass;
             }
 
-            if (stored.Restore is { } restore)
+            // An expired restored copy is gone: S3 no longer names it, as its listings do not.
+            if (stored.Restore is { } restore && restore.ExpiresAt > Now)
             {
                 context.Response.Headers["x-amz-restore"] = restore.ReadyAt > Now
                     ? "ongoing-request=\"true\""

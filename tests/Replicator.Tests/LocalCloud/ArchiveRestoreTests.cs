@@ -66,6 +66,9 @@ public sealed class ArchiveRestoreTests(LocalCloudFixture fixture) : IDisposable
         using var read = await s3.GetObjectAsync(bucket, "cold/a");
         var restored = await s3.GetObjectMetadataAsync(bucket, "cold/a");
         var extended = await s3.RestoreObjectAsync(new RestoreObjectRequest { BucketName = bucket, Key = "cold/a", Days = 3 });
+        fixture.Cloud.S3(fixture.RegionA).PassTime(TimeSpan.FromDays(4));
+        var expired = await s3.GetObjectMetadataAsync(bucket, "cold/a");
+        var refusedAgain = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetObjectAsync(bucket, "cold/a"));
 
         Assert.Equal(HttpStatusCode.Accepted, started.HttpStatusCode);
         Assert.Equal((HttpStatusCode.Conflict, "RestoreAlreadyInProgress"), (again.StatusCode, again.ErrorCode));
@@ -74,6 +77,9 @@ public sealed class ArchiveRestoreTests(LocalCloudFixture fixture) : IDisposable
         Assert.False(restored.RestoreInProgress);
         Assert.NotNull(restored.RestoreExpiration);
         Assert.Equal(HttpStatusCode.OK, extended.HttpStatusCode);
+        // Once the restored copy expires, the object is archived again and S3 no longer names a restore.
+        Assert.Equal(((bool?)null, (DateTime?)null), (expired.RestoreInProgress, expired.RestoreExpiration));
+        Assert.Equal("InvalidObjectState", refusedAgain.ErrorCode);
     }
 
     [Fact]
