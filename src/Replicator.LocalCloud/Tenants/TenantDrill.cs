@@ -142,7 +142,7 @@ public static class TenantDrill
 
         // Everything else a tenant might try: each must be refused, and whatever is not counts as read across tenants.
         var hourPrefix = $"archive/stream={archive.Stream}/hour={hours[0]}/";
-        var listings = Tenants.Where(t => t != tenant).Concat([ArchiveTransformFunction.UnlistedTenant, ArchiveTransformFunction.NoTenant])
+        var listings = Tenants.Where(t => t != tenant).Concat([TenantPrefix.UnlistedTenant, TenantPrefix.NoTenant])
             .Select(t => $"{hourPrefix}tenant={t}/")
             .Concat([hourPrefix, "archive/", "", ArchiveOverflow.Prefix]);
         var gets = objects.Where(o => !o.Key.Contains($"/tenant={tenant}/", StringComparison.Ordinal)).GroupBy(o => o.Key.Split("/bucket=")[0]).Select(g => g.First().Key);
@@ -187,7 +187,7 @@ public static class TenantDrill
         await kinesis.CreateStreamAsync(target, 2, cancellationToken).ConfigureAwait(false);
         await kinesis.WaitUntilActiveAsync(target, cancellationToken).ConfigureAwait(false);
         var request = new ReplayRequest(archive.Stream, start, start.AddHours(2), target, b, Lanes: 2, Tenant: tenant);
-        var settings = new Dictionary<string, string> { [ReplayEnvironment.TenantField] = TenantField };
+        var settings = new Dictionary<string, string> { [ReplayEnvironment.TenantField] = TenantField, [ReplayEnvironment.Tenants] = string.Join(',', Tenants) };
         LocalReplay.Report(await new LocalReplay(cloud, a, archive.Bucket, new LocalTopics(), functionLog).RunAsync(request, settings, null, cancellationToken).ConfigureAwait(false));
         var arrived = (await StreamContents.ReadAsync(kinesis, target, cancellationToken).ConfigureAwait(false)).SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data)).ToList();
         return (tenant, ReplicationCheck.Compare(produced.Where(r => r.Tenant == tenant).ToList(), arrived), arrived.Count(r => r.Tenant != tenant));

@@ -17,18 +17,12 @@ namespace Replicator.Archive;
 /// be listed the records are archived without them and the log says so.
 /// </summary>
 /// <param name="listedShards">The source stream's shards; null archives no ancestor ids.</param>
-/// <param name="tenants">The tenants listed at deploy; another tenant's records go under <see cref="UnlistedTenant"/>. Empty: every tenant its own prefix.</param>
+/// <param name="tenants">The tenants listed at deploy; another tenant's records go under <see cref="TenantPrefix.UnlistedTenant"/>. Empty: every tenant its own prefix.</param>
 /// <param name="buckets">Buckets per hour and tenant: one of <see cref="ArchiveBuckets.Counts"/>.</param>
 public sealed class ArchiveTransformFunction(string? tenantField, ListedShards? listedShards, IReadOnlySet<string>? tenants = null, int buckets = ArchiveBuckets.Count)
 {
     /// <summary>Firehose's largest record after transformation.</summary>
     public const int MaxRecordBytes = 1000 * 1024;
-
-    /// <summary>The tenant of records whose payload has no tenant field, kept under its own prefix.</summary>
-    public const string NoTenant = "_none";
-
-    /// <summary>The tenant of records whose tenant is not among those listed at deploy.</summary>
-    public const string UnlistedTenant = "_unlisted";
 
     public static LambdaHandler CreateHandler(IReadOnlyDictionary<string, string> environment) => Create(environment).HandleAsync;
 
@@ -128,8 +122,7 @@ public sealed class ArchiveTransformFunction(string? tenantField, ListedShards? 
         var keys = new Dictionary<string, string>(StringComparer.Ordinal) { ["stream"] = stream, ["hour"] = envelope.EventHour };
         if (tenantField is not null)
         {
-            var tenant = TenantPrefix.Of(bytes, tenantField) ?? NoTenant;
-            keys["tenant"] = tenant == NoTenant || tenants is not { Count: > 0 } || tenants.Contains(tenant) ? tenant : UnlistedTenant;
+            keys["tenant"] = TenantPrefix.Partition(bytes, tenantField, tenants);
         }
 
         keys["bucket"] = ArchiveBuckets.Name(ArchiveBuckets.Of(partitionKey, buckets), buckets);

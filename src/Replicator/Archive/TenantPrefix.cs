@@ -6,6 +6,25 @@ namespace Replicator.Archive;
 /// <summary>Reads a record's tenant for its archive prefix, made safe for an S3 key.</summary>
 public static class TenantPrefix
 {
+    /// <summary>The tenant of records whose payload has no tenant field, kept under its own prefix.</summary>
+    public const string NoTenant = "_none";
+
+    /// <summary>The tenant of records whose tenant is not among those listed at deploy.</summary>
+    public const string UnlistedTenant = "_unlisted";
+
+    /// <summary>
+    /// The <c>tenant=</c> value the archive files a record under: its tenant, <see cref="NoTenant"/> without
+    /// one, and <see cref="UnlistedTenant"/> for a tenant outside <paramref name="listed"/> when any are listed
+    /// (so the prefixes stay as many as the deploy counted). The transformation and a tenant's replay both ask this.
+    /// </summary>
+    public static string Partition(ReadOnlySpan<byte> payload, string field, IReadOnlySet<string>? listed) =>
+        Of(payload, field) switch
+        {
+            null => NoTenant,
+            var tenant when listed is { Count: > 0 } && !listed.Contains(tenant) => UnlistedTenant,
+            var tenant => tenant,
+        };
+
     /// <summary>The top-level <paramref name="field"/> of a JSON payload (string or number), or null when there is none.</summary>
     public static string? Of(ReadOnlySpan<byte> payload, string field)
     {

@@ -15,10 +15,11 @@ namespace Replicator.Replay;
 /// shard until a reshard moves them to a child, so that is every key's order. Copies Firehose
 /// delivered twice (it delivers at least once) are read once. Records Firehose sent to the error
 /// prefix past its active partition quota (<see cref="ArchiveOverflow"/>) are merged into their hour,
-/// read once per range; a tenant's replay keeps those of its tenant, read from the payload's
-/// <paramref name="tenantField"/> as the archive's transformation read it.
+/// read once per range; a tenant's replay keeps those of its tenant, filed as the archive's
+/// transformation files them (<see cref="TenantPrefix.Partition"/>, by the payload's
+/// <paramref name="tenantField"/> and the <paramref name="tenants"/> listed at deploy).
 /// </summary>
-public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time = null, string? tenantField = null)
+public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time = null, string? tenantField = null, IReadOnlySet<string>? tenants = null)
 {
     private readonly ArchiveOverflow _overflow = new(s3, bucket, time ?? TimeProvider.System);
     private (ReplayRange Range, ILookup<string, ArchiveEnvelope> ByHour)? _overflowed;
@@ -68,7 +69,7 @@ public sealed class ArchiveReader(S3Reader s3, string bucket, TimeProvider? time
     }
 
     private bool OfTenant(ArchiveEnvelope record, string? tenant) => tenant is null
-        || (TenantPrefix.Of(record.Data.ToArray(), tenantField ?? throw new InvalidOperationException($"A replay of tenant {tenant} needs the archive's tenant field ({Archive.ArchiveEnvironment.TenantField}) to pick its records among those over the partition quota.")) ?? ArchiveTransformFunction.NoTenant) == tenant;
+        || TenantPrefix.Partition(record.Data.ToArray(), tenantField ?? throw new InvalidOperationException($"A replay of tenant {tenant} needs the archive's tenant field ({Archive.ArchiveEnvironment.TenantField}) to pick its records among those over the partition quota."), tenants) == tenant;
 
     private async Task<ILookup<string, ArchiveEnvelope>> OverflowedAsync(ReplayRange range, CancellationToken cancellationToken)
     {

@@ -10,6 +10,9 @@ public static class ReplayEnvironment
     /// <summary>The archive's tenant field (empty for none): a tenant's replay picks its records among those over the partition quota by it.</summary>
     public const string TenantField = Archive.ArchiveEnvironment.TenantField;
 
+    /// <summary>The tenants listed at deploy: a tenant's replay files the records over the partition quota as the archive did (<c>_unlisted</c> for others).</summary>
+    public const string Tenants = Archive.ArchiveEnvironment.Tenants;
+
     /// <summary>Records per chunk: a lane checkpoints after every chunk of durable records and sends at most two past its checkpoint (default 1000).</summary>
     public const string ChunkRecords = "REPLAY_CHUNK_RECORDS";
 

@@ -17,7 +17,8 @@ public sealed record ReplaySettings(
     RegionalEndpoints KinesisEndpoints,
     Uri? S3Endpoint,
     Uri? DynamoDbEndpoint,
-    string? TenantField = null)
+    string? TenantField = null,
+    IReadOnlySet<string>? Tenants = null)
 {
     /// <summary>
     /// A lane looks up to two chunks ahead for other keys' records to fill a request (one record per key
@@ -37,11 +38,12 @@ public sealed record ReplaySettings(
             ServiceEndpoints.ResolvePerRegion(environment, AwsServiceId.Kinesis, ReplayEnvironment.KinesisEndpoints),
             ServiceEndpoints.Resolve(environment, AwsServiceId.S3, ReplayEnvironment.S3Endpoint),
             ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, ReplayEnvironment.DynamoDbEndpoint),
-            Optional(environment, ReplayEnvironment.TenantField));
+            Optional(environment, ReplayEnvironment.TenantField),
+            OptionalList(environment, ReplayEnvironment.Tenants).ToHashSet(StringComparer.Ordinal));
     }
 
     public ArchiveReader ArchiveReader(Amazon.Runtime.AWSCredentials credentials) =>
-        new(new S3Reader(new AwsServiceOptions(Region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = S3Endpoint }), ArchiveBucket, tenantField: TenantField);
+        new(new S3Reader(new AwsServiceOptions(Region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = S3Endpoint }), ArchiveBucket, tenantField: TenantField, tenants: Tenants);
 
     public ReplayProgressStore ProgressStore(Amazon.Runtime.AWSCredentials credentials) =>
         new(DynamoDbClients.Create(Region, credentials, DynamoDbEndpoint), ProgressTable);

@@ -42,7 +42,7 @@ public sealed class ArchiveTransformTests
             Assert.Equal(sent.Data!.Value.ToArray(), envelope.Data.ToArray());
             Assert.Null(envelope.CommitTimestamp);
             Assert.Equal(sent.KinesisRecordMetadata!.PartitionKey, envelope.PartitionKey);
-            Assert.Equal(ArchiveTransformFunction.NoTenant, result.Metadata!.PartitionKeys["tenant"]);
+            Assert.Equal(TenantPrefix.NoTenant, result.Metadata!.PartitionKeys["tenant"]);
         }
 
         Assert.Equal(["2026-11-25-10", "2026-11-25-10"], results.Skip(1).Select(r => r.Metadata!.PartitionKeys["hour"]));
@@ -109,7 +109,7 @@ public sealed class ArchiveTransformTests
     {
         Assert.Equal("acme", (await TransformAsync(Sample, "tenantId", tenants: new HashSet<string> { "acme", "globex" }))[0].Metadata!.PartitionKeys["tenant"]);
         var unlisted = await TransformAsync(Sample, "tenantId", tenants: new HashSet<string> { "globex" });
-        Assert.Equal([ArchiveTransformFunction.UnlistedTenant, ArchiveTransformFunction.NoTenant, ArchiveTransformFunction.NoTenant], unlisted.Select(r => r.Metadata!.PartitionKeys["tenant"]));
+        Assert.Equal([TenantPrefix.UnlistedTenant, TenantPrefix.NoTenant, TenantPrefix.NoTenant], unlisted.Select(r => r.Metadata!.PartitionKeys["tenant"]));
     }
 
     [Theory]

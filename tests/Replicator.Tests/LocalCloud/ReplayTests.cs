@@ -93,19 +93,24 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
     /// Issue 19: a replay limited to one tenant reads only that tenant's prefixes (the plan measures only
     /// them and the overflow) and, among the records Firehose put under the error prefix past its quota
     /// (every tenant's together), only the tenant's: it brings back exactly the tenant's records, in order.
+    /// A tenant not listed at deploy (initech) is archived under _unlisted, and a replay of _unlisted brings
+    /// back exactly its records, the overflowed ones filed as the archive filed them.
     /// </summary>
     [Fact]
     public async Task A_tenants_replay_reads_only_its_prefixes_and_brings_back_exactly_its_records()
     {
         string[] tenants = ["acme", "globex", "initech"];
         var records = RecordsEveryTenSeconds(1200, keys: 30).Select((r, i) => r with { CommitTimestamp = Start.AddMinutes(i * 2), Tenant = tenants[r.Key % 3] }).ToList();
-        var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, records, shards: 2, CancellationToken.None, activePartitionQuota: 20, tenantField: "tenant");
+        var archive = await ArchivedStream.CreateAsync(fixture.Cloud, fixture.RegionA, records, shards: 2, CancellationToken.None, activePartitionQuota: 20, tenantField: "tenant", tenants: ["acme", "globex"]);
         var target = await fixture.CreateStreamAsync("replaytenant", fixture.RegionB, shards: 2);
         var sample = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(RepositoryLayout.Root(), "events", "replay-tenant.json")), ReplayJsonContext.Default.ReplayRequest)!;
         var request = sample with { Stream = archive.Stream, From = Start, To = Start.AddHours(40), TargetStream = target, TargetRegion = fixture.RegionB };
         Assert.Equal(("globex", 3), (request.Tenant, request.Lanes));
 
-        var result = await Machine(archive).RunAsync(request, new Dictionary<string, string> { [ReplayEnvironment.TenantField] = "tenant" }, null, CancellationToken.None);
+        var settings = new Dictionary<string, string> { [ReplayEnvironment.TenantField] = "tenant", [ReplayEnvironment.Tenants] = "acme,globex" };
+        var result = await Machine(archive).RunAsync(request, settings, null, CancellationToken.None);
+        var unlistedTarget = await fixture.CreateStreamAsync("replayunlisted", fixture.RegionB, shards: 2);
+        var unlisted = await Machine(archive).RunAsync(request with { Tenant = Replicator.Archive.TenantPrefix.UnlistedTenant, TargetStream = unlistedTarget }, settings, null, CancellationToken.None);
 
         var report = LocalReplay.Report(result);
         var globex = records.Where(r => r.Tenant == "globex").ToList();
@@ -114,6 +119,9 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
         var check = ReplicationCheck.Compare(globex, await ArrivedAsync(target));
         Assert.Equal((globex.Count, 0, 0, 0, 0), (check.Found, check.Missing, check.OrderViolations, check.Unexpected, check.Duplicates));
         Assert.All(await ArrivedAsync(target), r => Assert.Equal("globex", r.Tenant));
+        var initech = records.Where(r => r.Tenant == "initech").ToList();
+        var unlistedCheck = ReplicationCheck.Compare(initech, await ArrivedAsync(unlistedTarget));
+        Assert.Equal((initech.Count, initech.Count, 0, 0, 0, 0), (LocalReplay.Report(unlisted).Replayed, unlistedCheck.Found, unlistedCheck.Missing, unlistedCheck.OrderViolations, unlistedCheck.Unexpected, unlistedCheck.Duplicates));
 
         using var s3 = fixture.Cloud.CreateS3Client(fixture.RegionA);
         var listed = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = archive.Bucket });
