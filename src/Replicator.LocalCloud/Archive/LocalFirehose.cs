@@ -109,7 +109,7 @@ public sealed class LocalFirehose(
                 continue;
             }
 
-            await PutGzipAsync(s3, group.Key + ObjectName(written), group.Select(r => r.Data.ToArray()), cancellationToken).ConfigureAwait(false);
+            await PutGzipAsync(s3, bucket, group.Key + ObjectName(written), group.Select(r => r.Data.ToArray()), cancellationToken).ConfigureAwait(false);
         }
 
         if (exceeded.Count > 0)
@@ -131,6 +131,7 @@ public sealed class LocalFirehose(
     private Task PutErrorsAsync(IAmazonS3 s3, string prefix, string errorCode, IEnumerable<FirehoseRecordResult> records, DateTime written, CancellationToken cancellationToken) =>
         PutGzipAsync(
             s3,
+            bucket,
             prefix + written.ToString("yyyy/MM/dd/HH/", CultureInfo.InvariantCulture) + ObjectName(written),
             records.Select(r => Encoding.UTF8.GetBytes($"{{\"recordId\":\"{r.RecordId}\",\"errorCode\":\"{errorCode}\",\"rawData\":\"{Encoding.UTF8.GetString(r.Data.Base64.Span)}\"}}\n")),
             cancellationToken);
@@ -160,7 +161,8 @@ public sealed class LocalFirehose(
         }
     }
 
-    private async Task PutGzipAsync(IAmazonS3 s3, string key, IEnumerable<byte[]> lines, CancellationToken cancellationToken)
+    /// <summary>One object as Firehose delivers it: the lines, GZIP-compressed.</summary>
+    public static async Task PutGzipAsync(IAmazonS3 s3, string bucket, string key, IEnumerable<byte[]> lines, CancellationToken cancellationToken)
     {
         using var body = new MemoryStream();
         await using (var gzip = new GZipStream(body, CompressionLevel.Fastest, leaveOpen: true))

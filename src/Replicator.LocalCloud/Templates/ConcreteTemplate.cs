@@ -39,7 +39,7 @@ public sealed partial class ConcreteTemplate(CloudFormationTemplate template, st
             new JsonArray(Resolve(split[1])!.ToString().Split(split[0]!.ToString()).Select(part => (JsonNode?)JsonValue.Create(part)).ToArray()),
         // AWS::LanguageExtensions: the count of a list, or of a CommaDelimitedList parameter's values.
         JsonObject { Count: 1 } o when o["Fn::Length"] is { } length =>
-            JsonValue.Create((Resolve(length) is JsonArray list ? list.Count : Resolve(length)!.ToString().Split(',').Length).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            JsonValue.Create((Resolve(length) switch { JsonArray list => list.Count, var listParameter => listParameter!.ToString().Split(',').Length }).ToString(System.Globalization.CultureInfo.InvariantCulture)),
         JsonObject { Count: 1 } o when o["Fn::Select"] is JsonArray select =>
             Resolve(select[1]) is JsonArray items && int.Parse(Resolve(select[0])!.ToString(), System.Globalization.CultureInfo.InvariantCulture) is var index && index < items.Count
                 ? items[index]!.DeepClone()

@@ -64,7 +64,7 @@ public static class TenantDrill
         }
 
         using var operatorS3 = cloud.CreateS3Client(a);
-        var objects = await ListAllAsync(operatorS3, archive.Bucket, "", cancellationToken).ConfigureAwait(false);
+        var objects = await ArchiveContents.ListAsync(operatorS3, archive.Bucket, "", cancellationToken).ConfigureAwait(false);
         var hours = produced.Select(r => r.CommitTimestamp.UtcDateTime.ToString("yyyy-MM-dd-HH", CultureInfo.InvariantCulture)).Distinct().ToList();
         var reads = new List<TenantReads>();
         cloud.S3(a).Authorize = gate.AuthorizeAsync;
@@ -127,16 +127,9 @@ public static class TenantDrill
         var (own, foreign) = (0, 0);
         foreach (var hour in hours)
         {
-            foreach (var item in await ListAllAsync(s3, archive.Bucket, $"archive/stream={archive.Stream}/hour={hour}/tenant={tenant}/", cancellationToken).ConfigureAwait(false))
+            foreach (var (_, envelope) in await ArchiveContents.ReadAsync(s3, archive.Bucket, $"archive/stream={archive.Stream}/hour={hour}/tenant={tenant}/", cancellationToken).ConfigureAwait(false))
             {
-                using var body = await s3.GetObjectAsync(archive.Bucket, item.Key, cancellationToken).ConfigureAwait(false);
-                using var gzipped = new MemoryStream();
-                await body.ResponseStream.CopyToAsync(gzipped, cancellationToken).ConfigureAwait(false);
-                foreach (var line in ArchiveObject.Lines(gzipped.ToArray()))
-                {
-                    var record = CdcRecord.Parse(ArchiveEnvelope.Parse(line.Span).Data.ToArray());
-                    (own, foreign) = record.Tenant == tenant ? (own + 1, foreign) : (own, foreign + 1);
-                }
+                (own, foreign) = CdcRecord.Parse(envelope.Data.ToArray()).Tenant == tenant ? (own + 1, foreign) : (own, foreign + 1);
             }
         }
 
@@ -191,21 +184,6 @@ public static class TenantDrill
         LocalReplay.Report(await new LocalReplay(cloud, a, archive.Bucket, new LocalTopics(), functionLog).RunAsync(request, settings, null, cancellationToken).ConfigureAwait(false));
         var arrived = (await StreamContents.ReadAsync(kinesis, target, cancellationToken).ConfigureAwait(false)).SelectMany(s => s.Records).Select(r => CdcRecord.Parse(r.Data)).ToList();
         return (tenant, ReplicationCheck.Compare(produced.Where(r => r.Tenant == tenant).ToList(), arrived), arrived.Count(r => r.Tenant != tenant));
-    }
-
-    private static async Task<List<S3Object>> ListAllAsync(IAmazonS3 s3, string bucket, string prefix, CancellationToken cancellationToken)
-    {
-        var objects = new List<S3Object>();
-        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix };
-        ListObjectsV2Response page;
-        do
-        {
-            page = await s3.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
-            objects.AddRange(page.S3Objects ?? []);
-            request.ContinuationToken = page.NextContinuationToken;
-        }
-        while (page.IsTruncated == true);
-        return objects;
     }
 
     private sealed record TenantReads(int Own, int Foreign, int Probes, int ProbesRefused);

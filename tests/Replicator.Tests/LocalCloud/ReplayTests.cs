@@ -5,6 +5,7 @@ using Replicator.Aws.Json;
 using Replicator.Aws.S3;
 using Replicator.Lambda;
 using Replicator.LocalCloud;
+using Replicator.LocalCloud.Archive;
 using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.Replay;
 using Replicator.LocalCloud.StepFunctions;
@@ -284,17 +285,8 @@ public sealed class ReplayTests(LocalCloudFixture fixture)
         {
             foreach (var bucket in part.GroupBy(e => ArchiveBuckets.Of(e.PartitionKey, count)))
             {
-                using var gzipped = new MemoryStream();
-                using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
-                {
-                    foreach (var envelope in bucket)
-                    {
-                        gzip.Write(envelope.ToJsonLine());
-                    }
-                }
-
                 var key = $"{range.HourPrefix(hour)}bucket={ArchiveBuckets.Name(bucket.Key, count)}/part-{count}.gz";
-                await s3.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = archive.Bucket, Key = key, InputStream = new MemoryStream(gzipped.ToArray()), UseChunkEncoding = false });
+                await LocalFirehose.PutGzipAsync(s3, archive.Bucket, key, bucket.Select(e => e.ToJsonLine()), CancellationToken.None);
             }
         }
 

@@ -510,7 +510,8 @@ public static partial class TemplateRules
 
     private static bool IsTrue(JsonNode? node) => node is JsonValue v && string.Equals(v.ToString(), "true", StringComparison.OrdinalIgnoreCase);
 
-    private static IEnumerable<string> Strings(JsonNode? node) => node switch
+    /// <summary>A policy element's strings: one value, or each value of a list.</summary>
+    internal static IEnumerable<string> Strings(JsonNode? node) => node switch
     {
         JsonArray array => array.OfType<JsonValue>().Select(v => v.ToString()),
         JsonValue value => [value.ToString()],

@@ -88,14 +88,14 @@ public sealed class TenantRoleTests
                 Assert.Equal("Allow", statement!["Effect"]!.ToString());
                 Assert.Null(statement["NotAction"]);
                 Assert.Null(statement["NotResource"]);
-                Assert.All(Values(statement["Action"]), a => Assert.Contains(a, actions));
-                Assert.All(Values(statement["Resource"]), r => Assert.Contains(r, resources));
+                Assert.All(TemplateRules.Strings(statement["Action"]), a => Assert.Contains(a, actions));
+                Assert.All(TemplateRules.Strings(statement["Resource"]), r => Assert.Contains(r, resources));
             }
 
             var lakeFormationStatements = statements.Where(s => (string?)s!["Sid"] == "UseLakeFormationGrants").ToList();
             Assert.Equal(lakeFormation ? 1 : 0, lakeFormationStatements.Count);
-            Assert.All(lakeFormationStatements, s => Assert.Equal(("lakeformation:GetDataAccess", "*"), (string.Join(',', Values(s!["Action"])), string.Join(',', Values(s["Resource"])))));
-            var prefixes = statements.Select(s => s!["Condition"]?["StringLike"]?["s3:prefix"]).OfType<JsonNode>().SelectMany(Values).ToList();
+            Assert.All(lakeFormationStatements, s => Assert.Equal(("lakeformation:GetDataAccess", "*"), (string.Join(',', TemplateRules.Strings(s!["Action"])), string.Join(',', TemplateRules.Strings(s["Resource"])))));
+            var prefixes = statements.Select(s => s!["Condition"]?["StringLike"]?["s3:prefix"]).OfType<JsonNode>().SelectMany(TemplateRules.Strings).ToList();
             Assert.Equal([$"archive/stream=*/hour=*/tenant={tenant}/*", $"athena-results/tenant={tenant}/*"], prefixes);
         }
 
@@ -243,8 +243,8 @@ public sealed class TenantRoleTests
             grants.Select(g => (
                 stack.Resolve(g.Properties["Principal"]!["DataLakePrincipalIdentifier"])!.ToString(),
                 stack.Resolve(g.Properties["Resource"]!["Table"]!["Name"])!.ToString(),
-                string.Join(',', Values(g.Properties["Permissions"])),
-                string.Join(',', Values(g.Properties["PermissionsWithGrantOption"])))).Order());
+                string.Join(',', TemplateRules.Strings(g.Properties["Permissions"])),
+                string.Join(',', TemplateRules.Strings(g.Properties["PermissionsWithGrantOption"])))).Order());
     }
 
     /// <summary>Issue 19: the catalog sync's Lake Formation grants cover every database it writes, not one.</summary>
@@ -257,7 +257,7 @@ public sealed class TenantRoleTests
 
         Assert.Equal(
             new[] { ("sales", "ALTER,CREATE_TABLE,DESCRIBE"), ("sales", "ALTER,DELETE,DESCRIBE,DROP,INSERT"), ("kinesis_replicator_archive", "ALTER,CREATE_TABLE,DESCRIBE"), ("kinesis_replicator_archive", "ALTER,DELETE,DESCRIBE,DROP,INSERT") }.Order(),
-            grants.Select(g => ((g.Properties["Resource"]!["Database"]?["Name"] ?? g.Properties["Resource"]!["Table"]!["DatabaseName"])!.ToString(), string.Join(',', Values(g.Properties["Permissions"])))).Order());
+            grants.Select(g => ((g.Properties["Resource"]!["Database"]?["Name"] ?? g.Properties["Resource"]!["Table"]!["DatabaseName"])!.ToString(), string.Join(',', TemplateRules.Strings(g.Properties["Permissions"])))).Order());
         Assert.Empty(DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", TemplateTests.TwoTargets), TemplateTests.TwoTargets).ResourcesOfType("AWS::LakeFormation::PrincipalPermissions"));
     }
 
@@ -325,11 +325,4 @@ public sealed class TenantRoleTests
         context["aws:SecureTransport"] = "true";
         return context;
     }
-
-    private static IEnumerable<string> Values(JsonNode? node) => node switch
-    {
-        JsonArray list => list.Select(v => v!.ToString()),
-        null => [],
-        _ => [node.ToString()],
-    };
 }
