@@ -4,7 +4,9 @@ using Amazon.Runtime;
 using Replicator.Aws;
 using Replicator.Aws.Glue;
 using Replicator.Aws.Json;
+using Replicator.Aws.LakeFormation;
 using Replicator.Catalog;
+using Replicator.Catalog.Grants;
 using Replicator.Lambda;
 using Spectre.Console;
 
@@ -23,9 +25,15 @@ public static class CatalogSyncCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "print the plan; write nothing" };
         var sourceEndpoint = new Option<Uri?>("--source-endpoint-url") { Description = "the source region's Glue endpoint (a local stand-in); default: AWS_ENDPOINT_URL_GLUE, AWS_ENDPOINT_URL, else the region's" };
         var replicaEndpoint = new Option<Uri?>("--replica-endpoint-url") { Description = "the replica region's Glue endpoint (a local stand-in); default: AWS_ENDPOINT_URL_GLUE, AWS_ENDPOINT_URL, else the region's" };
+        var grantsAs = new Option<string?>("--lake-formation-grants-as")
+        {
+            Description = "also copy Lake Formation DESCRIBE and SELECT grants, as this role (yours: the sync checks its permissions before trusting a listing)",
+        };
+        var sourceLakeFormation = new Option<Uri?>("--source-lake-formation-endpoint-url") { Description = "the source region's Lake Formation endpoint (a local stand-in)" };
+        var replicaLakeFormation = new Option<Uri?>("--replica-lake-formation-endpoint-url") { Description = "the replica region's Lake Formation endpoint (a local stand-in)" };
         var command = new Command("catalog-sync", "Bring a replica region's Glue Data Catalog in line with the source's, writing only the difference, or print the plan.")
         {
-            source, replica, prefixMap, databases, deletes, dryRun, sourceEndpoint, replicaEndpoint,
+            source, replica, prefixMap, databases, deletes, dryRun, sourceEndpoint, replicaEndpoint, grantsAs, sourceLakeFormation, replicaLakeFormation,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -38,7 +46,10 @@ public static class CatalogSyncCommand
                 parse.GetValue(deletes),
                 parse.GetValue(dryRun),
                 ServiceEndpoints.Resolve(environment, AwsServiceId.Glue, parse.GetValue(sourceEndpoint)),
-                ServiceEndpoints.Resolve(environment, AwsServiceId.Glue, parse.GetValue(replicaEndpoint)));
+                ServiceEndpoints.Resolve(environment, AwsServiceId.Glue, parse.GetValue(replicaEndpoint)),
+                parse.GetValue(grantsAs),
+                ServiceEndpoints.Resolve(environment, AwsServiceId.LakeFormation, parse.GetValue(sourceLakeFormation)),
+                ServiceEndpoints.Resolve(environment, AwsServiceId.LakeFormation, parse.GetValue(replicaLakeFormation)));
             return await RunAsync(options, AwsEnvironment.Credentials(environment), AnsiConsole.Console, cancellationToken);
         });
         return command;
@@ -59,7 +70,14 @@ public static class CatalogSyncCommand
         }
 
         GlueClient Glue(string region, Uri? endpoint) => new(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = endpoint });
-        var sync = new CatalogSync(Glue(options.SourceRegion, options.SourceEndpoint), Glue(options.ReplicaRegion, options.ReplicaEndpoint));
+        LakeFormationClient LakeFormation(string region, Uri? endpoint) => new(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = endpoint });
+        var grants = options.GrantsAs is { } principal
+            ? new LakeFormationGrantSync(
+                LakeFormation(options.SourceRegion, options.SourceLakeFormationEndpoint),
+                LakeFormation(options.ReplicaRegion, options.ReplicaLakeFormationEndpoint),
+                new GrantScope(options.SourceRegion, options.ReplicaRegion, principal))
+            : null;
+        var sync = new CatalogSync(Glue(options.SourceRegion, options.SourceEndpoint), Glue(options.ReplicaRegion, options.ReplicaEndpoint), grants);
         var result = await sync.RunAsync(new CatalogSyncOptions(locations, options.Databases, options.Deletes, options.DryRun), cancellationToken);
 
         console.MarkupLineInterpolated($"[bold]{(options.DryRun ? "Plan (dry run: nothing written)" : "Synced")}[/] {options.SourceRegion} → {options.ReplicaRegion}");
@@ -67,6 +85,12 @@ public static class CatalogSyncCommand
         foreach (var (kind, counts) in new[] { ("databases", result.Databases), ("tables", result.Tables), ("partitions", result.Partitions) })
         {
             table.AddRow(kind, N(counts.Created), N(counts.Updated), N(options.Deletes ? counts.Deleted : 0), N(counts.Unchanged));
+        }
+
+        if (grants is not null)
+        {
+            // Grants the source no longer has are revoked whatever --deletes says: a reader dropped there must not keep reading here.
+            table.AddRow("grants", N(result.Grants.Created), N(result.Grants.Updated), N(result.Grants.Deleted), N(result.Grants.Unchanged));
         }
 
         console.Write(table);
@@ -89,4 +113,7 @@ public sealed record CatalogSyncCommandOptions(
     bool Deletes,
     bool DryRun,
     Uri? SourceEndpoint,
-    Uri? ReplicaEndpoint);
+    Uri? ReplicaEndpoint,
+    string? GrantsAs = null,
+    Uri? SourceLakeFormationEndpoint = null,
+    Uri? ReplicaLakeFormationEndpoint = null);

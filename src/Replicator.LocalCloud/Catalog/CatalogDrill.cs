@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Replicator.Aws.Glue;
 using Replicator.Catalog;
+using Replicator.Catalog.Grants;
 using Replicator.LocalCloud.Emulators;
+using Replicator.LocalCloud.StandIns;
 using Replicator.LocalCloud.StepFunctions;
 using Replicator.LocalCloud.Verification;
 
@@ -10,8 +12,9 @@ namespace Replicator.LocalCloud.Catalog;
 
 /// <summary>
 /// The catalog sync drill: a source catalog of 2 databases, 10 tables and 10,000 partitions in region A,
-/// synced into B by the state machine four times: first sync, no-op sync, a change of one table and
-/// 1 % of the partitions, and deletes. After each sync every table and partition is compared.
+/// with Lake Formation grants to readers, synced into B by the state machine four times: first sync,
+/// no-op sync, a change of one table, 1 % of the partitions and two grants, and deletes. After each sync
+/// every table, partition and copied grant is compared.
 /// </summary>
 public static class CatalogDrill
 {
@@ -40,15 +43,23 @@ public static class CatalogDrill
             }
         }
 
+        var syncRole = $"arn:aws:iam::000000000000:role/{GrantScope.StackRolePrefix}catalog-sync-{b}";
+        var scope = new GrantScope(a, b, syncRole);
+        var (sourceGrants, replicaGrants) = (cloud.LakeFormation(a), cloud.LakeFormation(b));
+        await SetUpGrantsAsync(cloud, scope, databases, cancellationToken).ConfigureAwait(false);
         var settings = new Dictionary<string, string>
         {
             [CatalogSyncEnvironment.Databases] = string.Join(',', databases),
             [CatalogSyncEnvironment.PrefixMap] = $"s3://lake-{a}/=s3://lake-{b}/",
             [CatalogSyncEnvironment.PropagateDeletes] = "true",
+            [CatalogSyncEnvironment.LakeFormationGrants] = "true",
+            [CatalogSyncEnvironment.SyncRoleArn] = syncRole,
         };
         var topics = new LocalTopics();
         var machine = new LocalCatalogSync(cloud, a, b, topics, functionLog);
         var mismatches = 0;
+        var grantMismatches = 0;
+        var grantWrites = 0;
         async Task<int> SyncAsync(string step)
         {
             progress?.Invoke(step);
@@ -59,11 +70,14 @@ public static class CatalogDrill
             }
 
             mismatches += await CatalogComparison.MismatchesAsync(source, replica, locations, databases, cancellationToken).ConfigureAwait(false);
-            return ((string[])["databases", "tables", "partitions"]).Sum(kind =>
-                (int)result.Output![kind]!["created"]! + (int)result.Output[kind]!["updated"]! + (int)result.Output[kind]!["deleted"]!);
+            grantMismatches += CopiedGrants(sourceGrants, scope, databases).Except(CopiedGrants(replicaGrants, scope, databases)).Count()
+                + CopiedGrants(replicaGrants, scope, databases).Except(CopiedGrants(sourceGrants, scope, databases)).Count();
+            grantWrites = Writes(result.Output!, "grants");
+            return ((string[])["databases", "tables", "partitions", "grants"]).Sum(kind => Writes(result.Output!, kind));
         }
 
         var first = await SyncAsync("first sync").ConfigureAwait(false);
+        var firstGrantWrites = grantWrites;
         var noop = await SyncAsync("no-op sync").ConfigureAwait(false);
 
         await source.UpdateTableAsync(databases[0], Table(a, databases[0], "t0", "decimal(20,0)"), cancellationToken).ConfigureAwait(false);
@@ -77,14 +91,61 @@ public static class CatalogDrill
                 group.Select(c => Partition(a, c.Database, c.Table, c.Hour, "compacted/")).ToList(), cancellationToken).ConfigureAwait(false);
         }
 
+        // One reader loses a grant and another gains one with grant option: two grant writes.
+        sourceGrants.Revoke(Reader("b"), TableResource(databases[0], "t0"), ["SELECT"]);
+        sourceGrants.Grant(Reader("d"), AllTables(databases[1]), ["SELECT"], ["SELECT"]);
         var change = await SyncAsync("1 % change").ConfigureAwait(false);
 
         await source.DeleteTableAsync(databases[1], "t4", cancellationToken).ConfigureAwait(false);
         await source.BatchDeletePartitionAsync(databases[0], "t1", Enumerable.Range(0, 25).Select(h => new JsonArray(Hour(h))).ToList(), cancellationToken).ConfigureAwait(false);
         await SyncAsync("deletes").ConfigureAwait(false);
 
-        return new CatalogDrillResult(first, noop, change, 1 + changed.Count, mismatches);
+        return new CatalogDrillResult(first - firstGrantWrites, noop, change, 1 + changed.Count + 2, mismatches, firstGrantWrites, grantMismatches);
     }
+
+    /// <summary>
+    /// The sync's role as each region's stack grants it (template.yaml's CatalogSyncSource*Grant in A,
+    /// CatalogSyncLakeFormation*Grant in B, on databases that exist in B before its stack is deployed),
+    /// and in A, per database, grants to readers the sync copies, one it does not (ALTER), and one to a
+    /// role of A's own stack; in B a grant the source no longer has.
+    /// </summary>
+    private static async Task SetUpGrantsAsync(TwoRegionCloud cloud, GrantScope scope, string[] databases, CancellationToken cancellationToken)
+    {
+        var (source, replica) = (cloud.LakeFormation(scope.SourceRegion), cloud.LakeFormation(scope.ReplicaRegion));
+        var accessKey = cloud.Credentials.GetCredentials().AccessKey;
+        source.Callers[accessKey] = scope.SyncRoleArn;
+        replica.Callers[accessKey] = scope.SyncRoleArn;
+        foreach (var database in databases)
+        {
+            await cloud.CreateGlueClient(scope.ReplicaRegion).CreateDatabaseAsync(new JsonObject { ["Name"] = database }, cancellationToken).ConfigureAwait(false);
+            source.Grant(scope.SyncRoleArn, DatabaseResource(database), ["DESCRIBE"]);
+            source.Grant(scope.SyncRoleArn, AllTables(database), ["DESCRIBE", "SELECT"]);
+            replica.Grant(scope.SyncRoleArn, DatabaseResource(database), ["ALTER", "CREATE_TABLE", "DESCRIBE"], ["DESCRIBE"]);
+            replica.Grant(scope.SyncRoleArn, AllTables(database), ["ALTER", "DELETE", "DESCRIBE", "DROP", "INSERT", "SELECT"], ["DESCRIBE", "SELECT"]);
+
+            source.Grant(Reader("a"), DatabaseResource(database), ["DESCRIBE"]);
+            source.Grant(Reader("a"), AllTables(database), ["DESCRIBE", "SELECT"]);
+            source.Grant(Reader("b"), TableResource(database, "t0"), ["ALTER", "SELECT"]);
+            source.Grant(Reader("c"), new JsonObject { ["TableWithColumns"] = new JsonObject { ["DatabaseName"] = database, ["Name"] = "t1", ["ColumnNames"] = new JsonArray("id") } }, ["SELECT"]);
+            source.Grant($"arn:aws:iam::000000000000:role/{GrantScope.StackRolePrefix}tenant-x-{scope.SourceRegion}", TableResource(database, "t2"), ["SELECT"]);
+            replica.Grant(Reader("stale"), AllTables(database), ["SELECT"]);
+        }
+    }
+
+    private static IEnumerable<string> CopiedGrants(LakeFormationStandIn grants, GrantScope scope, string[] databases) =>
+        grants.Snapshot((principal, permission) => scope.Copies(principal) && GrantScope.Permissions.Contains(permission))
+            .Where(line => databases.Any(d => line.StartsWith(d + ".", StringComparison.Ordinal) || line.StartsWith(d + " ", StringComparison.Ordinal)));
+
+    private static int Writes(JsonNode output, string kind) =>
+        (int)output[kind]!["created"]! + (int)output[kind]!["updated"]! + (int)output[kind]!["deleted"]!;
+
+    private static string Reader(string name) => $"arn:aws:iam::000000000000:role/drill-reader-{name}";
+
+    private static JsonObject DatabaseResource(string database) => new() { ["Database"] = new JsonObject { ["Name"] = database } };
+
+    private static JsonObject AllTables(string database) => new() { ["Table"] = new JsonObject { ["DatabaseName"] = database, ["TableWildcard"] = new JsonObject() } };
+
+    private static JsonObject TableResource(string database, string table) => new() { ["Table"] = new JsonObject { ["DatabaseName"] = database, ["Name"] = table } };
 
     private static JsonObject Table(string region, string database, string name, string idType) => new()
     {
@@ -113,9 +174,11 @@ public static class CatalogDrill
 /// <param name="NoopWrites">Entities written by a sync with nothing to do (must be 0).</param>
 /// <param name="ChangeWrites">Entities written after one table and 1 % of the partitions changed.</param>
 /// <param name="Mismatches">Tables and partitions that differed between the regions after any of the four syncs.</param>
-public sealed record CatalogDrillResult(int FirstWrites, int NoopWrites, int ChangeWrites, int ExpectedChangeWrites, int Mismatches)
+/// <param name="FirstGrantWrites">Lake Formation permissions the first sync granted, revoked or changed.</param>
+/// <param name="GrantMismatches">Copied grants (DESCRIBE and SELECT, the stacks' own roles aside) that differed between the regions after any sync.</param>
+public sealed record CatalogDrillResult(int FirstWrites, int NoopWrites, int ChangeWrites, int ExpectedChangeWrites, int Mismatches, int FirstGrantWrites, int GrantMismatches)
 {
-    public bool Passed => NoopWrites == 0 && ChangeWrites == ExpectedChangeWrites && Mismatches == 0;
+    public bool Passed => NoopWrites == 0 && ChangeWrites == ExpectedChangeWrites && Mismatches == 0 && GrantMismatches == 0;
 
     /// <summary>The figures line of <c>replicator drill catalog</c> (DESIGN.md, "Commands and figures").</summary>
     public string FiguresJson() => new JsonObject
@@ -125,5 +188,7 @@ public sealed record CatalogDrillResult(int FirstWrites, int NoopWrites, int Cha
         ["change_writes"] = ChangeWrites,
         ["expected_change_writes"] = ExpectedChangeWrites,
         ["mismatches"] = Mismatches,
+        ["first_grant_writes"] = FirstGrantWrites,
+        ["grant_mismatches"] = GrantMismatches,
     }.ToJsonString();
 }

@@ -73,6 +73,7 @@ public static class LocalFunctionEnvironment
         var environment = Common(cloud, replicaRegion);
         environment[CatalogSyncEnvironment.SourceRegion] = sourceRegion;
         environment[CatalogSyncEnvironment.GlueEndpoints] = string.Join(',', cloud.Regions.Select(r => $"{r}={cloud.Region(r).GlueEndpoint}"));
+        environment[CatalogSyncEnvironment.LakeFormationEndpoints] = string.Join(',', cloud.Regions.Select(r => $"{r}={cloud.LakeFormation(r).Endpoint}"));
         return environment;
     }
 

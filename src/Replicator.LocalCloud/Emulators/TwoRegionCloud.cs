@@ -30,6 +30,7 @@ public sealed class TwoRegionCloud : IAsyncDisposable
 
     private readonly List<EmulatorProcess> _processes;
     private readonly Dictionary<string, GlueStandIn> _glue;
+    private readonly Dictionary<string, LakeFormationStandIn> _lakeFormation;
     private readonly Dictionary<string, RegionEndpoints> _regions;
     private readonly Dictionary<string, StrictKinesis> _kinesis;
     private readonly Dictionary<string, StrictDynamoDb> _dynamoDb;
@@ -51,6 +52,7 @@ public sealed class TwoRegionCloud : IAsyncDisposable
         RunDirectory = runDirectory;
         _processes = processes;
         _glue = glue;
+        _lakeFormation = glue.ToDictionary(g => g.Key, g => new LakeFormationStandIn(g.Value));
         _regions = regions;
         _kinesis = kinesis;
         _dynamoDb = dynamoDb;
@@ -220,6 +222,9 @@ public sealed class TwoRegionCloud : IAsyncDisposable
     /// <summary>The region's Glue stand-in itself, to inject failures.</summary>
     public GlueStandIn Glue(string region) => _glue[Region(region).Region];
 
+    /// <summary>The region's Lake Formation stand-in, over its Glue catalog: callers and grants are set by whoever uses it.</summary>
+    public LakeFormationStandIn LakeFormation(string region) => _lakeFormation[Region(region).Region];
+
     /// <param name="credentials">Whose requests these are (an assumed role's session, for a drill's IAM gate); default: the local cloud's.</param>
     public AmazonS3Client CreateS3Client(string region, AWSCredentials? credentials = null) =>
         new(credentials ?? Credentials, new AmazonS3Config
@@ -274,6 +279,11 @@ public sealed class TwoRegionCloud : IAsyncDisposable
         if (GlobalTables is not null)
         {
             await GlobalTables.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var lakeFormation in _lakeFormation.Values)
+        {
+            await lakeFormation.DisposeAsync().ConfigureAwait(false);
         }
 
         foreach (var glue in _glue.Values)

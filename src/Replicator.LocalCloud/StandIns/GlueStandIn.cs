@@ -15,7 +15,7 @@ namespace Replicator.LocalCloud.StandIns;
 /// the catalog sync uses: Get/Create/UpdateDatabase(s), Get/Create/Update/DeleteTable(s), GetPartitions,
 /// BatchGet/Create/Update/DeletePartition. Shapes, page sizes (100 databases or tables, 1,000 partitions),
 /// batch limits (100 writes, 25 deletes), per-entry batch errors and error codes follow the Glue API
-/// reference. <see cref="FailPartitionsWhere"/> makes chosen partitions fail in batch writes.
+/// reference. <see cref="FailPartitionsWhere"/> and <see cref="FailTablesWhere"/> make chosen partitions and tables fail.
 /// </summary>
 public sealed class GlueStandIn : IAsyncDisposable
 {
@@ -32,9 +32,21 @@ public sealed class GlueStandIn : IAsyncDisposable
     /// <summary>Partitions (database, table, values) this matches fail in batch writes with InternalServiceException.</summary>
     public Func<string, string, IReadOnlyList<string>, bool> FailPartitionsWhere { get; set; } = (_, _, _) => false;
 
+    /// <summary>Tables (database, table) this matches fail to be created or updated with InternalServiceException.</summary>
+    public Func<string, string, bool> FailTablesWhere { get; set; } = (_, _) => false;
+
     /// <summary>A client for this catalog as a region's Glue, without retries so tests see every answer.</summary>
     public GlueClient CreateClient(string region) =>
         new(new AwsServiceOptions(region, new BasicAWSCredentials("LOCAL", "LOCAL"), AwsEnvironment.HttpClient) { EndpointOverride = Endpoint, Retry = RetrySettings.None });
+
+    /// <summary>Whether the database (and, named, the table) exists: what Lake Formation checks a grant's resource against.</summary>
+    public bool Has(string database, string? table = null)
+    {
+        lock (_lock)
+        {
+            return _databases.TryGetValue(database, out var found) && (table is null || found.Tables.ContainsKey(table));
+        }
+    }
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
@@ -104,6 +116,7 @@ public sealed class GlueStandIn : IAsyncDisposable
     {
         var database = DatabaseNamed(databaseName);
         var name = Text(input, "Name");
+        FailIfAsked(databaseName, name);
         if (database.Tables.ContainsKey(name))
         {
             throw new GlueError("AlreadyExistsException", $"Table {name} already exists.");
@@ -116,9 +129,18 @@ public sealed class GlueStandIn : IAsyncDisposable
     private JsonObject UpdateTable(string databaseName, JsonObject input)
     {
         var table = TableNamed(databaseName, Text(input, "Name"));
+        FailIfAsked(databaseName, Text(input, "Name"));
         var version = int.Parse((string)table.Definition["VersionId"]!, CultureInfo.InvariantCulture) + 1;
         table.Definition = TableDefinition(databaseName, input, (double)table.Definition["CreateTime"]!, version);
         return [];
+    }
+
+    private void FailIfAsked(string database, string table)
+    {
+        if (FailTablesWhere(database, table))
+        {
+            throw new GlueError("InternalServiceException", $"Injected failure writing table {database}.{table}.");
+        }
     }
 
     private JsonObject DeleteTable(string databaseName, string name)

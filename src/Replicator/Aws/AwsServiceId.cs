@@ -11,6 +11,7 @@ public sealed record AwsServiceId(string Name)
     public static readonly AwsServiceId S3 = new("S3");
     public static readonly AwsServiceId Sts = new("STS");
     public static readonly AwsServiceId Glue = new("Glue");
+    public static readonly AwsServiceId LakeFormation = new("LakeFormation");
     public static readonly AwsServiceId StepFunctions = new("SFN");
     public static readonly AwsServiceId Route53 = new("Route 53");
 

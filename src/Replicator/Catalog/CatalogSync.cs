@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Replicator.Aws.Glue;
 using Replicator.Aws.Json;
+using Replicator.Catalog.Grants;
 
 namespace Replicator.Catalog;
 
@@ -8,9 +9,10 @@ namespace Replicator.Catalog;
 /// Brings the replica region's Glue Data Catalog in line with the source's: databases, tables by
 /// definition, partitions by values and storage descriptor, S3 locations rewritten. It writes only the
 /// difference, in Glue's batch sizes. A table or partition that fails is reported by name and the rest
-/// go on; the caller fails the run at the end if anything failed.
+/// go on; the caller fails the run at the end if anything failed. With <paramref name="grants"/>, each
+/// database's Lake Formation grants follow its tables.
 /// </summary>
-public sealed class CatalogSync(GlueClient source, GlueClient replica)
+public sealed class CatalogSync(GlueClient source, GlueClient replica, LakeFormationGrantSync? grants = null)
 {
     /// <summary>GetPartitions' largest page, and BatchGetPartition's: a no-op sync reads two calls per thousand partitions.</summary>
     public const int PartitionPageSize = 1000;
@@ -47,6 +49,12 @@ public sealed class CatalogSync(GlueClient source, GlueClient replica)
             if (!resumingHere)
             {
                 await SyncTablesAsync(database, tables, options, result, cancellationToken).ConfigureAwait(false);
+                if (grants is not null)
+                {
+                    // Granted once the tables exist; a table that failed keeps its replica grants until it syncs.
+                    var synced = tables.Select(CatalogDiff.NameOf).Where(t => !result.Failed("table", $"{database}.{t}")).ToList();
+                    await grants.SyncAsync(database, synced, options.DryRun, result, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             foreach (var table in tables.Select(CatalogDiff.NameOf))

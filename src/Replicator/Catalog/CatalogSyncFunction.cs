@@ -2,6 +2,8 @@ using System.Text.Json;
 using Replicator.Aws;
 using Replicator.Aws.Glue;
 using Replicator.Aws.Json;
+using Replicator.Aws.LakeFormation;
+using Replicator.Catalog.Grants;
 using Replicator.Lambda;
 using Replicator.Telemetry;
 
@@ -22,7 +24,9 @@ public sealed class CatalogSyncFunction(CatalogSyncSettings settings, CatalogSyn
         var settings = CatalogSyncSettings.From(environment);
         var credentials = AwsEnvironment.Credentials(environment);
         GlueClient Glue(string region) => new(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = settings.GlueEndpoints.For(region) });
-        return new CatalogSyncFunction(settings, new CatalogSync(Glue(settings.SourceRegion), Glue(settings.ReplicaRegion)), new EmbeddedMetrics(metricsOutput, TimeProvider.System)).HandleAsync;
+        LakeFormationClient LakeFormation(string region) => new(new AwsServiceOptions(region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = settings.LakeFormationEndpoints.For(region) });
+        var grants = settings.Grants is { } scope ? new LakeFormationGrantSync(LakeFormation(settings.SourceRegion), LakeFormation(settings.ReplicaRegion), scope) : null;
+        return new CatalogSyncFunction(settings, new CatalogSync(Glue(settings.SourceRegion), Glue(settings.ReplicaRegion), grants), new EmbeddedMetrics(metricsOutput, TimeProvider.System)).HandleAsync;
     }
 
     public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> payload, ILambdaContext context, CancellationToken cancellationToken)
@@ -60,7 +64,7 @@ public sealed class CatalogSyncFunction(CatalogSyncSettings settings, CatalogSyn
 
     private void WriteMetrics(CatalogSyncResult result, string requestId)
     {
-        foreach (var (kind, counts) in new[] { ("database", result.Databases), ("table", result.Tables), ("partition", result.Partitions) })
+        foreach (var (kind, counts) in new[] { ("database", result.Databases), ("table", result.Tables), ("partition", result.Partitions), ("grant", result.Grants) })
         {
             metrics.Write(
                 [(MetricDimensions.EntityKind, kind)],

@@ -14,13 +14,16 @@ public sealed class CatalogSyncResult
 
     public KindCounts Partitions { get; init; } = new();
 
+    /// <summary>Lake Formation permissions: granted (created), revoked (deleted), grant option changed (updated).</summary>
+    public KindCounts Grants { get; init; } = new();
+
     public List<SyncFailure> Failures { get; init; } = [];
 
     /// <summary>Every failure, named or not.</summary>
     public int FailureCount { get; set; }
 
     [JsonIgnore]
-    public int Writes => Databases.Writes + Tables.Writes + Partitions.Writes;
+    public int Writes => Databases.Writes + Tables.Writes + Partitions.Writes + Grants.Writes;
 
     private readonly HashSet<(string Kind, string Name)> _failed = [];
 
@@ -33,6 +36,7 @@ public sealed class CatalogSyncResult
         Databases.Add(other.Databases);
         Tables.Add(other.Tables);
         Partitions.Add(other.Partitions);
+        Grants.Add(other.Grants);
         FailureCount += other.FailureCount;
         Failures.AddRange(other.Failures.Take(MaxFailuresNamed - Failures.Count));
     }
@@ -70,6 +74,6 @@ public sealed class KindCounts
     }
 }
 
-/// <param name="Kind">database, table or partition.</param>
-/// <param name="Name">db, db.table, or db.table[values].</param>
+/// <param name="Kind">database, table, partition or grant.</param>
+/// <param name="Name">db, db.table, db.table[values], or a grant's resource, permissions and principal.</param>
 public sealed record SyncFailure(string Kind, string Name, string Error);

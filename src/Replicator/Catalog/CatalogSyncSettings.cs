@@ -1,10 +1,12 @@
 using Replicator.Aws;
+using Replicator.Catalog.Grants;
 using Replicator.Lambda;
 using static Replicator.Lambda.EnvironmentSettings;
 
 namespace Replicator.Catalog;
 
 /// <summary>The catalog sync function's settings, read once at init.</summary>
+/// <param name="Grants">Whose Lake Formation grants to copy; null when grants are not copied.</param>
 public sealed record CatalogSyncSettings(
     string ReplicaRegion,
     string SourceRegion,
@@ -12,7 +14,9 @@ public sealed record CatalogSyncSettings(
     IReadOnlyList<string>? Databases,
     bool PropagateDeletes,
     int? MaxPagesPerInvocation,
-    RegionalEndpoints GlueEndpoints)
+    RegionalEndpoints GlueEndpoints,
+    GrantScope? Grants,
+    RegionalEndpoints LakeFormationEndpoints)
 {
     /// <exception cref="SettingsException">A setting is missing or malformed; the message names it.</exception>
     public static CatalogSyncSettings From(IReadOnlyDictionary<string, string> environment)
@@ -42,6 +46,10 @@ public sealed record CatalogSyncSettings(
             databases.Count == 0 ? null : databases,
             Flag(environment, CatalogSyncEnvironment.PropagateDeletes),
             OptionalPositiveInt(environment, CatalogSyncEnvironment.MaxPagesPerInvocation),
-            ServiceEndpoints.ResolvePerRegion(environment, AwsServiceId.Glue, CatalogSyncEnvironment.GlueEndpoints));
+            ServiceEndpoints.ResolvePerRegion(environment, AwsServiceId.Glue, CatalogSyncEnvironment.GlueEndpoints),
+            Flag(environment, CatalogSyncEnvironment.LakeFormationGrants)
+                ? new GrantScope(source, replica, Required(environment, CatalogSyncEnvironment.SyncRoleArn))
+                : null,
+            ServiceEndpoints.ResolvePerRegion(environment, AwsServiceId.LakeFormation, CatalogSyncEnvironment.LakeFormationEndpoints));
     }
 }

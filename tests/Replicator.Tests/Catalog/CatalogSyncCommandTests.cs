@@ -41,6 +41,35 @@ public sealed class CatalogSyncCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_lake_formation_grants_as_a_role_the_plan_and_the_run_include_the_grants()
+    {
+        const string Operator = "arn:aws:iam::000000000000:role/catalog-operator";
+        const string Reader = "arn:aws:iam::000000000000:role/reader";
+        var glue = _source.CreateClient("us-east-1");
+        await glue.CreateDatabaseAsync(new JsonObject { ["Name"] = "sales" }, default);
+        await _replica.CreateClient("us-west-2").CreateDatabaseAsync(new JsonObject { ["Name"] = "sales" }, default);
+        var database = new JsonObject { ["Database"] = new JsonObject { ["Name"] = "sales" } };
+        var allTables = new JsonObject { ["Table"] = new JsonObject { ["DatabaseName"] = "sales", ["TableWildcard"] = new JsonObject() } };
+        await using var sourceGrants = new LakeFormationStandIn(_source) { Callers = { ["LOCAL"] = Operator } };
+        await using var replicaGrants = new LakeFormationStandIn(_replica) { Callers = { ["LOCAL"] = Operator } };
+        foreach (var (grants, grantable) in new[] { (sourceGrants, Array.Empty<string>()), (replicaGrants, ["DESCRIBE", "SELECT"]) })
+        {
+            grants.Grant(Operator, database, ["DESCRIBE"], grantable.Take(1));
+            grants.Grant(Operator, allTables, ["DESCRIBE", "SELECT"], grantable);
+        }
+
+        sourceGrants.Grant(Reader, allTables, ["SELECT"]);
+        var options = new CatalogSyncCommandOptions("us-east-1", "us-west-2", null, null, Deletes: false, DryRun: true, _source.Endpoint, _replica.Endpoint, Operator, sourceGrants.Endpoint, replicaGrants.Endpoint);
+
+        Assert.Equal(0, await RunAsync(options));
+        // The operator's own grants (its grant options differ between the regions) are not the sync's to copy.
+        Assert.Matches(@"grants\s*│\s*1\s*│\s*0\s*│\s*0\s*│\s*0", _output.ToString());
+        Assert.DoesNotContain(replicaGrants.Snapshot(), line => line.Contains(Reader, StringComparison.Ordinal));
+        Assert.Equal(0, await RunAsync(options with { DryRun = false }));
+        Assert.Contains($"sales.* {Reader} SELECT", replicaGrants.Snapshot());
+    }
+
+    [Fact]
     public async Task A_malformed_prefix_map_is_named_and_nothing_runs()
     {
         var exitCode = await RunAsync(dryRun: false, prefixMap: "s3://a/");
@@ -49,14 +78,13 @@ public sealed class CatalogSyncCommandTests : IAsyncLifetime
         Assert.Contains("--prefix-map: 's3://a/' is not source-prefix=replica-prefix.", _output.ToString(), StringComparison.Ordinal);
     }
 
-    private Task<int> RunAsync(bool dryRun, string prefixMap)
+    private Task<int> RunAsync(bool dryRun, string prefixMap) =>
+        RunAsync(new CatalogSyncCommandOptions("us-east-1", "us-west-2", prefixMap, null, Deletes: false, dryRun, _source.Endpoint, _replica.Endpoint));
+
+    private Task<int> RunAsync(CatalogSyncCommandOptions options)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
         console.Profile.Width = 200;
-        return CatalogSyncCommand.RunAsync(
-            new CatalogSyncCommandOptions("us-east-1", "us-west-2", prefixMap, null, Deletes: false, dryRun, _source.Endpoint, _replica.Endpoint),
-            new BasicAWSCredentials("LOCAL", "LOCAL"),
-            console,
-            CancellationToken.None);
+        return CatalogSyncCommand.RunAsync(options, new BasicAWSCredentials("LOCAL", "LOCAL"), console, CancellationToken.None);
     }
 }

@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 
 namespace Replicator.Tests.LocalCloud;
 
-/// <summary><c>replicator drill catalog</c>'s scenario: four syncs by the state machine, every entity compared after each.</summary>
+/// <summary><c>replicator drill catalog</c>'s scenario: four syncs by the state machine, every entity and copied grant compared after each.</summary>
 [Collection(LocalCloudCollection.Name)]
 public sealed class CatalogDrillTests(LocalCloudFixture fixture, ITestOutputHelper output)
 {
@@ -17,5 +17,9 @@ public sealed class CatalogDrillTests(LocalCloudFixture fixture, ITestOutputHelp
         Assert.Equal(0, result.NoopWrites);
         Assert.Equal(result.ExpectedChangeWrites, result.ChangeWrites);
         Assert.Equal(0, result.Mismatches);
+        // Per database: the reader's DESCRIBE on it, DESCRIBE and SELECT on its tables, one table's SELECT, one column
+        // grant, and the stale reader's SELECT revoked; not the ALTER, nor the source stack's tenant role.
+        Assert.Equal(2 * 6, result.FirstGrantWrites);
+        Assert.Equal(0, result.GrantMismatches);
     }
 }

