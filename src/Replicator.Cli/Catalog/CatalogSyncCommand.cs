@@ -27,7 +27,7 @@ public static class CatalogSyncCommand
         var replicaEndpoint = new Option<Uri?>("--replica-endpoint-url") { Description = "the replica region's Glue endpoint (a local stand-in); default: AWS_ENDPOINT_URL_GLUE, AWS_ENDPOINT_URL, else the region's" };
         var grantsAs = new Option<string?>("--lake-formation-grants-as")
         {
-            Description = "also copy Lake Formation DESCRIBE and SELECT grants, as this role (yours: the sync checks its permissions before trusting a listing)",
+            Description = "also copy Lake Formation DESCRIBE and SELECT grants and data cells filters, as this role (yours: the sync checks its permissions before trusting a listing)",
         };
         var sourceLakeFormation = new Option<Uri?>("--source-lake-formation-endpoint-url") { Description = "the source region's Lake Formation endpoint (a local stand-in)" };
         var replicaLakeFormation = new Option<Uri?>("--replica-lake-formation-endpoint-url") { Description = "the replica region's Lake Formation endpoint (a local stand-in)" };
@@ -89,8 +89,9 @@ public static class CatalogSyncCommand
 
         if (grants is not null)
         {
-            // Grants the source no longer has are revoked whatever --deletes says: a reader dropped there must not keep reading here.
+            // Grants (and filters) the source no longer has are removed whatever --deletes says: a reader dropped there must not keep reading here.
             table.AddRow("grants", N(result.Grants.Created), N(result.Grants.Updated), N(result.Grants.Deleted), N(result.Grants.Unchanged));
+            table.AddRow("data cells filters", N(result.Filters.Created), N(result.Filters.Updated), N(result.Filters.Deleted), N(result.Filters.Unchanged));
         }
 
         console.Write(table);

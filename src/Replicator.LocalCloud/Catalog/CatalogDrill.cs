@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Replicator.Aws.Glue;
+using Replicator.Aws.LakeFormation;
 using Replicator.Catalog;
 using Replicator.Catalog.Grants;
 using Replicator.LocalCloud.Emulators;
@@ -72,8 +73,9 @@ public static class CatalogDrill
             mismatches += await CatalogComparison.MismatchesAsync(source, replica, locations, databases, cancellationToken).ConfigureAwait(false);
             grantMismatches += CopiedGrants(sourceGrants, scope, databases).Except(CopiedGrants(replicaGrants, scope, databases)).Count()
                 + CopiedGrants(replicaGrants, scope, databases).Except(CopiedGrants(sourceGrants, scope, databases)).Count();
-            grantWrites = Writes(result.Output!, "grants");
-            return ((string[])["databases", "tables", "partitions", "grants"]).Sum(kind => Writes(result.Output!, kind));
+            grantMismatches += FilterMismatches(sourceGrants, replicaGrants, databases);
+            grantWrites = Writes(result.Output!, "grants") + Writes(result.Output!, "filters");
+            return ((string[])["databases", "tables", "partitions", "grants", "filters"]).Sum(kind => Writes(result.Output!, kind));
         }
 
         var first = await SyncAsync("first sync").ConfigureAwait(false);
@@ -92,8 +94,8 @@ public static class CatalogDrill
         }
 
         // One reader loses a grant and another gains one with grant option: two grant writes.
-        sourceGrants.Revoke(Reader("b"), TableResource(databases[0], "t0"), ["SELECT"]);
-        sourceGrants.Grant(Reader("d"), AllTables(databases[1]), ["SELECT"], ["SELECT"]);
+        sourceGrants.Revoke(Reader("b"), LakeFormationResources.Table(databases[0], "t0"), ["SELECT"]);
+        sourceGrants.Grant(Reader("d"), LakeFormationResources.AllTables(databases[1]), ["SELECT"], ["SELECT"]);
         var change = await SyncAsync("1 % change").ConfigureAwait(false);
 
         await source.DeleteTableAsync(databases[1], "t4", cancellationToken).ConfigureAwait(false);
@@ -106,8 +108,9 @@ public static class CatalogDrill
     /// <summary>
     /// The sync's role as each region's stack grants it (template.yaml's CatalogSyncSource*Grant in A,
     /// CatalogSyncLakeFormation*Grant in B, on databases that exist in B before its stack is deployed),
-    /// and in A, per database, grants to readers the sync copies, one it does not (ALTER), and one to a
-    /// role of A's own stack; in B a grant the source no longer has.
+    /// and in A, per database, grants to readers the sync copies, one it does not (ALTER), one to a
+    /// role of A's own stack, and a data cells filter with a reader's grant through it; in B a grant the
+    /// source no longer has.
     /// </summary>
     private static async Task SetUpGrantsAsync(TwoRegionCloud cloud, GrantScope scope, string[] databases, CancellationToken cancellationToken)
     {
@@ -118,18 +121,37 @@ public static class CatalogDrill
         foreach (var database in databases)
         {
             await cloud.CreateGlueClient(scope.ReplicaRegion).CreateDatabaseAsync(new JsonObject { ["Name"] = database }, cancellationToken).ConfigureAwait(false);
-            source.Grant(scope.SyncRoleArn, DatabaseResource(database), ["DESCRIBE"]);
-            source.Grant(scope.SyncRoleArn, AllTables(database), ["DESCRIBE", "SELECT"]);
-            replica.Grant(scope.SyncRoleArn, DatabaseResource(database), ["ALTER", "CREATE_TABLE", "DESCRIBE"], ["DESCRIBE"]);
-            replica.Grant(scope.SyncRoleArn, AllTables(database), ["ALTER", "DELETE", "DESCRIBE", "DROP", "INSERT", "SELECT"], ["DESCRIBE", "SELECT"]);
+            source.Grant(scope.SyncRoleArn, LakeFormationResources.Database(database), ["DESCRIBE"]);
+            source.Grant(scope.SyncRoleArn, LakeFormationResources.AllTables(database), ["DESCRIBE", "SELECT"], ["SELECT"]);
+            replica.Grant(scope.SyncRoleArn, LakeFormationResources.Database(database), ["ALTER", "CREATE_TABLE", "DESCRIBE"], ["DESCRIBE"]);
+            replica.Grant(scope.SyncRoleArn, LakeFormationResources.AllTables(database), ["ALTER", "DELETE", "DESCRIBE", "DROP", "INSERT", "SELECT"], ["DESCRIBE", "SELECT"]);
 
-            source.Grant(Reader("a"), DatabaseResource(database), ["DESCRIBE"]);
-            source.Grant(Reader("a"), AllTables(database), ["DESCRIBE", "SELECT"]);
-            source.Grant(Reader("b"), TableResource(database, "t0"), ["ALTER", "SELECT"]);
+            source.Grant(Reader("a"), LakeFormationResources.Database(database), ["DESCRIBE"]);
+            source.Grant(Reader("a"), LakeFormationResources.AllTables(database), ["DESCRIBE", "SELECT"]);
+            source.Grant(Reader("b"), LakeFormationResources.Table(database, "t0"), ["ALTER", "SELECT"]);
             source.Grant(Reader("c"), new JsonObject { ["TableWithColumns"] = new JsonObject { ["DatabaseName"] = database, ["Name"] = "t1", ["ColumnNames"] = new JsonArray("id") } }, ["SELECT"]);
-            source.Grant($"arn:aws:iam::000000000000:role/{GrantScope.StackRolePrefix}tenant-x-{scope.SourceRegion}", TableResource(database, "t2"), ["SELECT"]);
-            replica.Grant(Reader("stale"), AllTables(database), ["SELECT"]);
+            source.Grant($"arn:aws:iam::000000000000:role/{GrantScope.StackRolePrefix}tenant-x-{scope.SourceRegion}", LakeFormationResources.Table(database, "t2"), ["SELECT"]);
+            replica.Grant(Reader("stale"), LakeFormationResources.AllTables(database), ["SELECT"]);
+
+            source.CreateFilter(new JsonObject
+            {
+                ["DatabaseName"] = database,
+                ["TableName"] = "t0",
+                ["Name"] = "eu_only",
+                ["RowFilter"] = new JsonObject { ["FilterExpression"] = "region = 'eu'" },
+                ["ColumnWildcard"] = new JsonObject(),
+            });
+            source.Grant(Reader("e"), LakeFormationResources.DataCellsFilter(database, "t0", "eu_only"), ["SELECT"]);
         }
+    }
+
+    private static int FilterMismatches(LakeFormationStandIn source, LakeFormationStandIn replica, string[] databases)
+    {
+        var (wanted, have) = (Of(source), Of(replica));
+        return wanted.Count(f => !have.Contains(f)) + have.Count(f => !wanted.Contains(f));
+
+        HashSet<string> Of(LakeFormationStandIn grants) =>
+            grants.Filters().Where(f => databases.Any(d => f.Key.StartsWith(d + ".", StringComparison.Ordinal))).Select(f => $"{f.Key} {f.Value}").ToHashSet();
     }
 
     private static IEnumerable<string> CopiedGrants(LakeFormationStandIn grants, GrantScope scope, string[] databases) =>
@@ -141,11 +163,6 @@ public static class CatalogDrill
 
     private static string Reader(string name) => $"arn:aws:iam::000000000000:role/drill-reader-{name}";
 
-    private static JsonObject DatabaseResource(string database) => new() { ["Database"] = new JsonObject { ["Name"] = database } };
-
-    private static JsonObject AllTables(string database) => new() { ["Table"] = new JsonObject { ["DatabaseName"] = database, ["TableWildcard"] = new JsonObject() } };
-
-    private static JsonObject TableResource(string database, string table) => new() { ["Table"] = new JsonObject { ["DatabaseName"] = database, ["Name"] = table } };
 
     private static JsonObject Table(string region, string database, string name, string idType) => new()
     {
@@ -174,8 +191,8 @@ public static class CatalogDrill
 /// <param name="NoopWrites">Entities written by a sync with nothing to do (must be 0).</param>
 /// <param name="ChangeWrites">Entities written after one table and 1 % of the partitions changed.</param>
 /// <param name="Mismatches">Tables and partitions that differed between the regions after any of the four syncs.</param>
-/// <param name="FirstGrantWrites">Lake Formation permissions the first sync granted, revoked or changed.</param>
-/// <param name="GrantMismatches">Copied grants (DESCRIBE and SELECT, the stacks' own roles aside) that differed between the regions after any sync.</param>
+/// <param name="FirstGrantWrites">Lake Formation permissions the first sync granted, revoked or changed, and data cells filters it wrote.</param>
+/// <param name="GrantMismatches">Copied grants (DESCRIBE and SELECT, the stacks' own roles aside) and data cells filters that differed between the regions after any sync.</param>
 public sealed record CatalogDrillResult(int FirstWrites, int NoopWrites, int ChangeWrites, int ExpectedChangeWrites, int Mismatches, int FirstGrantWrites, int GrantMismatches)
 {
     public bool Passed => NoopWrites == 0 && ChangeWrites == ExpectedChangeWrites && Mismatches == 0 && GrantMismatches == 0;

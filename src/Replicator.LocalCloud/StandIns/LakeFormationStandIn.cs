@@ -13,9 +13,10 @@ namespace Replicator.LocalCloud.StandIns;
 
 /// <summary>
 /// A local stand-in for one region's Lake Formation permissions on 127.0.0.1 (REST-JSON: POST
-/// /ListPermissions, /GrantPermissions, /RevokePermissions) on databases, tables, all tables of a
-/// database and tables with columns, as strict as the service where the catalog sync depends on it
-/// (Lake Formation API reference and developer guide):
+/// /ListPermissions, /GrantPermissions, /RevokePermissions, and /List, /Create, /Update and
+/// /DeleteDataCellsFilter) on databases, tables, all tables of a database, tables with columns and
+/// data cells filters, as strict as the service where the catalog sync depends on it (Lake Formation
+/// API reference and developer guide):
 /// <list type="bullet">
 /// <item>a caller is the principal of the access key it signs with (<see cref="Callers"/>); another key is refused;</item>
 /// <item>ListPermissions shows a caller that is not an administrator only the permissions it holds on the
@@ -25,7 +26,12 @@ namespace Replicator.LocalCloud.StandIns;
 /// option on the resource or on all the database's tables (AccessDeniedException);</item>
 /// <item>the resource must exist in the region's catalog (EntityNotFoundException); a permission must apply to
 /// its kind of resource, and the grant options be among the permissions granted (InvalidInputException);</item>
-/// <item>revoking what the principal does not hold revokes nothing and says so (InvalidInputException).</item>
+/// <item>revoking what the principal does not hold revokes nothing and says so (InvalidInputException);</item>
+/// <item>data cells filters are shown to, and made by, only a caller with SELECT's grant option on the table
+/// ("You require SELECT permission with the grant option to create or view a data filter"): another caller
+/// lists none; a filter's name is unique per table; an update naming an old version is refused; a deleted
+/// filter's grants go with it. Holding a permission with grant option on the filter's table counts as
+/// holding it on the filter.</item>
 /// </list>
 /// </summary>
 public sealed partial class LakeFormationStandIn : IAsyncDisposable
@@ -37,12 +43,14 @@ public sealed partial class LakeFormationStandIn : IAsyncDisposable
         ["Database"] = ["ALL", "ALTER", "CREATE_TABLE", "DESCRIBE", "DROP"],
         ["Table"] = ["ALL", "ALTER", "DELETE", "DESCRIBE", "DROP", "INSERT", "SELECT"],
         ["TableWithColumns"] = ["SELECT"],
+        ["DataCellsFilter"] = ["DESCRIBE", "DROP", "SELECT"],
     };
 
     private readonly LoopbackHttpServer _server;
     private readonly GlueStandIn _catalog;
     private readonly object _lock = new();
     private readonly Dictionary<(string Principal, string Resource), GrantEntry> _grants = [];
+    private readonly SortedDictionary<(string Database, string Table, string Name), JsonObject> _filters = [];
 
     /// <param name="catalog">The region's Glue catalog, which a grant's resource must exist in.</param>
     public LakeFormationStandIn(GlueStandIn catalog)
@@ -94,6 +102,33 @@ public sealed partial class LakeFormationStandIn : IAsyncDisposable
         }
     }
 
+    /// <summary>Creates a data cells filter as an administrator would, to set a test up.</summary>
+    public void CreateFilter(JsonObject filter)
+    {
+        lock (_lock)
+        {
+            CreateFilterLocked(filter);
+        }
+    }
+
+    /// <summary>Deletes a data cells filter (and its grants) as an administrator would.</summary>
+    public void DeleteFilter(string database, string table, string name)
+    {
+        lock (_lock)
+        {
+            DeleteFilterLocked(database, table, name);
+        }
+    }
+
+    /// <summary>Every data cells filter's definition (no version), keyed <c>db.table[name]</c>: for comparing regions.</summary>
+    public IReadOnlyDictionary<string, string> Filters()
+    {
+        lock (_lock)
+        {
+            return _filters.ToDictionary(f => $"{f.Key.Database}.{f.Key.Table}[{f.Key.Name}]", f => GrantDiff.KeyOf(WithoutVersion(f.Value)));
+        }
+    }
+
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(HttpListenerContext context)
@@ -138,12 +173,17 @@ public sealed partial class LakeFormationStandIn : IAsyncDisposable
         "ListPermissions" => ListPermissions(caller, request),
         "GrantPermissions" => Change(caller, request, grant: true),
         "RevokePermissions" => Change(caller, request, grant: false),
+        "ListDataCellsFilter" => ListDataCellsFilter(caller, request),
+        "CreateDataCellsFilter" => WithFilterPermission(caller, Filter(request), CreateFilterLocked),
+        "UpdateDataCellsFilter" => WithFilterPermission(caller, Filter(request), UpdateFilterLocked),
+        "DeleteDataCellsFilter" => WithFilterPermission(caller, request, f => DeleteFilterLocked(Text(f, "DatabaseName"), Text(f, "TableName"), Text(f, "Name"))),
         _ => throw Invalid($"The local Lake Formation stand-in does not serve {operation}."),
     };
 
     private JsonObject ListPermissions(string caller, JsonObject request)
     {
         var resource = Normalized(request["Resource"] as JsonObject ?? throw Invalid("Resource is required."));
+        MustExist(resource);
         var principal = (string?)request["Principal"]?["DataLakePrincipalIdentifier"];
         var listed = principal is not null
             ? Covering(resource).SelectMany(r => _grants.TryGetValue((principal, GrantDiff.KeyOf(r)), out var g) ? [g] : Enumerable.Empty<GrantEntry>())
@@ -183,11 +223,7 @@ public sealed partial class LakeFormationStandIn : IAsyncDisposable
             throw Invalid($"Permission {wrong} does not apply to a {kind} resource.");
         }
 
-        if (!Exists(resource))
-        {
-            throw new LakeFormationError("EntityNotFoundException", $"{GrantChange.ResourceName(resource)} does not exist in this region's catalog.", HttpStatusCode.BadRequest);
-        }
-
+        MustExist(resource);
         if (!Administrators.Contains(caller))
         {
             var mayGrant = Held(caller, resource, grantable: true);
@@ -253,15 +289,117 @@ public sealed partial class LakeFormationStandIn : IAsyncDisposable
             .SelectMany(r => _grants.TryGetValue((principal, GrantDiff.KeyOf(r)), out var g) ? (grantable ? g.Grantable : g.Permissions) : [])
             .ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>The resource, and for a table (or its columns) all tables of its database.</summary>
+    /// <summary>The resource; for a table (or its columns) all tables of its database; for a filter its table and all tables.</summary>
     private static IEnumerable<JsonObject> Covering(JsonObject resource)
     {
         yield return resource;
-        if (resource["Table"]?["Name"] is not null || resource["TableWithColumns"] is not null)
+        if (resource["DataCellsFilter"] is JsonObject filter)
         {
-            yield return Normalized(new JsonObject { ["Table"] = new JsonObject { ["DatabaseName"] = (string?)Body(resource)["DatabaseName"], ["TableWildcard"] = new JsonObject() } });
+            yield return Normalized(LakeFormationResources.Table((string?)filter["DatabaseName"] ?? "", (string?)filter["TableName"] ?? ""));
+        }
+
+        if (resource["Table"]?["Name"] is not null || resource["TableWithColumns"] is not null || resource["DataCellsFilter"] is not null)
+        {
+            yield return Normalized(LakeFormationResources.AllTables((string?)Body(resource)["DatabaseName"] ?? ""));
         }
     }
+
+    private JsonObject ListDataCellsFilter(string caller, JsonObject request)
+    {
+        var table = request["Table"] as JsonObject ?? throw Invalid("Table is required.");
+        var (database, name) = (Text(table, "DatabaseName"), Text(table, "Name"));
+        MustExist(Normalized(LakeFormationResources.Table(database, name)));
+        var shown = Administrators.Contains(caller) || Held(caller, Normalized(LakeFormationResources.Table(database, name)), grantable: true).Contains("SELECT");
+        var filters = shown ? _filters.Where(f => f.Key.Database == database && f.Key.Table == name).Select(f => (JsonNode)f.Value.DeepClone()).ToList() : [];
+        var size = (int?)request["MaxResults"] ?? 100;
+        var start = (string?)request["NextToken"] is { } token ? int.Parse(token, CultureInfo.InvariantCulture) : 0;
+        var page = new JsonObject { ["DataCellsFilters"] = new JsonArray(filters.Skip(start).Take(size).Select(f => f.DeepClone()).ToArray()) };
+        if (start + size < filters.Count)
+        {
+            page["NextToken"] = (start + size).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return page;
+    }
+
+    /// <summary>Runs a filter write for a caller with SELECT's grant option on the filter's table.</summary>
+    private JsonObject WithFilterPermission(string caller, JsonObject filter, Action<JsonObject> write)
+    {
+        var table = Normalized(LakeFormationResources.Table(Text(filter, "DatabaseName"), Text(filter, "TableName")));
+        MustExist(table);
+        if (!Administrators.Contains(caller) && !Held(caller, table, grantable: true).Contains("SELECT"))
+        {
+            throw new LakeFormationError("AccessDeniedException", $"Insufficient Lake Formation permission(s): {caller} needs SELECT with grant option on {GrantChange.ResourceName(table)} to manage its data cells filters.", HttpStatusCode.BadRequest);
+        }
+
+        write(filter);
+        return [];
+    }
+
+    private void CreateFilterLocked(JsonObject filter)
+    {
+        var key = (Text(filter, "DatabaseName"), Text(filter, "TableName"), Text(filter, "Name"));
+        if (filter["RowFilter"] is not JsonObject)
+        {
+            throw Invalid("RowFilter is required: a FilterExpression or AllRowsWildcard.");
+        }
+
+        if (_filters.ContainsKey(key))
+        {
+            throw new LakeFormationError("AlreadyExistsException", $"Data cells filter {key.Item3} already exists on {key.Item1}.{key.Item2}.", HttpStatusCode.BadRequest);
+        }
+
+        _filters[key] = Versioned(filter);
+    }
+
+    private void UpdateFilterLocked(JsonObject filter)
+    {
+        var key = (Text(filter, "DatabaseName"), Text(filter, "TableName"), Text(filter, "Name"));
+        if (!_filters.TryGetValue(key, out var current))
+        {
+            throw new LakeFormationError("EntityNotFoundException", $"Data cells filter {key.Item3} does not exist on {key.Item1}.{key.Item2}.", HttpStatusCode.BadRequest);
+        }
+
+        if ((string?)filter["VersionId"] is { } version && version != (string?)current["VersionId"])
+        {
+            throw new LakeFormationError("ConcurrentModificationException", $"Data cells filter {key.Item3} is at version {(string?)current["VersionId"]}, not {version}.", HttpStatusCode.BadRequest);
+        }
+
+        _filters[key] = Versioned(filter);
+    }
+
+    private void DeleteFilterLocked(string database, string table, string name)
+    {
+        if (!_filters.Remove((database, table, name)))
+        {
+            throw new LakeFormationError("EntityNotFoundException", $"Data cells filter {name} does not exist on {database}.{table}.", HttpStatusCode.BadRequest);
+        }
+
+        var resource = GrantDiff.KeyOf(Normalized(LakeFormationResources.DataCellsFilter(database, table, name)));
+        foreach (var key in _grants.Keys.Where(k => k.Resource == resource).ToList())
+        {
+            _grants.Remove(key);
+        }
+    }
+
+    private static JsonObject Versioned(JsonObject filter)
+    {
+        var stored = WithoutVersion(filter);
+        stored["TableCatalogId"] ??= CatalogId;
+        stored["VersionId"] = Guid.NewGuid().ToString();
+        return stored;
+    }
+
+    private static JsonObject WithoutVersion(JsonObject filter)
+    {
+        var copy = filter.DeepClone().AsObject();
+        copy.Remove("VersionId");
+        return copy;
+    }
+
+    private static JsonObject Filter(JsonObject request) => request["TableData"] as JsonObject ?? throw Invalid("TableData is required.");
+
+    private static string Text(JsonObject body, string field) => (string?)body[field] ?? throw Invalid($"{field} is required.");
 
     /// <summary>Whether ListPermissions on <paramref name="asked"/> lists a grant on <paramref name="granted"/>: a table lists its column grants too.</summary>
     private static bool Lists(JsonObject asked, JsonObject granted) =>
@@ -269,19 +407,32 @@ public sealed partial class LakeFormationStandIn : IAsyncDisposable
         || (asked["Table"]?["Name"] is { } table && granted["TableWithColumns"] is JsonObject columns
             && (string?)columns["DatabaseName"] == (string?)asked["Table"]!["DatabaseName"] && (string?)columns["Name"] == (string?)table);
 
-    private bool Exists(JsonObject resource)
+    private void MustExist(JsonObject resource)
     {
         var body = Body(resource);
+        if (resource["DataCellsFilter"] is not null)
+        {
+            if (!_filters.ContainsKey(((string?)body["DatabaseName"] ?? "", (string?)body["TableName"] ?? "", (string?)body["Name"] ?? "")))
+            {
+                throw new LakeFormationError("EntityNotFoundException", $"{GrantChange.ResourceName(resource)} does not exist.", HttpStatusCode.BadRequest);
+            }
+
+            return;
+        }
+
         var database = (string?)body[Kind(resource) == "Database" ? "Name" : "DatabaseName"] ?? "";
         var table = Kind(resource) == "Database" || body["TableWildcard"] is not null ? null : (string?)body["Name"];
-        return _catalog.Has(database, table);
+        if (!_catalog.Has(database, table))
+        {
+            throw new LakeFormationError("EntityNotFoundException", $"{GrantChange.ResourceName(resource)} does not exist in this region's catalog.", HttpStatusCode.BadRequest);
+        }
     }
 
     /// <summary>The resource as Lake Formation keeps it: with the catalog id it defaults to.</summary>
     private static JsonObject Normalized(JsonObject resource)
     {
         var copy = resource.DeepClone().AsObject();
-        Body(copy)["CatalogId"] ??= CatalogId;
+        Body(copy)[copy["DataCellsFilter"] is null ? "CatalogId" : "TableCatalogId"] ??= CatalogId;
         return copy;
     }
 
@@ -290,7 +441,7 @@ public sealed partial class LakeFormationStandIn : IAsyncDisposable
     private static string Kind(JsonObject resource) =>
         resource.Count == 1 && PermissionsByKind.ContainsKey(resource.First().Key) && resource.First().Value is JsonObject
             ? resource.First().Key
-            : throw Invalid($"The local stand-in serves Database, Table and TableWithColumns resources, one per request: {resource.ToJsonString()}.");
+            : throw Invalid($"The local stand-in serves Database, Table, TableWithColumns and DataCellsFilter resources, one per request: {resource.ToJsonString()}.");
 
     private static List<string> Strings(JsonNode? array) => (array?.AsArray() ?? []).Select(p => (string)p!).ToList();
 

@@ -64,7 +64,7 @@ public sealed class CatalogSyncFunction(CatalogSyncSettings settings, CatalogSyn
 
     private void WriteMetrics(CatalogSyncResult result, string requestId)
     {
-        foreach (var (kind, counts) in new[] { ("database", result.Databases), ("table", result.Tables), ("partition", result.Partitions), ("grant", result.Grants) })
+        foreach (var (kind, counts) in new[] { ("database", result.Databases), ("table", result.Tables), ("partition", result.Partitions), ("grant", result.Grants), ("filter", result.Filters) })
         {
             metrics.Write(
                 [(MetricDimensions.EntityKind, kind)],

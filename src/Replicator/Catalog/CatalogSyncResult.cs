@@ -17,13 +17,16 @@ public sealed class CatalogSyncResult
     /// <summary>Lake Formation permissions: granted (created), revoked (deleted), grant option changed (updated).</summary>
     public KindCounts Grants { get; init; } = new();
 
+    /// <summary>Lake Formation data cells filters.</summary>
+    public KindCounts Filters { get; init; } = new();
+
     public List<SyncFailure> Failures { get; init; } = [];
 
     /// <summary>Every failure, named or not.</summary>
     public int FailureCount { get; set; }
 
     [JsonIgnore]
-    public int Writes => Databases.Writes + Tables.Writes + Partitions.Writes + Grants.Writes;
+    public int Writes => Databases.Writes + Tables.Writes + Partitions.Writes + Grants.Writes + Filters.Writes;
 
     private readonly HashSet<(string Kind, string Name)> _failed = [];
 
@@ -37,6 +40,7 @@ public sealed class CatalogSyncResult
         Tables.Add(other.Tables);
         Partitions.Add(other.Partitions);
         Grants.Add(other.Grants);
+        Filters.Add(other.Filters);
         FailureCount += other.FailureCount;
         Failures.AddRange(other.Failures.Take(MaxFailuresNamed - Failures.Count));
     }
@@ -74,6 +78,6 @@ public sealed class KindCounts
     }
 }
 
-/// <param name="Kind">database, table, partition or grant.</param>
-/// <param name="Name">db, db.table, db.table[values], or a grant's resource, permissions and principal.</param>
+/// <param name="Kind">database, table, partition, grant or filter.</param>
+/// <param name="Name">db, db.table, db.table[values], a grant's resource, permissions and principal, or db.table[filter].</param>
 public sealed record SyncFailure(string Kind, string Name, string Error);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
+using Replicator.Aws.LakeFormation;
 using Replicator.Cli.Catalog;
 using Replicator.LocalCloud.StandIns;
 using Spectre.Console;
@@ -48,13 +49,13 @@ public sealed class CatalogSyncCommandTests : IAsyncLifetime
         var glue = _source.CreateClient("us-east-1");
         await glue.CreateDatabaseAsync(new JsonObject { ["Name"] = "sales" }, default);
         await _replica.CreateClient("us-west-2").CreateDatabaseAsync(new JsonObject { ["Name"] = "sales" }, default);
-        var database = new JsonObject { ["Database"] = new JsonObject { ["Name"] = "sales" } };
-        var allTables = new JsonObject { ["Table"] = new JsonObject { ["DatabaseName"] = "sales", ["TableWildcard"] = new JsonObject() } };
+        var database = LakeFormationResources.Database("sales");
+        var allTables = LakeFormationResources.AllTables("sales");
         await using var sourceGrants = new LakeFormationStandIn(_source) { Callers = { ["LOCAL"] = Operator } };
         await using var replicaGrants = new LakeFormationStandIn(_replica) { Callers = { ["LOCAL"] = Operator } };
-        foreach (var (grants, grantable) in new[] { (sourceGrants, Array.Empty<string>()), (replicaGrants, ["DESCRIBE", "SELECT"]) })
+        foreach (var (grants, grantable) in new[] { (sourceGrants, ["SELECT"]), (replicaGrants, new[] { "DESCRIBE", "SELECT" }) })
         {
-            grants.Grant(Operator, database, ["DESCRIBE"], grantable.Take(1));
+            grants.Grant(Operator, database, ["DESCRIBE"], grantable.Where(p => p == "DESCRIBE"));
             grants.Grant(Operator, allTables, ["DESCRIBE", "SELECT"], grantable);
         }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Replicator.Aws.LakeFormation;
 using Replicator.Catalog;
 using Replicator.Catalog.Grants;
 using Replicator.LocalCloud.StandIns;
@@ -21,9 +22,9 @@ public sealed class LakeFormationGrantSyncTests : IAsyncLifetime
     private const string SourceTenant = "arn:aws:iam::000000000000:role/kinesis-replicator-tenant-a-us-east-1";
     private const string ReplicaTenant = "arn:aws:iam::000000000000:role/kinesis-replicator-tenant-a-us-east-2";
 
-    private static readonly JsonObject Sales = new() { ["Database"] = new JsonObject { ["Name"] = "sales" } };
-    private static readonly JsonObject AllSales = new() { ["Table"] = new JsonObject { ["DatabaseName"] = "sales", ["TableWildcard"] = new JsonObject() } };
-    private static readonly JsonObject Orders = new() { ["Table"] = new JsonObject { ["DatabaseName"] = "sales", ["Name"] = "orders" } };
+    private static readonly JsonObject Sales = LakeFormationResources.Database("sales");
+    private static readonly JsonObject AllSales = LakeFormationResources.AllTables("sales");
+    private static readonly JsonObject Orders = LakeFormationResources.Table("sales", "orders");
     private static readonly JsonObject RefundAmounts = new() { ["TableWithColumns"] = new JsonObject { ["DatabaseName"] = "sales", ["Name"] = "refunds", ["ColumnNames"] = new JsonArray("id", "amount") } };
 
     private readonly GlueStandIn _sourceCatalog = new();
@@ -49,7 +50,7 @@ public sealed class LakeFormationGrantSyncTests : IAsyncLifetime
 
         // What each region's stack grants the sync: to read in the source, to grant on in the replica.
         _sourceGrants.Grant(SyncRole, Sales, ["DESCRIBE"]);
-        _sourceGrants.Grant(SyncRole, AllSales, ["DESCRIBE", "SELECT"]);
+        _sourceGrants.Grant(SyncRole, AllSales, ["DESCRIBE", "SELECT"], ["SELECT"]);
         _replicaGrants.Grant(SyncRole, Sales, ["ALTER", "CREATE_TABLE", "DESCRIBE"], ["DESCRIBE"]);
         _replicaGrants.Grant(SyncRole, AllSales, ["ALTER", "DELETE", "DESCRIBE", "DROP", "INSERT", "SELECT"], ["DESCRIBE", "SELECT"]);
 
@@ -116,24 +117,56 @@ public sealed class LakeFormationGrantSyncTests : IAsyncLifetime
         Assert.Equal(before, _replicaGrants.Snapshot());
     }
 
-    [Fact]
-    public async Task Without_SELECT_in_the_source_the_sync_changes_no_grant_rather_than_revoke_what_it_cannot_see()
+    /// <summary>
+    /// Lake Formation lists no SELECT grant to a caller without SELECT, and no data cells filter to one
+    /// without SELECT's grant option: trusting those listings would revoke the auditor's and the analyst's
+    /// SELECT in the replica, or delete its filters.
+    /// </summary>
+    [Theory]
+    [InlineData(new[] { "DESCRIBE" }, new string[0], "lacks SELECT on sales.* in us-east-1")]
+    [InlineData(new[] { "DESCRIBE", "SELECT" }, new string[0], "lacks SELECT with grant option on sales.* in us-east-1")]
+    public async Task Without_what_it_needs_to_see_in_the_source_the_sync_changes_nothing_rather_than_remove_what_it_cannot_see(string[] held, string[] grantable, string lack)
     {
-        // Lake Formation would list no SELECT grant to a caller without SELECT: trusting that listing
-        // would revoke the auditor's and the analyst's SELECT in the replica.
         await using var sourceGrants = new LakeFormationStandIn(_sourceCatalog) { Callers = { [SyncKey] = SyncRole } };
         sourceGrants.Grant(SyncRole, Sales, ["DESCRIBE"]);
-        sourceGrants.Grant(SyncRole, AllSales, ["DESCRIBE"]);
+        sourceGrants.Grant(SyncRole, AllSales, held, grantable);
         sourceGrants.Grant(Auditor, AllSales, ["SELECT"], ["SELECT"]);
+        await SyncAsync();
+        sourceGrants.CreateFilter(Filter("orders", "eu_only", "region = 'eu'"));
+        _replicaGrants.CreateFilter(Filter("orders", "eu_only", "region = 'eu'"));
         _replicaGrants.Grant(Analyst, Orders, ["SELECT"]);
-        var before = _replicaGrants.Snapshot();
+        var (grantsBefore, filtersBefore) = (_replicaGrants.Snapshot(), _replicaGrants.Filters());
 
         var result = await SyncAsync(sourceGrants: sourceGrants);
 
         var failure = Assert.Single(result.Failures);
         Assert.Equal(("grant", "sales"), (failure.Kind, failure.Name));
-        Assert.Contains($"lacks SELECT on sales.* in {SourceRegion}", failure.Error, StringComparison.Ordinal);
-        Assert.Equal(before, _replicaGrants.Snapshot());
+        Assert.Contains(lack, failure.Error, StringComparison.Ordinal);
+        Assert.Equal(grantsBefore, _replicaGrants.Snapshot());
+        Assert.Equal(filtersBefore, _replicaGrants.Filters());
+    }
+
+    [Fact]
+    public async Task Data_cells_filters_are_made_updated_and_deleted_in_the_replica_and_grants_through_them_follow()
+    {
+        const string EuAnalyst = "arn:aws:iam::000000000000:role/eu-analyst";
+        await SyncAsync();
+        _sourceGrants.CreateFilter(Filter("orders", "eu_only", "region = 'eu'"));
+        _sourceGrants.Grant(EuAnalyst, LakeFormationResources.DataCellsFilter("sales", "orders", "eu_only"), ["SELECT"]);
+        _sourceGrants.CreateFilter(Filter("refunds", "large", "amount > 1000"));
+        _replicaGrants.CreateFilter(Filter("refunds", "large", "amount > 100"));
+        _replicaGrants.CreateFilter(Filter("orders", "dropped", "true"));
+        _replicaGrants.Grant(Former, LakeFormationResources.DataCellsFilter("sales", "orders", "dropped"), ["SELECT"]);
+
+        var result = await SyncAsync();
+
+        Assert.Empty(result.Failures);
+        Assert.Equal((1, 1, 1), (result.Filters.Created, result.Filters.Updated, result.Filters.Deleted));
+        Assert.Equal((1, 0, 0), (result.Grants.Created, result.Grants.Updated, result.Grants.Deleted));
+        Assert.Equal(_sourceGrants.Filters(), _replicaGrants.Filters());
+        Assert.Contains($"sales.orders[eu_only] {EuAnalyst} SELECT", _replicaGrants.Snapshot());
+        Assert.DoesNotContain(_replicaGrants.Snapshot(), line => line.StartsWith("sales.orders[dropped]", StringComparison.Ordinal));
+        Assert.Equal(0, (await SyncAsync()).Writes);
     }
 
     [Fact]
@@ -177,6 +210,15 @@ public sealed class LakeFormationGrantSyncTests : IAsyncLifetime
     [InlineData("arn:aws:iam::000000000000:role/catalog-operator", true)]
     public void Only_this_projects_roles_named_for_either_region_and_the_syncs_own_are_left_alone(string principal, bool leftAlone) =>
         Assert.Equal(!leftAlone, new GrantScope(SourceRegion, ReplicaRegion, "arn:aws:iam::000000000000:role/catalog-operator").Copies(principal));
+
+    private static JsonObject Filter(string table, string name, string expression) => new()
+    {
+        ["DatabaseName"] = "sales",
+        ["TableName"] = table,
+        ["Name"] = name,
+        ["RowFilter"] = new JsonObject { ["FilterExpression"] = expression },
+        ["ColumnWildcard"] = new JsonObject(),
+    };
 
     private async Task<CatalogSyncResult> SyncAsync(
         bool dryRun = false,

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Replicator.Catalog.Grants;
 using Replicator.LocalCloud.Iam;
 using static Replicator.Tests.Templates.IamSimulator;
 
@@ -260,64 +259,6 @@ public sealed class TenantRoleTests
             new[] { ("sales", "ALTER,CREATE_TABLE,DESCRIBE"), ("sales", "ALTER,DELETE,DESCRIBE,DROP,INSERT"), ("kinesis_replicator_archive", "ALTER,CREATE_TABLE,DESCRIBE"), ("kinesis_replicator_archive", "ALTER,DELETE,DESCRIBE,DROP,INSERT") }.Order(),
             grants.Select(g => ((g.Properties["Resource"]!["Database"]?["Name"] ?? g.Properties["Resource"]!["Table"]!["DatabaseName"])!.ToString(), string.Join(',', TemplateRules.Strings(g.Properties["Permissions"])))).Order());
         Assert.Empty(DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", TemplateTests.TwoTargets), TemplateTests.TwoTargets).ResourcesOfType("AWS::LakeFormation::PrincipalPermissions"));
-    }
-
-    /// <summary>
-    /// Issue 19, grants copied: the source region's stack grants the replica's sync role, by the name the
-    /// replica's stack gives it, DESCRIBE and SELECT on each database's tables (so Lake Formation lists it
-    /// those grants); the replica's stack gives the sync those with grant option and tells the function its
-    /// role. Every role the template names is one the sync leaves to its own stack.
-    /// </summary>
-    [Fact]
-    public void With_grants_copied_the_source_stack_lets_the_replicas_sync_role_see_what_the_replica_stack_lets_it_grant()
-    {
-        static (CloudFormationTemplate Deployed, ConcreteTemplate Stack) Deploy(string region, string peer, string role)
-        {
-            var parameters = new Dictionary<string, string>
-            {
-                ["TargetStreamReplicationRegion"] = peer,
-                ["ReplicationTargetRegions"] = peer,
-                ["RegionRole"] = role,
-                ["CatalogLakeFormationDatabases"] = "sales,kinesis_replicator_archive",
-                ["CatalogLakeFormationGrants"] = "true",
-                ["Tenants"] = "acme",
-                ["ArchiveTenantField"] = "tenant",
-            };
-            var deployed = DeployedTemplate.With(CloudFormationTemplate.Load("template.yaml", parameters), parameters);
-            return (deployed, new ConcreteTemplate(deployed, region, parameters));
-        }
-
-        static List<(string Principal, string Resource, string Permissions, string Grantable)> Grants(CloudFormationTemplate deployed, ConcreteTemplate stack, string prefix) =>
-            deployed.ResourcesOfType("AWS::LakeFormation::PrincipalPermissions").Where(r => r.LogicalId.StartsWith(prefix, StringComparison.Ordinal)).Select(g => (
-                stack.Resolve(g.Properties["Principal"]!["DataLakePrincipalIdentifier"])!.ToString(),
-                g.Properties["Resource"]!["Database"]?["Name"]?.ToString() ?? g.Properties["Resource"]!["Table"]!["DatabaseName"] + ".*",
-                string.Join(',', TemplateRules.Strings(stack.Resolve(g.Properties["Permissions"]))),
-                string.Join(',', TemplateRules.Strings(stack.Resolve(g.Properties["PermissionsWithGrantOption"]))))).Order().ToList();
-
-        var (primary, primaryStack) = Deploy("us-east-1", "us-east-2", "primary");
-        var (replica, replicaStack) = Deploy("us-east-2", "us-east-1", "secondary");
-        var syncRole = replicaStack.RoleArn("CatalogSyncFunctionRole");
-
-        Assert.Equal(
-            new[] { (syncRole, "kinesis_replicator_archive", "DESCRIBE", ""), (syncRole, "kinesis_replicator_archive.*", "DESCRIBE,SELECT", ""), (syncRole, "sales", "DESCRIBE", ""), (syncRole, "sales.*", "DESCRIBE,SELECT", "") },
-            Grants(primary, primaryStack, "CatalogSyncSource"));
-        Assert.Equal(
-            new[]
-            {
-                (syncRole, "kinesis_replicator_archive", "ALTER,CREATE_TABLE,DESCRIBE", "DESCRIBE"), (syncRole, "kinesis_replicator_archive.*", "ALTER,DELETE,DESCRIBE,DROP,INSERT,SELECT", "DESCRIBE,SELECT"),
-                (syncRole, "sales", "ALTER,CREATE_TABLE,DESCRIBE", "DESCRIBE"), (syncRole, "sales.*", "ALTER,DELETE,DESCRIBE,DROP,INSERT,SELECT", "DESCRIBE,SELECT"),
-            },
-            Grants(replica, replicaStack, "CatalogSyncLakeFormation"));
-        var variables = replica.Resources["CatalogSyncFunction"]!["Properties"]!["Environment"]!["Variables"]!;
-        Assert.Equal(("true", syncRole), (replicaStack.Resolve(variables["CATALOG_LAKE_FORMATION_GRANTS"])!.ToString(), replicaStack.Resolve(variables["CATALOG_SYNC_ROLE_ARN"])!.ToString()));
-        Assert.Contains(replicaStack.RolePolicies("CatalogSyncFunctionRole").SelectMany(d => d["Statement"]!.AsArray()), s => (string?)s!["Sid"] == "CopyLakeFormationGrants");
-
-        foreach (var (deployed, stack) in new[] { (primary, primaryStack), (replica, replicaStack) })
-        {
-            var named = deployed.ResourcesOfType("AWS::IAM::Role").Where(r => r.Properties["RoleName"] is not null).Select(r => stack.RoleArn(r.LogicalId)).ToList();
-            Assert.NotEmpty(named);
-            Assert.All(named, arn => Assert.True(GrantScope.IsStackRole(arn, stack.Region), $"{arn} is not recognised as {stack.Region}'s own role"));
-        }
     }
 
     /// <summary>

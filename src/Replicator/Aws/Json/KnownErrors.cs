@@ -12,7 +12,7 @@ internal static class KnownErrors
         "ResourceNotFoundException" => new ResourceNotFoundException(service, message, status),
         "ExpiredIteratorException" => new ExpiredIteratorException(service, message, status),
         "AccessDeniedException" => new AccessDeniedException(service, message, status),
-        "EntityNotFoundException" => new Glue.EntityNotFoundException(message, status),
+        "EntityNotFoundException" => new Glue.EntityNotFoundException(service, message, status),
         "AlreadyExistsException" => new Glue.AlreadyExistsException(message, status),
         "ConcurrentModificationException" => new Glue.ConcurrentModificationException(message, status),
         "ResourceNumberLimitExceededException" => new Glue.ResourceNumberLimitExceededException(message, status),

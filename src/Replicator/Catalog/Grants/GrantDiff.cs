@@ -121,11 +121,12 @@ public sealed record GrantChange(string Principal, JsonObject Resource, IReadOnl
     public string Describe() =>
         $"{ResourceName(Resource)} {string.Join(",", Permissions)}{(Grantable.Count > 0 ? $" (grant option {string.Join(",", Grantable)})" : "")} to {Principal}";
 
-    /// <summary><c>db</c>, <c>db.table</c>, <c>db.*</c> or <c>db.table(columns)</c>.</summary>
+    /// <summary><c>db</c>, <c>db.table</c>, <c>db.*</c>, <c>db.table(columns)</c> or <c>db.table[filter]</c>.</summary>
     public static string ResourceName(JsonObject resource) => resource switch
     {
         _ when resource["Database"] is JsonObject d => (string?)d["Name"] ?? "?",
         _ when resource["Table"] is JsonObject t => $"{(string?)t["DatabaseName"]}.{(t["TableWildcard"] is not null ? "*" : (string?)t["Name"])}",
+        _ when resource["DataCellsFilter"] is JsonObject f => $"{(string?)f["DatabaseName"]}.{(string?)f["TableName"]}[{(string?)f["Name"]}]",
         _ when resource["TableWithColumns"] is JsonObject c => $"{(string?)c["DatabaseName"]}.{(string?)c["Name"]}({GrantDiff.KeyOf(c["ColumnNames"] ?? c["ColumnWildcard"])})",
         _ => GrantDiff.KeyOf(resource),
     };

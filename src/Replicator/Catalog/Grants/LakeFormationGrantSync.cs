@@ -7,62 +7,145 @@ namespace Replicator.Catalog.Grants;
 
 /// <summary>
 /// Brings the replica's Lake Formation grants on a synced database, its tables (named, all of them,
-/// and by column) in line with the source's, for the permissions in <see cref="GrantScope.Permissions"/>
-/// and the principals <see cref="GrantScope.Copies"/>: grants the replica lacks are made, grants the
-/// source no longer has are revoked (a reader removed in the source must not keep reading in the
-/// replica), and grant options follow. A change that fails is reported by resource and principal, and
-/// the rest go on.
+/// by column, and through data cells filters) in line with the source's, for the permissions in
+/// <see cref="GrantScope.Permissions"/> and the principals <see cref="GrantScope.Copies"/>: grants the
+/// replica lacks are made, grants the source no longer has are revoked (a reader removed in the source
+/// must not keep reading in the replica), and grant options follow. Each table's data cells filters are
+/// made, updated and deleted likewise before the grants through them. A change that fails is reported
+/// by name, and the rest go on.
 /// </summary>
 public sealed class LakeFormationGrantSync(LakeFormationClient source, LakeFormationClient replica, GrantScope scope)
 {
     /// <param name="tables">The database's tables as the replica now has them from the source (created or unchanged).</param>
     public async Task SyncAsync(string database, IReadOnlyList<string> tables, bool dryRun, CatalogSyncResult result, CancellationToken cancellationToken)
     {
-        // Lake Formation lists only the grants of permissions the caller holds, so a sync that lacks one
-        // would see no grants of it and revoke every copy: it checks what it holds before it trusts a listing.
+        // Lake Formation lists only the grants of permissions the caller holds (and filters only to a caller
+        // that may grant SELECT), so a sync that lacks one would see none and revoke every copy: it checks
+        // what it holds before it trusts a listing.
         if (await MissingPermissionsAsync(database, cancellationToken).ConfigureAwait(false) is { } missing)
         {
             result.Fail(new SyncFailure("grant", database, missing));
             return;
         }
 
-        foreach (var resource in Resources(database, tables))
+        await SyncGrantsAsync(LakeFormationResources.Database(database), dryRun, result, cancellationToken).ConfigureAwait(false);
+        await SyncGrantsAsync(LakeFormationResources.AllTables(database), dryRun, result, cancellationToken).ConfigureAwait(false);
+        foreach (var table in tables)
         {
-            GrantDiff diff;
-            try
+            await SyncGrantsAsync(LakeFormationResources.Table(database, table), dryRun, result, cancellationToken).ConfigureAwait(false);
+            foreach (var filter in await SyncFiltersAsync(database, table, dryRun, result, cancellationToken).ConfigureAwait(false))
             {
-                diff = GrantDiff.Between(
-                    await source.ListPermissionsAsync(resource, principal: null, cancellationToken).ConfigureAwait(false),
-                    await ReplicaGrantsAsync(resource, cancellationToken).ConfigureAwait(false),
-                    scope.Copies,
-                    GrantScope.Permissions);
+                await SyncGrantsAsync(LakeFormationResources.DataCellsFilter(database, table, filter), dryRun, result, cancellationToken).ConfigureAwait(false);
             }
-            catch (AwsServiceException e)
-            {
-                result.Fail(new SyncFailure("grant", GrantChange.ResourceName(resource), $"listing grants: {e.ErrorCode}: {e.Message}"));
-                continue;
-            }
-
-            result.Grants.Unchanged += diff.Unchanged;
-            await ApplyAsync(diff.Grants, replica.GrantPermissionsAsync, dryRun, result, cancellationToken).ConfigureAwait(false);
-            await ApplyAsync(diff.Revokes, replica.RevokePermissionsAsync, dryRun, result, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The database, all its tables, and each table (whose listing also holds its column grants).</summary>
-    private static IEnumerable<JsonObject> Resources(string database, IReadOnlyList<string> tables) =>
-        new[]
+    /// <summary>One resource's grants (a table's listing holds its column grants too).</summary>
+    private async Task SyncGrantsAsync(JsonObject resource, bool dryRun, CatalogSyncResult result, CancellationToken cancellationToken)
+    {
+        GrantDiff diff;
+        try
         {
-            new JsonObject { ["Database"] = new JsonObject { ["Name"] = database } },
-            new JsonObject { ["Table"] = new JsonObject { ["DatabaseName"] = database, ["TableWildcard"] = new JsonObject() } },
-        }.Concat(tables.Select(table => new JsonObject { ["Table"] = new JsonObject { ["DatabaseName"] = database, ["Name"] = table } }));
+            diff = GrantDiff.Between(
+                await source.ListPermissionsAsync(resource, principal: null, cancellationToken).ConfigureAwait(false),
+                await InReplicaAsync(() => replica.ListPermissionsAsync(resource, principal: null, cancellationToken)).ConfigureAwait(false),
+                scope.Copies,
+                GrantScope.Permissions);
+        }
+        catch (AwsServiceException e)
+        {
+            result.Fail(new SyncFailure("grant", GrantChange.ResourceName(resource), $"listing grants: {e.ErrorCode}: {e.Message}"));
+            return;
+        }
 
-    /// <summary>In a dry run a table still to be created has no grants in the replica yet.</summary>
-    private async Task<List<PrincipalPermissions>> ReplicaGrantsAsync(JsonObject resource, CancellationToken cancellationToken)
+        result.Grants.Unchanged += diff.Unchanged;
+        foreach (var (changes, call) in new[] { (diff.Grants, (Func<GrantChange, Task>)Grant), (diff.Revokes, Revoke) })
+        {
+            foreach (var change in changes)
+            {
+                if (await WriteAsync(dryRun, result, "grant", change.Describe(), () => call(change)).ConfigureAwait(false))
+                {
+                    result.Grants.Add(change.Counts);
+                }
+            }
+        }
+
+        Task Grant(GrantChange c) => replica.GrantPermissionsAsync(c.Principal, c.Resource, c.Permissions, c.Grantable, cancellationToken);
+        Task Revoke(GrantChange c) => replica.RevokePermissionsAsync(c.Principal, c.Resource, c.Permissions, c.Grantable, cancellationToken);
+    }
+
+    /// <summary>
+    /// The table's data cells filters, compared by name and definition: the replica's made to match
+    /// (a filter only the replica has is deleted, and its grants with it). Returns the source's filters
+    /// that the replica now has (or, dry, would have), whose grants follow.
+    /// </summary>
+    private async Task<List<string>> SyncFiltersAsync(string database, string table, bool dryRun, CatalogSyncResult result, CancellationToken cancellationToken)
+    {
+        List<JsonObject> wanted, have;
+        try
+        {
+            wanted = await source.ListDataCellsFilterAsync(database, table, cancellationToken).ConfigureAwait(false);
+            have = await InReplicaAsync(() => replica.ListDataCellsFilterAsync(database, table, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (AwsServiceException e)
+        {
+            result.Fail(new SyncFailure("filter", $"{database}.{table}", $"listing data cells filters: {e.ErrorCode}: {e.Message}"));
+            return [];
+        }
+
+        var diff = CatalogDiff.Between(wanted.Select(Definition), have.Select(Definition), CatalogDiff.NameOf);
+        result.Filters.Unchanged += diff.Unchanged;
+        var synced = wanted.Select(CatalogDiff.NameOf).ToList();
+        foreach (var filter in diff.Create)
+        {
+            if (await WriteAsync(dryRun, result, "filter", Named(filter), () => replica.CreateDataCellsFilterAsync(filter, cancellationToken)).ConfigureAwait(false))
+            {
+                result.Filters.Created++;
+            }
+            else
+            {
+                synced.Remove(CatalogDiff.NameOf(filter));
+            }
+        }
+
+        foreach (var filter in diff.Update)
+        {
+            // Named with the replica's version, which Lake Formation checks an update against.
+            var update = filter.DeepClone().AsObject();
+            update["VersionId"] = have.Single(h => CatalogDiff.NameOf(h) == CatalogDiff.NameOf(filter))["VersionId"]?.DeepClone();
+            if (await WriteAsync(dryRun, result, "filter", Named(filter), () => replica.UpdateDataCellsFilterAsync(update, cancellationToken)).ConfigureAwait(false))
+            {
+                result.Filters.Updated++;
+            }
+        }
+
+        foreach (var filter in diff.Delete)
+        {
+            if (await WriteAsync(dryRun, result, "filter", Named(filter), () => replica.DeleteDataCellsFilterAsync(database, table, CatalogDiff.NameOf(filter), cancellationToken)).ConfigureAwait(false))
+            {
+                result.Filters.Deleted++;
+            }
+        }
+
+        return synced;
+
+        string Named(JsonObject filter) => $"{database}.{table}[{CatalogDiff.NameOf(filter)}]";
+    }
+
+    /// <summary>A filter as it would be created: without the version Lake Formation stamps on it.</summary>
+    private static JsonObject Definition(JsonObject filter)
+    {
+        var definition = filter.DeepClone().AsObject();
+        definition.Remove("VersionId");
+        return definition;
+    }
+
+    /// <summary>In a dry run a table or filter still to be created has nothing in the replica yet.</summary>
+    private static async Task<List<T>> InReplicaAsync<T>(Func<Task<List<T>>> list)
     {
         try
         {
-            return await replica.ListPermissionsAsync(resource, principal: null, cancellationToken).ConfigureAwait(false);
+            return await list().ConfigureAwait(false);
         }
         catch (EntityNotFoundException)
         {
@@ -70,58 +153,49 @@ public sealed class LakeFormationGrantSync(LakeFormationClient source, LakeForma
         }
     }
 
-    private static async Task ApplyAsync(
-        IReadOnlyList<GrantChange> changes,
-        Func<string, JsonObject, IReadOnlyCollection<string>, IReadOnlyCollection<string>, CancellationToken, Task> call,
-        bool dryRun,
-        CatalogSyncResult result,
-        CancellationToken cancellationToken)
+    /// <summary>One write, unless dry; a service error is reported by name. Returns true when it was written (or would be).</summary>
+    private static async Task<bool> WriteAsync(bool dryRun, CatalogSyncResult result, string kind, string name, Func<Task> write)
     {
-        foreach (var change in changes)
+        if (dryRun)
         {
-            try
-            {
-                if (!dryRun)
-                {
-                    await call(change.Principal, change.Resource, change.Permissions, change.Grantable, cancellationToken).ConfigureAwait(false);
-                }
+            return true;
+        }
 
-                result.Grants.Add(change.Counts);
-            }
-            catch (AwsServiceException e)
-            {
-                result.Fail(new SyncFailure("grant", change.Describe(), $"{e.ErrorCode}: {e.Message}"));
-            }
+        try
+        {
+            await write().ConfigureAwait(false);
+            return true;
+        }
+        catch (AwsServiceException e)
+        {
+            result.Fail(new SyncFailure(kind, name, $"{e.ErrorCode}: {e.Message}"));
+            return false;
         }
     }
 
     /// <summary>
-    /// Null when the sync's role holds every copied permission on the database and its tables in the
-    /// source, and each with grant option in the replica; else what is missing, said so an operator can mend it.
+    /// Null when the sync's role holds what it needs on the database and its tables: in the source the
+    /// copied permissions, and SELECT with grant option (without which Lake Formation shows it no
+    /// filter); in the replica each copied permission with grant option. Else what is missing, said so
+    /// an operator can mend it.
     /// </summary>
     private async Task<string?> MissingPermissionsAsync(string database, CancellationToken cancellationToken)
     {
         var needs = new[]
         {
-            (Name: database, Resource: new JsonObject { ["Database"] = new JsonObject { ["Name"] = database } }, Permissions: GrantScope.DatabasePermissions),
-            (Name: database + ".*", Resource: new JsonObject { ["Table"] = new JsonObject { ["DatabaseName"] = database, ["TableWildcard"] = new JsonObject() } }, Permissions: GrantScope.Permissions),
+            (Name: database, Resource: LakeFormationResources.Database(database), Held: GrantScope.DatabasePermissions, Grantable: GrantScope.DatabasePermissions, SourceGrantable: new SortedSet<string>()),
+            (Name: database + ".*", Resource: LakeFormationResources.AllTables(database), Held: GrantScope.Permissions, Grantable: GrantScope.Permissions, SourceGrantable: new SortedSet<string> { "SELECT" }),
         };
         var lacks = new List<string>();
         try
         {
-            foreach (var (name, resource, permissions) in needs)
+            foreach (var (name, resource, held, grantable, sourceGrantable) in needs)
             {
-                var inSource = (await source.ListPermissionsAsync(resource, scope.SyncRoleArn, cancellationToken).ConfigureAwait(false)).SelectMany(p => p.Permissions).ToHashSet();
-                var inReplica = (await replica.ListPermissionsAsync(resource, scope.SyncRoleArn, cancellationToken).ConfigureAwait(false)).SelectMany(p => p.Grantable).ToHashSet();
-                if (permissions.Where(p => !inSource.Contains(p)).ToList() is { Count: > 0 } lackedInSource)
-                {
-                    lacks.Add($"lacks {string.Join(",", lackedInSource)} on {name} in {scope.SourceRegion} (Lake Formation would hide those grants from it)");
-                }
-
-                if (permissions.Where(p => !inReplica.Contains(p)).ToList() is { Count: > 0 } lackedInReplica)
-                {
-                    lacks.Add($"lacks {string.Join(",", lackedInReplica)} with grant option on {name} in {scope.ReplicaRegion}");
-                }
+                var inSource = await source.ListPermissionsAsync(resource, scope.SyncRoleArn, cancellationToken).ConfigureAwait(false);
+                var inReplica = await replica.ListPermissionsAsync(resource, scope.SyncRoleArn, cancellationToken).ConfigureAwait(false);
+                Lacking(held, inSource.SelectMany(p => p.Permissions), $"on {name} in {scope.SourceRegion} (Lake Formation would hide those grants from it)");
+                Lacking(sourceGrantable, inSource.SelectMany(p => p.Grantable), $"with grant option on {name} in {scope.SourceRegion} (Lake Formation would hide data cells filters from it)");
+                Lacking(grantable, inReplica.SelectMany(p => p.Grantable), $"with grant option on {name} in {scope.ReplicaRegion}");
             }
         }
         catch (AwsServiceException e)
@@ -132,5 +206,14 @@ public sealed class LakeFormationGrantSync(LakeFormationClient source, LakeForma
         return lacks.Count == 0
             ? null
             : $"grants not synced, the sync's role {string.Join("; ", lacks)}: list {database} in CatalogLakeFormationDatabases of both regions' stacks, with CatalogLakeFormationGrants=true.";
+
+        void Lacking(IReadOnlySet<string> needed, IEnumerable<string> holds, string where)
+        {
+            var held = holds.ToHashSet(StringComparer.Ordinal);
+            if (needed.Where(p => !held.Contains(p)).ToList() is { Count: > 0 } lacked)
+            {
+                lacks.Add($"lacks {string.Join(",", lacked)} {where}");
+            }
+        }
     }
 }
