@@ -200,10 +200,16 @@ public sealed partial class LakeFormationStandIn : IAsyncDisposable
                 ["PermissionsWithGrantOption"] = Strings(e.g.Grantable.Where(e.Permissions.Contains)),
             })
             .ToList();
+        return Page(entries, request, "PrincipalResourcePermissions");
+    }
+
+    /// <summary>One page of a listing, MaxResults long (100 unless asked), continued by NextToken.</summary>
+    private static JsonObject Page(List<JsonNode> items, JsonObject request, string field)
+    {
         var size = (int?)request["MaxResults"] ?? 100;
         var start = (string?)request["NextToken"] is { } token ? int.Parse(token, CultureInfo.InvariantCulture) : 0;
-        var page = new JsonObject { ["PrincipalResourcePermissions"] = new JsonArray(entries.Skip(start).Take(size).Select(e => e.DeepClone()).ToArray()) };
-        if (start + size < entries.Count)
+        var page = new JsonObject { [field] = new JsonArray(items.Skip(start).Take(size).Select(e => e.DeepClone()).ToArray()) };
+        if (start + size < items.Count)
         {
             page["NextToken"] = (start + size).ToString(CultureInfo.InvariantCulture);
         }
@@ -310,16 +316,8 @@ public sealed partial class LakeFormationStandIn : IAsyncDisposable
         var (database, name) = (Text(table, "DatabaseName"), Text(table, "Name"));
         MustExist(Normalized(LakeFormationResources.Table(database, name)));
         var shown = Administrators.Contains(caller) || Held(caller, Normalized(LakeFormationResources.Table(database, name)), grantable: true).Contains("SELECT");
-        var filters = shown ? _filters.Where(f => f.Key.Database == database && f.Key.Table == name).Select(f => (JsonNode)f.Value.DeepClone()).ToList() : [];
-        var size = (int?)request["MaxResults"] ?? 100;
-        var start = (string?)request["NextToken"] is { } token ? int.Parse(token, CultureInfo.InvariantCulture) : 0;
-        var page = new JsonObject { ["DataCellsFilters"] = new JsonArray(filters.Skip(start).Take(size).Select(f => f.DeepClone()).ToArray()) };
-        if (start + size < filters.Count)
-        {
-            page["NextToken"] = (start + size).ToString(CultureInfo.InvariantCulture);
-        }
-
-        return page;
+        var filters = shown ? _filters.Where(f => f.Key.Database == database && f.Key.Table == name).Select(f => (JsonNode)f.Value).ToList() : [];
+        return Page(filters, request, "DataCellsFilters");
     }
 
     /// <summary>Runs a filter write for a caller with SELECT's grant option on the filter's table.</summary>

@@ -264,17 +264,20 @@ public sealed class CatalogSync(GlueClient source, GlueClient replica, LakeForma
         }
     }
 
+    private static Task<bool> WriteAsync(CatalogSyncOptions options, CatalogSyncResult result, string kind, string name, Func<CancellationToken, Task> write, CancellationToken cancellationToken) =>
+        WriteAsync(options.DryRun, result, kind, name, () => write(cancellationToken));
+
     /// <summary>One write, unless dry; a service error is reported against the entity by name. Returns true when it was written (or would be).</summary>
-    private static async Task<bool> WriteAsync(CatalogSyncOptions options, CatalogSyncResult result, string kind, string name, Func<CancellationToken, Task> write, CancellationToken cancellationToken)
+    internal static async Task<bool> WriteAsync(bool dryRun, CatalogSyncResult result, string kind, string name, Func<Task> write)
     {
-        if (options.DryRun)
+        if (dryRun)
         {
             return true;
         }
 
         try
         {
-            await write(cancellationToken).ConfigureAwait(false);
+            await write().ConfigureAwait(false);
             return true;
         }
         catch (AwsServiceException e)

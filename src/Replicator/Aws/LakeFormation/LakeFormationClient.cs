@@ -25,28 +25,19 @@ public sealed class LakeFormationClient(AwsServiceOptions options)
     /// </summary>
     public async Task<List<PrincipalPermissions>> ListPermissionsAsync(JsonObject resource, string? principal, CancellationToken cancellationToken)
     {
-        var request = new JsonObject { ["Resource"] = resource.DeepClone(), ["MaxResults"] = MaxListResults };
+        var request = new JsonObject { ["Resource"] = resource.DeepClone() };
         if (principal is not null)
         {
             request["Principal"] = Principal(principal);
         }
 
-        var all = new List<PrincipalPermissions>();
-        while (true)
-        {
-            var page = await SendAsync("ListPermissions", request, cancellationToken).ConfigureAwait(false);
-            all.AddRange((page["PrincipalResourcePermissions"]?.AsArray() ?? []).Select(entry => new PrincipalPermissions(
-                (string?)entry!["Principal"]?["DataLakePrincipalIdentifier"] ?? "",
+        return (await ListAllAsync("ListPermissions", request, "PrincipalResourcePermissions", cancellationToken).ConfigureAwait(false))
+            .Select(entry => new PrincipalPermissions(
+                (string?)entry["Principal"]?["DataLakePrincipalIdentifier"] ?? "",
                 entry["Resource"]?.AsObject() is { } named ? named.DeepClone().AsObject() : [],
                 Strings(entry["Permissions"]),
-                Strings(entry["PermissionsWithGrantOption"]))));
-            if ((string?)page["NextToken"] is not { Length: > 0 } token)
-            {
-                return all;
-            }
-
-            request["NextToken"] = token;
-        }
+                Strings(entry["PermissionsWithGrantOption"])))
+            .ToList();
     }
 
     /// <param name="grantable">Those of <paramref name="permissions"/> the principal may grant on in turn.</param>
@@ -62,26 +53,8 @@ public sealed class LakeFormationClient(AwsServiceOptions options)
     /// TableName, Name, RowFilter, ColumnNames or ColumnWildcard, VersionId). Lake Formation shows them only
     /// to a caller holding SELECT with grant option on the table ("Managing data filters").
     /// </summary>
-    public async Task<List<JsonObject>> ListDataCellsFilterAsync(string database, string table, CancellationToken cancellationToken)
-    {
-        var request = new JsonObject
-        {
-            ["Table"] = new JsonObject { ["DatabaseName"] = database, ["Name"] = table },
-            ["MaxResults"] = MaxListResults,
-        };
-        var all = new List<JsonObject>();
-        while (true)
-        {
-            var page = await SendAsync("ListDataCellsFilter", request, cancellationToken).ConfigureAwait(false);
-            all.AddRange((page["DataCellsFilters"]?.AsArray() ?? []).Select(f => f!.DeepClone().AsObject()));
-            if ((string?)page["NextToken"] is not { Length: > 0 } token)
-            {
-                return all;
-            }
-
-            request["NextToken"] = token;
-        }
-    }
+    public Task<List<JsonObject>> ListDataCellsFilterAsync(string database, string table, CancellationToken cancellationToken) =>
+        ListAllAsync("ListDataCellsFilter", new JsonObject { ["Table"] = new JsonObject { ["DatabaseName"] = database, ["Name"] = table } }, "DataCellsFilters", cancellationToken);
 
     public Task CreateDataCellsFilterAsync(JsonObject filter, CancellationToken cancellationToken) =>
         SendAsync("CreateDataCellsFilter", new JsonObject { ["TableData"] = filter.DeepClone() }, cancellationToken);
@@ -100,6 +73,24 @@ public sealed class LakeFormationClient(AwsServiceOptions options)
         ["Permissions"] = new JsonArray(permissions.Select(p => (JsonNode)p).ToArray()),
         ["PermissionsWithGrantOption"] = new JsonArray(grantable.Select(p => (JsonNode)p).ToArray()),
     };
+
+    /// <summary>Every entry of a listing, page after page of the largest size.</summary>
+    private async Task<List<JsonObject>> ListAllAsync(string operation, JsonObject request, string listField, CancellationToken cancellationToken)
+    {
+        request["MaxResults"] = MaxListResults;
+        var all = new List<JsonObject>();
+        while (true)
+        {
+            var page = await SendAsync(operation, request, cancellationToken).ConfigureAwait(false);
+            all.AddRange((page[listField]?.AsArray() ?? []).Select(entry => entry!.DeepClone().AsObject()));
+            if ((string?)page["NextToken"] is not { Length: > 0 } token)
+            {
+                return all;
+            }
+
+            request["NextToken"] = token;
+        }
+    }
 
     private static JsonObject Principal(string identifier) => new() { ["DataLakePrincipalIdentifier"] = identifier };
 

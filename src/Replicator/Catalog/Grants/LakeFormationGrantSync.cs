@@ -63,7 +63,7 @@ public sealed class LakeFormationGrantSync(LakeFormationClient source, LakeForma
         {
             foreach (var change in changes)
             {
-                if (await WriteAsync(dryRun, result, "grant", change.Describe(), () => call(change)).ConfigureAwait(false))
+                if (await CatalogSync.WriteAsync(dryRun, result, "grant", change.Describe(), () => call(change)).ConfigureAwait(false))
                 {
                     result.Grants.Add(change.Counts);
                 }
@@ -98,7 +98,7 @@ public sealed class LakeFormationGrantSync(LakeFormationClient source, LakeForma
         var synced = wanted.Select(CatalogDiff.NameOf).ToList();
         foreach (var filter in diff.Create)
         {
-            if (await WriteAsync(dryRun, result, "filter", Named(filter), () => replica.CreateDataCellsFilterAsync(filter, cancellationToken)).ConfigureAwait(false))
+            if (await CatalogSync.WriteAsync(dryRun, result, "filter", Named(filter), () => replica.CreateDataCellsFilterAsync(filter, cancellationToken)).ConfigureAwait(false))
             {
                 result.Filters.Created++;
             }
@@ -113,7 +113,7 @@ public sealed class LakeFormationGrantSync(LakeFormationClient source, LakeForma
             // Named with the replica's version, which Lake Formation checks an update against.
             var update = filter.DeepClone().AsObject();
             update["VersionId"] = have.Single(h => CatalogDiff.NameOf(h) == CatalogDiff.NameOf(filter))["VersionId"]?.DeepClone();
-            if (await WriteAsync(dryRun, result, "filter", Named(filter), () => replica.UpdateDataCellsFilterAsync(update, cancellationToken)).ConfigureAwait(false))
+            if (await CatalogSync.WriteAsync(dryRun, result, "filter", Named(filter), () => replica.UpdateDataCellsFilterAsync(update, cancellationToken)).ConfigureAwait(false))
             {
                 result.Filters.Updated++;
             }
@@ -121,7 +121,7 @@ public sealed class LakeFormationGrantSync(LakeFormationClient source, LakeForma
 
         foreach (var filter in diff.Delete)
         {
-            if (await WriteAsync(dryRun, result, "filter", Named(filter), () => replica.DeleteDataCellsFilterAsync(database, table, CatalogDiff.NameOf(filter), cancellationToken)).ConfigureAwait(false))
+            if (await CatalogSync.WriteAsync(dryRun, result, "filter", Named(filter), () => replica.DeleteDataCellsFilterAsync(database, table, CatalogDiff.NameOf(filter), cancellationToken)).ConfigureAwait(false))
             {
                 result.Filters.Deleted++;
             }
@@ -150,26 +150,6 @@ public sealed class LakeFormationGrantSync(LakeFormationClient source, LakeForma
         catch (EntityNotFoundException)
         {
             return [];
-        }
-    }
-
-    /// <summary>One write, unless dry; a service error is reported by name. Returns true when it was written (or would be).</summary>
-    private static async Task<bool> WriteAsync(bool dryRun, CatalogSyncResult result, string kind, string name, Func<Task> write)
-    {
-        if (dryRun)
-        {
-            return true;
-        }
-
-        try
-        {
-            await write().ConfigureAwait(false);
-            return true;
-        }
-        catch (AwsServiceException e)
-        {
-            result.Fail(new SyncFailure(kind, name, $"{e.ErrorCode}: {e.Message}"));
-            return false;
         }
     }
 
