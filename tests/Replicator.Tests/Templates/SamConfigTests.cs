@@ -63,10 +63,54 @@ public sealed class SamConfigTests
         }
 
         var deploy = config.Resolve(environment, "deploy");
-        Assert.Equal(["CAPABILITY_AUTO_EXPAND", "CAPABILITY_IAM"], ((string)deploy["capabilities"]).Split(' ').Order());
+        Assert.Equal(["CAPABILITY_AUTO_EXPAND", "CAPABILITY_NAMED_IAM"], ((string)deploy["capabilities"]).Split(' ').Order());
         Assert.Equal(true, deploy["resolve_s3"]);
         Assert.Contains("CAPABILITY_AUTO_EXPAND", (string)config.Resolve(environment, "sync")["capabilities"], StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// CloudFormation refuses a stack whose IAM resources carry custom names without CAPABILITY_NAMED_IAM:
+    /// "If you have IAM resources with custom names, you must specify CAPABILITY_NAMED_IAM. If you don't
+    /// specify this parameter, this action returns an InsufficientCapabilities error" (CreateStack API
+    /// reference, Capabilities); other IAM resources need CAPABILITY_IAM or it. template.yaml names the
+    /// tenant roles and the catalog sync's role (so the other region's stack can grant it).
+    /// </summary>
+    [Theory]
+    [InlineData("default", "deploy")]
+    [InlineData("default", "sync")]
+    [InlineData("primary", "deploy")]
+    [InlineData("primary", "sync")]
+    [InlineData("secondary", "deploy")]
+    [InlineData("secondary", "sync")]
+    [InlineData("tables", "deploy")]
+    [InlineData("dns", "deploy")]
+    public void Every_deploy_gives_the_IAM_capability_its_template_needs(string environment, string command)
+    {
+        var settings = SamConfig.Load().Resolve(environment, command);
+        var file = settings.TryGetValue("template_file", out var named) ? (string)named : "template.yaml";
+        var resources = CloudFormationTemplate.Load(file, TemplateTests.TwoTargets).ResourcesOfType("AWS::IAM::").ToList();
+        var customNamed = resources.Where(r => CustomNames.TryGetValue(r.Type, out var property) && r.Properties[property] is not null).Select(r => r.LogicalId).ToList();
+        var capabilities = settings.TryGetValue("capabilities", out var given) ? ((string)given).Split(' ') : [];
+
+        if (customNamed.Count > 0)
+        {
+            Assert.True(capabilities.Contains("CAPABILITY_NAMED_IAM"), $"sam {command} --config-env {environment}: {file} names {string.Join(", ", customNamed)}, which needs CAPABILITY_NAMED_IAM");
+        }
+        else if (resources.Count > 0)
+        {
+            Assert.True(capabilities.Intersect(["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"]).Any(), $"sam {command} --config-env {environment}: {file} has IAM resources, which need CAPABILITY_IAM");
+        }
+    }
+
+    /// <summary>The IAM resource types whose name a template may set, and the property that sets it (CloudFormation resource reference).</summary>
+    private static readonly Dictionary<string, string> CustomNames = new()
+    {
+        ["AWS::IAM::Role"] = "RoleName",
+        ["AWS::IAM::ManagedPolicy"] = "ManagedPolicyName",
+        ["AWS::IAM::User"] = "UserName",
+        ["AWS::IAM::Group"] = "GroupName",
+        ["AWS::IAM::InstanceProfile"] = "InstanceProfileName",
+    };
 
     [Fact]
     public void The_tables_deploy_once_from_the_primary_region_with_both_replicas()
