@@ -7,7 +7,7 @@ namespace Replicator.Relay;
 /// Sends one source batch to the target stream with PutRecords, retrying failed records in per-key
 /// order (see <see cref="DeliveryPlanner"/> and <see cref="RelayOrdering"/>) until all are durable or
 /// the time budget runs out.
-/// A target shard that refuses records for its write limit is backed off alone (<see cref="TargetShardPacing"/>);
+/// Records are paced to each target shard's write rate (<see cref="TargetShardPacing"/>);
 /// a request that lands nothing backs off with full jitter. A non-transient error stops delivery and
 /// is returned, not thrown, so the caller can still checkpoint the durable prefix.
 /// </summary>
@@ -38,12 +38,12 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
         {
             var before = window is null ? records.Count : stopAt ?? checkpointed + window.Lead;
             var now = time.GetUtcNow();
-            var batch = planner.TakeNextRequest(before, window?.MaxRequestRecords ?? int.MaxValue, r => _pacing.MaySend(r.PartitionKey, now));
-            if (batch.Count == 0 && _pacing.NextRelease(now) is { } release)
+            var round = _pacing.BeginRound(now);
+            var batch = planner.TakeNextRequest(before, window?.MaxRequestRecords ?? int.MaxValue, round.MaySend);
+            if (batch.Count == 0 && round.NextRelease is { } release)
             {
-                // Everything ready is for shards that are backing off: wait for the first to be released, in
-                // whole milliseconds (Task.Delay's unit: a shorter wait would return at once, and spin).
-                await PauseAsync(TimeSpan.FromMilliseconds(Math.Ceiling((release - now).TotalMilliseconds)), budget.Token).ConfigureAwait(false);
+                // Everything ready is for shards whose allowance is spent: wait until the first has room.
+                await PauseAsync(release - now, budget.Token).ConfigureAwait(false);
                 continue;
             }
 
