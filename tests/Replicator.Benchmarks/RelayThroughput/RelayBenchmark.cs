@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.Emulators;
+using Replicator.Relay;
 using Spectre.Console;
 
 namespace Replicator.Benchmarks.RelayThroughput;
@@ -29,6 +30,14 @@ public static class RelayBenchmark
         {
             yield return slot % every == 0 && next < records.Count ? records[next++] : null;
         }
+    }
+
+    /// <summary>Records a second over the middle half of a run's arrivals in the target, as a share of the 4 target shards' capacity.</summary>
+    private static double CapacityShare(RelayRunResult run)
+    {
+        var arrivals = run.Arrivals.Select(a => a.After).Order().ToArray();
+        var (first, last) = (arrivals.Length / 4, (3 * arrivals.Length) / 4);
+        return (last - first) / (arrivals[last] - arrivals[first]).TotalSeconds / (4 * TargetShardPacing.ShardRecordsPerSecond);
     }
 
     public static async Task<int> RunAsync(bool quick)
@@ -100,6 +109,24 @@ public static class RelayBenchmark
             $"(baseline, one second of it: p50 {halfCapacityBaseline.LatencyPercentile(0.5).TotalMilliseconds:N0} ms, p99 {halfCapacityBaseline.LatencyPercentile(0.99).TotalMilliseconds:N0} ms); " +
             $"p50 over the run's thirds {string.Join(", ", halfCapacity.Latencies.Chunk((halfCapacity.Latencies.Count + 2) / 3).Select(third => $"{third.Order().ElementAt(third.Length / 2).TotalMilliseconds:N0}"))} ms (rising: the relay fell behind).");
 
+        // At the target's capacity: a backlog of distinct keys the relay moves as fast as the 4 target shards take
+        // it (each 1,000 records and 1 MiB a second; these records are small, so records bind), at a 20 ms and an
+        // 80 ms round trip (80 ms stands for a transatlantic pair). The rate is taken over the middle half of the
+        // records' arrivals in the target, past the shards' first second of allowance and the run's tail.
+        var capacityRecords = quick ? 16_000 : 40_000;
+        var atCapacity = new List<(int RoundTripMs, RelayRunResult Run)>();
+        foreach (var roundTripMs in new[] { 20, 80 })
+        {
+            atCapacity.Add((roundTripMs, await Run(RelayKind.Batched, capacityRecords, null, TimeSpan.FromMilliseconds(roundTripMs))));
+        }
+
+        var recordBytes = CdcProducer.GenerateDistinct(1, start).Select(r => r.ToJson().Length + r.PartitionKey.Length).Single();
+        const double Capacity = 4 * TargetShardPacing.ShardRecordsPerSecond;
+        AnsiConsole.MarkupLine(
+            $"At capacity ({Capacity:N0} records/s, records of {recordBytes} bytes with their key): " +
+            string.Join("; ", atCapacity.Select(c => $"{c.RoundTripMs} ms round trip {CapacityShare(c.Run) * Capacity:N0} records/s ({CapacityShare(c.Run):0.00} of capacity), {c.Run.RetriesPerRecord:0.000} retries per record")) +
+            $"; baseline {baselineCrossRegion.RecordsPerSecond:N0} records/s ({baselineCrossRegion.RecordsPerSecond / Capacity:0.00}).");
+
         var table = new Table().AddColumns("scenario", "relay records/s", "baseline records/s", "ratio", "relay target calls /10k", "strict bound /10k", "baseline calls /10k (target + checkpoint)", "relay retries per record");
         foreach (var (scenario, ours, baseline) in rows)
         {
@@ -132,7 +159,12 @@ public static class RelayBenchmark
             Math.Round(halfCapacity.LatencyPercentile(0.99).TotalMilliseconds),
             Math.Round(halfCapacityBaseline.LatencyPercentile(0.5).TotalMilliseconds),
             Math.Round(halfCapacityBaseline.LatencyPercentile(0.99).TotalMilliseconds),
-            Math.Round(baselineCrossRegion.RetriesPerRecord, 3));
+            Math.Round(baselineCrossRegion.RetriesPerRecord, 3),
+            Math.Round(CapacityShare(atCapacity[0].Run), 3),
+            Math.Round(CapacityShare(atCapacity[1].Run), 3),
+            Math.Round(atCapacity.Max(c => c.Run.RetriesPerRecord), 3),
+            Math.Round(baselineCrossRegion.RecordsPerSecond / Capacity, 3),
+            recordBytes);
         Console.Out.WriteLine(JsonSerializer.Serialize(figures, RelayFiguresJsonContext.Default.RelayFigures));
         return 0;
     }

@@ -19,7 +19,12 @@ public sealed record RelayFigures(
     [property: JsonPropertyName("latency_p99_ms")] double LatencyP99Ms,
     [property: JsonPropertyName("baseline_latency_p50_ms")] double BaselineLatencyP50Ms,
     [property: JsonPropertyName("baseline_latency_p99_ms")] double BaselineLatencyP99Ms,
-    [property: JsonPropertyName("baseline_retries_per_record")] double BaselineRetriesPerRecord);
+    [property: JsonPropertyName("baseline_retries_per_record")] double BaselineRetriesPerRecord,
+    [property: JsonPropertyName("capacity_share_20ms")] double CapacityShare20Ms,
+    [property: JsonPropertyName("capacity_share_80ms")] double CapacityShare80Ms,
+    [property: JsonPropertyName("retries_per_record_at_capacity")] double RetriesPerRecordAtCapacity,
+    [property: JsonPropertyName("baseline_capacity_share")] double BaselineCapacityShare,
+    [property: JsonPropertyName("record_bytes")] int RecordBytes);
 
 [JsonSerializable(typeof(RelayFigures))]
 internal sealed partial class RelayFiguresJsonContext : JsonSerializerContext;

@@ -127,8 +127,9 @@ public sealed class TargetShardPacingTests
             Assert.Equal(key.Select(r => TestRecords.SeqOf(r.Data)).Order(), key.Select(r => TestRecords.SeqOf(r.Data)));
         }
 
-        // A second's allowance of both shards at once, the other 2,000 records at 2,000 a second: 1 s at full capacity.
-        Assert.InRange(clock.GetUtcNow() - start, TimeSpan.FromSeconds(0.95), TimeSpan.FromSeconds(1.1));
+        // A second's allowance of both shards at once, the other 2,000 records at 2,000 a second: 1 s at full
+        // capacity, and the last records of a shard may wait for it to reopen (a tenth of a second).
+        Assert.InRange(clock.GetUtcNow() - start, TimeSpan.FromSeconds(0.95), TimeSpan.FromSeconds(1.15));
         var retriesPerRecord = (double)outcome.RetriedRecords / records.Count;
         Assert.True(retriesPerRecord <= 0.05, $"{outcome.RetriedRecords} records sent again for {records.Count} delivered ({retriesPerRecord:0.000} each)");
     }
