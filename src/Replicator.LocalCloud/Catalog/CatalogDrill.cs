@@ -71,9 +71,8 @@ public static class CatalogDrill
             }
 
             mismatches += await CatalogComparison.MismatchesAsync(source, replica, locations, databases, cancellationToken).ConfigureAwait(false);
-            grantMismatches += CopiedGrants(sourceGrants, scope, databases).Except(CopiedGrants(replicaGrants, scope, databases)).Count()
-                + CopiedGrants(replicaGrants, scope, databases).Except(CopiedGrants(sourceGrants, scope, databases)).Count();
-            grantMismatches += FilterMismatches(sourceGrants, replicaGrants, databases);
+            grantMismatches += Differing(CopiedGrants(sourceGrants, scope, databases), CopiedGrants(replicaGrants, scope, databases))
+                + Differing(Filters(sourceGrants, databases), Filters(replicaGrants, databases));
             grantWrites = Writes(result.Output!, "grants") + Writes(result.Output!, "filters");
             return ((string[])["databases", "tables", "partitions", "grants", "filters"]).Sum(kind => Writes(result.Output!, kind));
         }
@@ -121,10 +120,7 @@ public static class CatalogDrill
         foreach (var database in databases)
         {
             await cloud.CreateGlueClient(scope.ReplicaRegion).CreateDatabaseAsync(new JsonObject { ["Name"] = database }, cancellationToken).ConfigureAwait(false);
-            source.Grant(scope.SyncRoleArn, LakeFormationResources.Database(database), ["DESCRIBE"]);
-            source.Grant(scope.SyncRoleArn, LakeFormationResources.AllTables(database), ["DESCRIBE", "SELECT"], ["SELECT"]);
-            replica.Grant(scope.SyncRoleArn, LakeFormationResources.Database(database), ["ALTER", "CREATE_TABLE", "DESCRIBE"], ["DESCRIBE"]);
-            replica.Grant(scope.SyncRoleArn, LakeFormationResources.AllTables(database), ["ALTER", "DELETE", "DESCRIBE", "DROP", "INSERT", "SELECT"], ["DESCRIBE", "SELECT"]);
+            SyncRoleGrants.Apply(source, replica, scope.SyncRoleArn, database);
 
             source.Grant(Reader("a"), LakeFormationResources.Database(database), ["DESCRIBE"]);
             source.Grant(Reader("a"), LakeFormationResources.AllTables(database), ["DESCRIBE", "SELECT"]);
@@ -145,14 +141,16 @@ public static class CatalogDrill
         }
     }
 
-    private static int FilterMismatches(LakeFormationStandIn source, LakeFormationStandIn replica, string[] databases)
+    /// <summary>Lines one side has and the other lacks, both ways.</summary>
+    private static int Differing(IEnumerable<string> source, IEnumerable<string> replica)
     {
-        var (wanted, have) = (Of(source), Of(replica));
-        return wanted.Count(f => !have.Contains(f)) + have.Count(f => !wanted.Contains(f));
-
-        HashSet<string> Of(LakeFormationStandIn grants) =>
-            grants.Filters().Where(f => databases.Any(d => f.Key.StartsWith(d + ".", StringComparison.Ordinal))).Select(f => $"{f.Key} {f.Value}").ToHashSet();
+        var differing = source.ToHashSet(StringComparer.Ordinal);
+        differing.SymmetricExceptWith(replica);
+        return differing.Count;
     }
+
+    private static IEnumerable<string> Filters(LakeFormationStandIn grants, string[] databases) =>
+        grants.Filters().Where(f => databases.Any(d => f.Key.StartsWith(d + ".", StringComparison.Ordinal))).Select(f => $"{f.Key} {f.Value}");
 
     private static IEnumerable<string> CopiedGrants(LakeFormationStandIn grants, GrantScope scope, string[] databases) =>
         grants.Snapshot((principal, permission) => scope.Copies(principal) && GrantScope.Permissions.Contains(permission))

@@ -19,11 +19,9 @@ namespace Replicator.LocalCloud.StandIns;
 /// API reference and developer guide):
 /// <list type="bullet">
 /// <item>a caller is the principal of the access key it signs with (<see cref="Callers"/>); another key is refused;</item>
-/// <item>ListPermissions shows a caller that is not an administrator only the permissions it holds on the
-/// resource ("filtered by the permissions of the caller"); with a principal, that principal's effective
+/// <item>ListPermissions shows a caller only the permissions it holds on the resource ("filtered by the permissions of the caller"); with a principal, that principal's effective
 /// permissions, those on all the database's tables included;</item>
-/// <item>granting or revoking needs the caller to be an administrator or to hold each permission with grant
-/// option on the resource or on all the database's tables (AccessDeniedException);</item>
+/// <item>granting or revoking needs the caller to hold each permission with grant option on the resource or on all the database's tables (AccessDeniedException);</item>
 /// <item>the resource must exist in the region's catalog (EntityNotFoundException); a permission must apply to
 /// its kind of resource, and the grant options be among the permissions granted (InvalidInputException);</item>
 /// <item>revoking what the principal does not hold revokes nothing and says so (InvalidInputException);</item>
@@ -63,9 +61,6 @@ public sealed partial class LakeFormationStandIn : IAsyncDisposable
 
     /// <summary>Access key id → the principal (role ARN) whose requests it signs.</summary>
     public Dictionary<string, string> Callers { get; } = [];
-
-    /// <summary>Data lake administrators: may see, grant and revoke anything.</summary>
-    public HashSet<string> Administrators { get; } = [];
 
     /// <summary>A client signing as <paramref name="accessKey"/>, without retries so tests see every answer.</summary>
     public LakeFormationClient CreateClient(string region, string accessKey) =>
@@ -108,15 +103,6 @@ public sealed partial class LakeFormationStandIn : IAsyncDisposable
         lock (_lock)
         {
             CreateFilterLocked(filter);
-        }
-    }
-
-    /// <summary>Deletes a data cells filter (and its grants) as an administrator would.</summary>
-    public void DeleteFilter(string database, string table, string name)
-    {
-        lock (_lock)
-        {
-            DeleteFilterLocked(database, table, name);
         }
     }
 
@@ -176,7 +162,7 @@ public sealed partial class LakeFormationStandIn : IAsyncDisposable
         "ListDataCellsFilter" => ListDataCellsFilter(caller, request),
         "CreateDataCellsFilter" => WithFilterPermission(caller, Filter(request), CreateFilterLocked),
         "UpdateDataCellsFilter" => WithFilterPermission(caller, Filter(request), UpdateFilterLocked),
-        "DeleteDataCellsFilter" => WithFilterPermission(caller, request, f => DeleteFilterLocked(Text(f, "DatabaseName"), Text(f, "TableName"), Text(f, "Name"))),
+        "DeleteDataCellsFilter" => WithFilterPermission(caller, request, f => DeleteFilterLocked(FilterKey(f))),
         _ => throw Invalid($"The local Lake Formation stand-in does not serve {operation}."),
     };
 
@@ -188,7 +174,7 @@ public sealed partial class LakeFormationStandIn : IAsyncDisposable
         var listed = principal is not null
             ? Covering(resource).SelectMany(r => _grants.TryGetValue((principal, GrantDiff.KeyOf(r)), out var g) ? [g] : Enumerable.Empty<GrantEntry>())
             : _grants.Values.Where(g => Lists(resource, g.Resource));
-        var visible = Administrators.Contains(caller) || principal == caller ? null : Held(caller, resource, grantable: false);
+        var visible = principal == caller ? null : Held(caller, resource, grantable: false);
         var entries = listed
             .Select(g => (g, Permissions: g.Permissions.Where(p => visible?.Contains(p) ?? true).ToList()))
             .Where(e => e.Permissions.Count > 0)
@@ -230,13 +216,10 @@ public sealed partial class LakeFormationStandIn : IAsyncDisposable
         }
 
         MustExist(resource);
-        if (!Administrators.Contains(caller))
+        var mayGrant = Held(caller, resource, grantable: true);
+        if (permissions.Concat(grantable).FirstOrDefault(p => !mayGrant.Contains(p)) is { } lacked)
         {
-            var mayGrant = Held(caller, resource, grantable: true);
-            if (permissions.Concat(grantable).FirstOrDefault(p => !mayGrant.Contains(p)) is { } lacked)
-            {
-                throw new LakeFormationError("AccessDeniedException", $"Insufficient Lake Formation permission(s): {caller} cannot grant or revoke {lacked} on {GrantChange.ResourceName(resource)}.", HttpStatusCode.BadRequest);
-            }
+            throw new LakeFormationError("AccessDeniedException", $"Insufficient Lake Formation permission(s): {caller} cannot grant or revoke {lacked} on {GrantChange.ResourceName(resource)}.", HttpStatusCode.BadRequest);
         }
 
         if (grant)
@@ -314,29 +297,37 @@ public sealed partial class LakeFormationStandIn : IAsyncDisposable
     {
         var table = request["Table"] as JsonObject ?? throw Invalid("Table is required.");
         var (database, name) = (Text(table, "DatabaseName"), Text(table, "Name"));
-        MustExist(Normalized(LakeFormationResources.Table(database, name)));
-        var shown = Administrators.Contains(caller) || Held(caller, Normalized(LakeFormationResources.Table(database, name)), grantable: true).Contains("SELECT");
-        var filters = shown ? _filters.Where(f => f.Key.Database == database && f.Key.Table == name).Select(f => (JsonNode)f.Value).ToList() : [];
+        var filters = MayManageFilters(caller, database, name) ? _filters.Where(f => f.Key.Database == database && f.Key.Table == name).Select(f => (JsonNode)f.Value).ToList() : [];
         return Page(filters, request, "DataCellsFilters");
+    }
+
+    /// <summary>Whether the caller holds SELECT's grant option on the (existing) table: what seeing and writing its filters takes.</summary>
+    private bool MayManageFilters(string caller, string database, string table)
+    {
+        var resource = Normalized(LakeFormationResources.Table(database, table));
+        MustExist(resource);
+        return Held(caller, resource, grantable: true).Contains("SELECT");
     }
 
     /// <summary>Runs a filter write for a caller with SELECT's grant option on the filter's table.</summary>
     private JsonObject WithFilterPermission(string caller, JsonObject filter, Action<JsonObject> write)
     {
-        var table = Normalized(LakeFormationResources.Table(Text(filter, "DatabaseName"), Text(filter, "TableName")));
-        MustExist(table);
-        if (!Administrators.Contains(caller) && !Held(caller, table, grantable: true).Contains("SELECT"))
+        var (database, table, _) = FilterKey(filter);
+        if (!MayManageFilters(caller, database, table))
         {
-            throw new LakeFormationError("AccessDeniedException", $"Insufficient Lake Formation permission(s): {caller} needs SELECT with grant option on {GrantChange.ResourceName(table)} to manage its data cells filters.", HttpStatusCode.BadRequest);
+            throw new LakeFormationError("AccessDeniedException", $"Insufficient Lake Formation permission(s): {caller} needs SELECT with grant option on {database}.{table} to manage its data cells filters.", HttpStatusCode.BadRequest);
         }
 
         write(filter);
         return [];
     }
 
+    private static (string Database, string Table, string Name) FilterKey(JsonObject filter) =>
+        (Text(filter, "DatabaseName"), Text(filter, "TableName"), Text(filter, "Name"));
+
     private void CreateFilterLocked(JsonObject filter)
     {
-        var key = (Text(filter, "DatabaseName"), Text(filter, "TableName"), Text(filter, "Name"));
+        var key = FilterKey(filter);
         if (filter["RowFilter"] is not JsonObject)
         {
             throw Invalid("RowFilter is required: a FilterExpression or AllRowsWildcard.");
@@ -344,7 +335,7 @@ public sealed partial class LakeFormationStandIn : IAsyncDisposable
 
         if (_filters.ContainsKey(key))
         {
-            throw new LakeFormationError("AlreadyExistsException", $"Data cells filter {key.Item3} already exists on {key.Item1}.{key.Item2}.", HttpStatusCode.BadRequest);
+            throw new LakeFormationError("AlreadyExistsException", $"Data cells filter {key.Name} already exists on {key.Database}.{key.Table}.", HttpStatusCode.BadRequest);
         }
 
         _filters[key] = Versioned(filter);
@@ -352,31 +343,32 @@ public sealed partial class LakeFormationStandIn : IAsyncDisposable
 
     private void UpdateFilterLocked(JsonObject filter)
     {
-        var key = (Text(filter, "DatabaseName"), Text(filter, "TableName"), Text(filter, "Name"));
+        var key = FilterKey(filter);
         if (!_filters.TryGetValue(key, out var current))
         {
-            throw new LakeFormationError("EntityNotFoundException", $"Data cells filter {key.Item3} does not exist on {key.Item1}.{key.Item2}.", HttpStatusCode.BadRequest);
+            throw new LakeFormationError("EntityNotFoundException", $"Data cells filter {key.Name} does not exist on {key.Database}.{key.Table}.", HttpStatusCode.BadRequest);
         }
 
         if ((string?)filter["VersionId"] is { } version && version != (string?)current["VersionId"])
         {
-            throw new LakeFormationError("ConcurrentModificationException", $"Data cells filter {key.Item3} is at version {(string?)current["VersionId"]}, not {version}.", HttpStatusCode.BadRequest);
+            throw new LakeFormationError("ConcurrentModificationException", $"Data cells filter {key.Name} is at version {(string?)current["VersionId"]}, not {version}.", HttpStatusCode.BadRequest);
         }
 
         _filters[key] = Versioned(filter);
     }
 
-    private void DeleteFilterLocked(string database, string table, string name)
+    private void DeleteFilterLocked((string Database, string Table, string Name) key)
     {
-        if (!_filters.Remove((database, table, name)))
+        var (database, table, name) = key;
+        if (!_filters.Remove(key))
         {
             throw new LakeFormationError("EntityNotFoundException", $"Data cells filter {name} does not exist on {database}.{table}.", HttpStatusCode.BadRequest);
         }
 
         var resource = GrantDiff.KeyOf(Normalized(LakeFormationResources.DataCellsFilter(database, table, name)));
-        foreach (var key in _grants.Keys.Where(k => k.Resource == resource).ToList())
+        foreach (var grant in _grants.Keys.Where(k => k.Resource == resource).ToList())
         {
-            _grants.Remove(key);
+            _grants.Remove(grant);
         }
     }
 

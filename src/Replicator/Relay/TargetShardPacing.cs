@@ -12,9 +12,9 @@ namespace Replicator.Relay;
 /// and 1 MiB a second (Kinesis developer guide, "Quotas and limits"), refilled continuously and holding
 /// at most a second of it, as the shard's own; a record goes out only when its shard's allowance has room.
 /// Other writers may spend the same shard's capacity (the function's other instances relay other source
-/// shards into the same target shards), so a refusal cuts this relay's share of the rate and empties the
-/// allowance, and the share climbs back while the shard refuses nothing (additive increase,
-/// multiplicative decrease).
+/// shards into the same target shards), so a refusal of a record this relay paced cuts its share of the
+/// rate, any refusal empties the allowance, and the share climbs back while the shard refuses nothing
+/// (additive increase, multiplicative decrease).
 /// <para>
 /// A record's shard is known before it is sent when its key has been answered before (a landed record's
 /// <c>ShardId</c>, or a refused one's <c>ErrorMessage</c>, which names it: PutRecordsResultEntry in the
@@ -72,7 +72,8 @@ public sealed partial class TargetShardPacing(TimeProvider time)
             var refused = new Dictionary<string, bool>(StringComparer.Ordinal);
             // A record sent before its shard was known spent none of the allowance (asked before this answer
             // teaches anything); what landed spent the shard's.
-            var paced = request.Select(r => ShardOf(r.PartitionKey) is not null).ToArray();
+            var hashes = request.Select(r => HashKey(r.PartitionKey)).ToArray();
+            var paced = request.Select((r, i) => ShardOf(r.PartitionKey, hashes[i]) is not null).ToArray();
             for (var i = 0; i < request.Count; i++)
             {
                 var refusedForLimit = results[i].ErrorCode == "ProvisionedThroughputExceededException";
@@ -82,7 +83,7 @@ public sealed partial class TargetShardPacing(TimeProvider time)
                 }
 
                 _shardOfKey[request[i].PartitionKey] = shard;
-                Seen(shard, HashKey(request[i].PartitionKey));
+                Seen(shard, hashes[i]);
                 if (refusedForLimit)
                 {
                     refused[shard] = refused.GetValueOrDefault(shard) || paced[i];
@@ -108,17 +109,18 @@ public sealed partial class TargetShardPacing(TimeProvider time)
         return BinaryPrimitives.ReadUInt128BigEndian(digest);
     }
 
-    private string? ShardOf(string partitionKey)
+    /// <param name="hash">The key's hash key when the caller has it already; else computed only if the key is not known.</param>
+    private string? ShardOf(string partitionKey, UInt128? hash = null)
     {
         if (_shardOfKey.TryGetValue(partitionKey, out var known))
         {
             return known;
         }
 
-        var hash = HashKey(partitionKey);
+        hash ??= HashKey(partitionKey);
         foreach (var (shard, allowance) in _shards)
         {
-            if (allowance.Covers(hash))
+            if (allowance.Covers(hash.Value))
             {
                 return shard;
             }

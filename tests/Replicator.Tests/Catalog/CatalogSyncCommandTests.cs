@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using Replicator.Aws.LakeFormation;
 using Replicator.Cli.Catalog;
+using Replicator.LocalCloud.Catalog;
 using Replicator.LocalCloud.StandIns;
 using Spectre.Console;
 
@@ -49,15 +50,10 @@ public sealed class CatalogSyncCommandTests : IAsyncLifetime
         var glue = _source.CreateClient("us-east-1");
         await glue.CreateDatabaseAsync(new JsonObject { ["Name"] = "sales" }, default);
         await _replica.CreateClient("us-west-2").CreateDatabaseAsync(new JsonObject { ["Name"] = "sales" }, default);
-        var database = LakeFormationResources.Database("sales");
         var allTables = LakeFormationResources.AllTables("sales");
         await using var sourceGrants = new LakeFormationStandIn(_source) { Callers = { ["LOCAL"] = Operator } };
         await using var replicaGrants = new LakeFormationStandIn(_replica) { Callers = { ["LOCAL"] = Operator } };
-        foreach (var (grants, grantable) in new[] { (sourceGrants, ["SELECT"]), (replicaGrants, new[] { "DESCRIBE", "SELECT" }) })
-        {
-            grants.Grant(Operator, database, ["DESCRIBE"], grantable.Where(p => p == "DESCRIBE"));
-            grants.Grant(Operator, allTables, ["DESCRIBE", "SELECT"], grantable);
-        }
+        SyncRoleGrants.Apply(sourceGrants, replicaGrants, Operator, "sales");
 
         sourceGrants.Grant(Reader, allTables, ["SELECT"]);
         var options = new CatalogSyncCommandOptions("us-east-1", "us-west-2", null, null, Deletes: false, DryRun: true, _source.Endpoint, _replica.Endpoint, Operator, sourceGrants.Endpoint, replicaGrants.Endpoint);

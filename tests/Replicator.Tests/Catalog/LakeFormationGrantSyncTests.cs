@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Replicator.Aws.LakeFormation;
 using Replicator.Catalog;
 using Replicator.Catalog.Grants;
+using Replicator.LocalCloud.Catalog;
 using Replicator.LocalCloud.StandIns;
 
 namespace Replicator.Tests.Catalog;
@@ -49,10 +50,7 @@ public sealed class LakeFormationGrantSyncTests : IAsyncLifetime
         await _replicaCatalog.CreateClient(ReplicaRegion).CreateDatabaseAsync(new JsonObject { ["Name"] = "sales" }, default);
 
         // What each region's stack grants the sync: to read in the source, to grant on in the replica.
-        _sourceGrants.Grant(SyncRole, Sales, ["DESCRIBE"]);
-        _sourceGrants.Grant(SyncRole, AllSales, ["DESCRIBE", "SELECT"], ["SELECT"]);
-        _replicaGrants.Grant(SyncRole, Sales, ["ALTER", "CREATE_TABLE", "DESCRIBE"], ["DESCRIBE"]);
-        _replicaGrants.Grant(SyncRole, AllSales, ["ALTER", "DELETE", "DESCRIBE", "DROP", "INSERT", "SELECT"], ["DESCRIBE", "SELECT"]);
+        SyncRoleGrants.Apply(_sourceGrants, _replicaGrants, SyncRole, "sales");
 
         // The source's readers, one tenant role of the source's stack, and a permission the sync does not copy.
         _sourceGrants.Grant(Analyst, Sales, ["DESCRIBE"]);

@@ -1,4 +1,5 @@
 using Replicator.Catalog.Grants;
+using Replicator.LocalCloud.Catalog;
 using Replicator.LocalCloud.Iam;
 using static Replicator.Tests.Templates.IamSimulator;
 
@@ -43,6 +44,15 @@ public sealed class CatalogSyncGrantTemplateTests
                 (syncRole, "sales", "ALTER,CREATE_TABLE,DESCRIBE", "DESCRIBE"), (syncRole, "sales.*", "ALTER,DELETE,DESCRIBE,DROP,INSERT,SELECT", "DESCRIBE,SELECT"),
             },
             Grants(replica, replicaStack, "CatalogSyncLakeFormation"));
+        // What the local cloud grants the sync's role in the drill and the tests is what the stacks grant.
+        static IEnumerable<(string, string, string, string)> Local(string role, string database, (string[] Permissions, string[] Grantable) onDatabase, (string[] Permissions, string[] Grantable) onTables) =>
+        [
+            (role, database, string.Join(',', onDatabase.Permissions), string.Join(',', onDatabase.Grantable)),
+            (role, database + ".*", string.Join(',', onTables.Permissions), string.Join(',', onTables.Grantable)),
+        ];
+        string[] databases = ["sales", "kinesis_replicator_archive"];
+        Assert.Equal(databases.SelectMany(d => Local(syncRole, d, SyncRoleGrants.SourceDatabase, SyncRoleGrants.SourceTables)).Order(), Grants(primary, primaryStack, "CatalogSyncSource"));
+        Assert.Equal(databases.SelectMany(d => Local(syncRole, d, SyncRoleGrants.ReplicaDatabase, SyncRoleGrants.ReplicaTables)).Order(), Grants(replica, replicaStack, "CatalogSyncLakeFormation"));
         var variables = replica.Resources["CatalogSyncFunction"]!["Properties"]!["Environment"]!["Variables"]!;
         Assert.Equal(("true", syncRole), (replicaStack.Resolve(variables["CATALOG_LAKE_FORMATION_GRANTS"])!.ToString(), replicaStack.Resolve(variables["CATALOG_SYNC_ROLE_ARN"])!.ToString()));
 
