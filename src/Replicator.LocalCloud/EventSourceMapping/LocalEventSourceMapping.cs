@@ -7,7 +7,8 @@ namespace Replicator.LocalCloud.EventSourceMapping;
 /// <summary>
 /// A local stand-in for Lambda's Kinesis event source mapping: one poller per shard, starting at
 /// TRIM_HORIZON, invoking the function with the exact Kinesis event JSON Lambda sends, one batch per
-/// shard at a time (ParallelizationFactor 1). It honours BatchSize and the batching window, resumes
+/// shard at a time (ParallelizationFactor 1). It honours BatchSize, the batching window and the
+/// invocation payload limit (<see cref="InvocationEvent"/>), resumes
 /// from the record named in <c>batchItemFailures</c>, and retries a failed invocation forever
 /// (MaximumRetryAttempts -1), as the template configures the real one. Each shard's invocations run in
 /// an execution environment of their own (<see cref="FunctionInstance"/>), started cold by
@@ -108,9 +109,10 @@ public sealed class LocalEventSourceMapping(
                     continue;
                 }
 
-                var batch = buffer.Take(options.BatchSize).ToArray();
+                var (payload, fitting) = InvocationEvent.Build(EventRecords(shardId, streamArn, buffer.Take(options.BatchSize)));
+                var batch = buffer.Take(fitting).ToArray();
                 instance ??= startInstance();
-                var (acknowledged, killed) = await InvokeAsync(instance, shardId, streamArn, batch, cancellationToken).ConfigureAwait(false);
+                var (acknowledged, killed) = await InvokeAsync(instance, shardId, payload, batch, cancellationToken).ConfigureAwait(false);
                 if (killed)
                 {
                     instance = null;
@@ -133,11 +135,11 @@ public sealed class LocalEventSourceMapping(
         }
     }
 
-    /// <summary>Reads until the buffer holds a full batch, the batching window passes, or the shard has nothing more now.</summary>
+    /// <summary>Reads until the buffer holds a full batch or payload, the batching window passes, or the shard has nothing more now.</summary>
     private async Task<(string? Iterator, bool Ended)> FillAsync(List<KinesisRecord> buffer, string? iterator, CancellationToken cancellationToken)
     {
         var windowEnds = DateTimeOffset.UtcNow + options.BatchingWindow;
-        while (iterator is not null && buffer.Count < options.BatchSize)
+        while (iterator is not null && buffer.Count < options.BatchSize && !HoldsAFullPayload(buffer))
         {
             // The shard's five reads a second are shared by every reader: like Lambda, wait and read again when refused.
             var page = await PatientReads.GetRecordsAsync(
@@ -160,10 +162,13 @@ public sealed class LocalEventSourceMapping(
         return (iterator, iterator is null);
     }
 
+    /// <summary>Whether the buffered records' data alone, in base64, fills an invocation's payload.</summary>
+    private static bool HoldsAFullPayload(List<KinesisRecord> buffer) =>
+        buffer.Sum(r => (long)r.Data.Length) * 4 / 3 >= InvocationPayload.MaxBytes;
+
     /// <summary>Invokes the function with one batch: how many leading records are done, and whether the instance was killed.</summary>
-    private async Task<(int Acknowledged, bool Killed)> InvokeAsync(FunctionInstance instance, string shardId, string streamArn, KinesisRecord[] batch, CancellationToken cancellationToken)
+    private async Task<(int Acknowledged, bool Killed)> InvokeAsync(FunctionInstance instance, string shardId, byte[] payload, KinesisRecord[] batch, CancellationToken cancellationToken)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(KinesisEventFor(shardId, streamArn, batch), LambdaEventsJsonContext.Default.KinesisEvent);
         var context = createContext(Guid.NewGuid().ToString(), options.FunctionTimeout);
         Interlocked.Increment(ref _invocations);
 
@@ -229,11 +234,11 @@ public sealed class LocalEventSourceMapping(
         return response?.BatchItemFailures is { Count: > 0 } failures ? failures[0].ItemIdentifier : null;
     }
 
-    private KinesisEvent KinesisEventFor(string shardId, string streamArn, KinesisRecord[] batch)
+    private List<KinesisEventRecord> EventRecords(string shardId, string streamArn, IEnumerable<KinesisRecord> batch)
     {
         var region = source.Region;
         var arn = streamArn.Replace(":000000000000:", $":{options.AccountId}:", StringComparison.Ordinal);
-        return new KinesisEvent(batch.Select(r => new KinesisEventRecord
+        return batch.Select(r => new KinesisEventRecord
         {
             EventSource = "aws:kinesis",
             EventVersion = "1.0",
@@ -250,6 +255,6 @@ public sealed class LocalEventSourceMapping(
                 Data = Base64Data.FromBytes(r.Data),
                 ApproximateArrivalTimestamp = r.ApproximateArrivalTimestamp,
             },
-        }).ToArray());
+        }).ToList();
     }
 }

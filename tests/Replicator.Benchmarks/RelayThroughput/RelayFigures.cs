@@ -24,7 +24,8 @@ public sealed record RelayFigures(
     [property: JsonPropertyName("capacity_share_80ms")] double CapacityShare80Ms,
     [property: JsonPropertyName("retries_per_record_at_capacity")] double RetriesPerRecordAtCapacity,
     [property: JsonPropertyName("baseline_capacity_share")] double BaselineCapacityShare,
-    [property: JsonPropertyName("record_bytes")] int RecordBytes);
+    [property: JsonPropertyName("record_bytes")] int RecordBytes,
+    [property: JsonPropertyName("latency_invocation_p50_ms")] double LatencyInvocationP50Ms);
 
 [JsonSerializable(typeof(RelayFigures))]
 internal sealed partial class RelayFiguresJsonContext : JsonSerializerContext;

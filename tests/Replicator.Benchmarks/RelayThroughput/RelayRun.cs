@@ -26,12 +26,16 @@ public enum RelayKind
 /// <param name="Arrivals">Each record's key and how long after the start it arrived in the target (by the target's arrival timestamp).</param>
 /// <param name="CallsBound">The fewest target calls strict order allows for the batches the relay was given (<see cref="RelayRun.StrictRequestsBound"/>).</param>
 /// <param name="Latencies">Produced while the relay runs: each record's time from its arrival in the source to its arrival in the target, by the two streams' arrival timestamps, in the order they arrived in the source; otherwise empty.</param>
-public sealed record RelayRunResult(RelayKind Kind, int Records, long Invocations, long TargetCalls, long CheckpointWrites, TimeSpan Elapsed, IReadOnlyList<(long Key, TimeSpan After)> Arrivals, long RecordsSent, long CallsBound, IReadOnlyList<TimeSpan> Latencies)
+/// <param name="InvocationTimes">How long each invocation of this project's relay took (empty for the baseline).</param>
+public sealed record RelayRunResult(RelayKind Kind, int Records, long Invocations, long TargetCalls, long CheckpointWrites, TimeSpan Elapsed, IReadOnlyList<(long Key, TimeSpan After)> Arrivals, long RecordsSent, long CallsBound, IReadOnlyList<TimeSpan> Latencies, IReadOnlyList<TimeSpan> InvocationTimes)
 {
-    /// <summary>The latency <paramref name="fraction"/> of the records were replicated within (nearest rank).</summary>
-    public TimeSpan LatencyPercentile(double fraction)
+    /// <summary>The latency <paramref name="fraction"/> of the records were replicated within (nearest rank), leaving out the first <paramref name="warmUp"/> records produced.</summary>
+    public TimeSpan LatencyPercentile(double fraction, int warmUp = 0) => Percentile(Latencies.Skip(warmUp), fraction);
+
+    /// <summary>The value <paramref name="fraction"/> of <paramref name="values"/> are within (nearest rank).</summary>
+    public static TimeSpan Percentile(IEnumerable<TimeSpan> values, double fraction)
     {
-        var sorted = Latencies.Order().ToArray();
+        var sorted = values.Order().ToArray();
         return sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 
@@ -57,6 +61,12 @@ public sealed record RelayRunResult(RelayKind Kind, int Records, long Invocation
 /// </summary>
 public static class RelayRun
 {
+    /// <summary>template.yaml's RelayBatchSize default.</summary>
+    public const int TemplateBatchSize = 2_000;
+
+    /// <summary>template.yaml's RelayBatchingWindowSeconds default.</summary>
+    public const int TemplateBatchingWindowSeconds = 1;
+
     public static async Task<RelayRunResult> RunAsync(
         TwoRegionCloud cloud, RelayKind kind, IReadOnlyList<CdcRecord> records, int shards, TimeSpan roundTrip, CancellationToken cancellationToken, double? producedPerSecond = null)
     {
@@ -77,6 +87,7 @@ public static class RelayRun
             await producer.ProduceAsync(records, 1000, null, cancellationToken);
         }
 
+        var invocationTimes = new System.Collections.Concurrent.ConcurrentQueue<TimeSpan>();
         CountingRoundTrip? counting = null;
         long callsBound = 0;
         Seed004Relay? baseline = null;
@@ -87,10 +98,13 @@ public static class RelayRun
             var environment = LocalFunctionEnvironment.Relay(cloud, regionA, regionB);
             environment[RelayEnvironment.Ordering] = ordering.ToString().ToLowerInvariant();
             var relay = RelayFactory.Create(environment, inner => counting = new CountingRoundTrip(inner, roundTrip), TextWriter.Null);
-            handler = (payload, context, token) =>
+            handler = async (payload, context, token) =>
             {
                 Interlocked.Add(ref callsBound, StrictRequestsBound(payload.Span));
-                return relay.HandleAsync(payload, context, token);
+                var invocation = Stopwatch.StartNew();
+                var response = await relay.HandleAsync(payload, context, token);
+                invocationTimes.Enqueue(invocation.Elapsed);
+                return response;
             };
         }
         else
@@ -111,7 +125,7 @@ public static class RelayRun
                 TimeProvider.System),
             producedPerSecond is null
                 ? new EventSourceMappingOptions { BatchSize = 500, FunctionTimeout = TimeSpan.FromMinutes(5), IdlePollInterval = TimeSpan.FromMilliseconds(10) }
-                : new EventSourceMappingOptions { BatchSize = 500, BatchingWindow = TimeSpan.FromSeconds(1), FunctionTimeout = TimeSpan.FromMinutes(5) });
+                : new EventSourceMappingOptions { BatchSize = TemplateBatchSize, BatchingWindow = TimeSpan.FromSeconds(TemplateBatchingWindowSeconds), FunctionTimeout = TimeSpan.FromMinutes(5) });
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var started = DateTimeOffset.UtcNow;
@@ -132,7 +146,7 @@ public static class RelayRun
         await running;
         var arrivals = await VerifyAsync(target, stream, records, ordering, started, cancellationToken);
         var latencies = producedPerSecond is null ? [] : await LatenciesAsync(source, target, stream, cancellationToken);
-        return new RelayRunResult(kind, records.Count, mapping.Invocations, counting!.Calls, baseline?.CheckpointWrites ?? 0, clock.Elapsed, arrivals, counting.RecordsSent, callsBound, latencies);
+        return new RelayRunResult(kind, records.Count, mapping.Invocations, counting!.Calls, baseline?.CheckpointWrites ?? 0, clock.Elapsed, arrivals, counting.RecordsSent, callsBound, latencies, [.. invocationTimes]);
     }
 
     /// <summary>Produces in tenths of a second's worth, each tenth on its schedule, so the source sees a steady rate.</summary>
