@@ -30,7 +30,7 @@ public static class DrillCommand
         var keys = new Option<int>("--keys") { Description = "distinct keys, Zipf-skewed", DefaultValueFactory = _ => 1_000 };
         var ordering = new Option<RelayOrdering>("--ordering")
         {
-            Description = "Strict (each key's first copies in order) or Packed (each key's last copies in order); the check holds the target to it",
+            Description = "Strict (each key's first copies in order), Packed (each key's last copies in order) or Aggregated (strict, a key's runs as KPL aggregates, split before the check); the check holds the target to it",
             DefaultValueFactory = _ => RelayOrdering.Strict,
         };
         var command = new Command(

@@ -5,7 +5,8 @@ namespace Replicator.LocalCloud.Verification;
 /// <summary>
 /// Checks the replication contract record by record: for every key, the target's records, after
 /// dropping later copies of a record already seen, are the source's records in the source's order
-/// (<see cref="RelayOrdering.Strict"/>); or after dropping earlier copies of a record seen again
+/// (<see cref="RelayOrdering.Strict"/>, and <see cref="RelayOrdering.Aggregated"/> once aggregates are
+/// split: <see cref="ShardContents.UserRecords"/>); or after dropping earlier copies of a record seen again
 /// (<see cref="RelayOrdering.Packed"/>).
 /// </summary>
 public sealed record ReplicationCheck(int Produced, int Found, int Missing, int Duplicates, int OrderViolations, int Unexpected)

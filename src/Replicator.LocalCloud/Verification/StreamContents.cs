@@ -1,4 +1,5 @@
 using Replicator.Aws.Kinesis;
+using Replicator.Relay;
 
 namespace Replicator.LocalCloud.Verification;
 
@@ -36,5 +37,12 @@ public static class StreamContents
 
 public sealed record ShardContents(string ShardId, IReadOnlyList<KinesisRecord> Records)
 {
+    /// <summary>
+    /// The records as a KCL consumer gets them: a KPL aggregate (<see cref="KplAggregate"/>) split into its
+    /// user records, each under the aggregate's sequence number and arrival time.
+    /// </summary>
+    public IEnumerable<KinesisRecord> UserRecords =>
+        Records.SelectMany(r => KplAggregate.Split(r.Data) is { } users ? users.Select(u => r with { PartitionKey = u.PartitionKey, Data = u.Data }) : [r]);
+
     public string? TailSequenceNumber => Records.Count == 0 ? null : Records[^1].SequenceNumber;
 }

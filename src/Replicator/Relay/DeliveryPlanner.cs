@@ -6,8 +6,11 @@ namespace Replicator.Relay;
 /// <see cref="RelayOrdering.Strict"/> a request therefore holds at most one record per partition key,
 /// and a key's next record becomes eligible only once its previous one is durable. Under
 /// <see cref="RelayOrdering.Packed"/> a request holds records in shard order whatever their keys, and a
-/// failure sends the rest of its key's records in that request again after it. Records are taken
-/// oldest first across keys either way, so other keys keep flowing while one key waits on a retry.
+/// failure sends the rest of its key's records in that request again after it. Under
+/// <see cref="RelayOrdering.Aggregated"/> a key's oldest pending record is followed in the request by the
+/// key's next pending records that fit one aggregated record: a run, which the caller sends as one
+/// entry and settles as one (all landed or none). Records are taken oldest first across keys in every
+/// ordering, so other keys keep flowing while one key waits on a retry.
 /// </summary>
 public sealed class DeliveryPlanner
 {
@@ -36,7 +39,7 @@ public sealed class DeliveryPlanner
         foreach (var record in records)
         {
             _nextOfKey[record.Index] = -1;
-            if (ordering == RelayOrdering.Strict && lastOfKey.TryGetValue(record.PartitionKey, out var previous))
+            if (ordering != RelayOrdering.Packed && lastOfKey.TryGetValue(record.PartitionKey, out var previous))
             {
                 _nextOfKey[previous] = record.Index;
             }
@@ -54,18 +57,22 @@ public sealed class DeliveryPlanner
     /// <summary>Records not yet durable.</summary>
     public int Pending { get; private set; }
 
-    /// <summary>The next request's records (their keys are then in flight); empty when nothing is ready.</summary>
+    /// <summary>
+    /// The next request's records (their keys are then in flight); empty when nothing is ready. Aggregated,
+    /// a run of one key's records is consecutive here (see <see cref="Entries"/>).
+    /// </summary>
     /// <param name="before">Only records at positions before this are taken (a caller's window).</param>
-    /// <param name="maxRecords">At most this many, below the request limit.</param>
-    /// <param name="maySend">Whether a record may go out now (its target shard is not backing off); one that may not stays ready, in order.</param>
+    /// <param name="maxRecords">At most this many entries, below the request limit.</param>
+    /// <param name="maySend">Whether a record (aggregated: a run's first) may go out now (its target shard has room); one that may not stays ready, in order.</param>
     public IReadOnlyList<SourceRecord> TakeNextRequest(int before = int.MaxValue, int maxRecords = int.MaxValue, Func<SourceRecord, bool>? maySend = null)
     {
         var most = Math.Min(_limits.MaxRecords, maxRecords);
         var taken = new List<SourceRecord>(Math.Min(_ready.Count, most));
+        var entries = 0;
         var bytes = 0;
         Dictionary<string, int>? perKey = _packLimit.Count > 0 ? new(StringComparer.Ordinal) : null;
         List<int>? heldBack = null;
-        while (taken.Count < most && _ready.TryPeek(out var index, out _) && index < before)
+        while (entries < most && _ready.TryPeek(out var index, out _) && index < before)
         {
             var record = _records[index];
             if (maySend?.Invoke(record) == false)
@@ -96,7 +103,8 @@ public sealed class DeliveryPlanner
             }
 
             taken.Add(record);
-            bytes += record.RequestBytes;
+            entries++;
+            bytes += _ordering == RelayOrdering.Aggregated ? TakeRun(record, before, bytes, taken) : record.RequestBytes;
         }
 
         foreach (var index in heldBack ?? [])
@@ -108,8 +116,64 @@ public sealed class DeliveryPlanner
     }
 
     /// <summary>
-    /// Takes the answer to a request: <paramref name="landed"/>[i] says whether its i-th record landed.
-    /// Returns which records are now durable; the others are ready to be sent again.
+    /// Follows <paramref name="first"/> (just added to <paramref name="taken"/>) with its key's next pending
+    /// records while they fit one aggregated record and the request; returns the bytes the entry spends.
+    /// A run of one goes as the plain record; a producer's own aggregate is never put inside another.
+    /// </summary>
+    private int TakeRun(SourceRecord first, int before, int bytesBefore, List<SourceRecord> taken)
+    {
+        if (KplAggregate.IsAggregate(first.Data))
+        {
+            return first.RequestBytes;
+        }
+
+        var keyBytes = first.RequestBytes - first.Data.Length;
+        var largest = Math.Min(_limits.MaxRecordBytes, _limits.MaxBytes - bytesBefore) - keyBytes;
+        var size = KplAggregate.EmptySize(first.PartitionKey) + KplAggregate.RecordSize(first.Data.Length);
+        var run = 1;
+        for (var next = _nextOfKey[first.Index]; next >= 0 && next < before; next = _nextOfKey[next])
+        {
+            var record = _records[next];
+            var grown = size + KplAggregate.RecordSize(record.Data.Length);
+            if (grown > largest || KplAggregate.IsAggregate(record.Data))
+            {
+                break;
+            }
+
+            taken.Add(record);
+            size = grown;
+            run++;
+        }
+
+        return run == 1 ? first.RequestBytes : size + keyBytes;
+    }
+
+    /// <summary>
+    /// The entries a request's records make, as (first record's position, count): each record its own,
+    /// except under <see cref="RelayOrdering.Aggregated"/>, where a run of one key's records is one.
+    /// </summary>
+    public IReadOnlyList<(int Start, int Count)> Entries(IReadOnlyList<SourceRecord> request)
+    {
+        var entries = new List<(int Start, int Count)>(request.Count);
+        for (var i = 0; i < request.Count; i++)
+        {
+            if (IsNextOfItsKey(request, i))
+            {
+                entries[^1] = (entries[^1].Start, entries[^1].Count + 1);
+            }
+            else
+            {
+                entries.Add((i, 1));
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>
+    /// Takes the answer to a request: <paramref name="landed"/>[i] says whether its i-th record landed
+    /// (aggregated: every record of a run the same). Returns which records are now durable; the others
+    /// are ready to be sent again.
     /// </summary>
     public bool[] Settle(IReadOnlyList<SourceRecord> request, IReadOnlyList<bool> landed)
     {
@@ -125,11 +189,13 @@ public sealed class DeliveryPlanner
             var record = request[i];
             // Packed: a record behind a failed one of its key must land again after it, or its copy stays ahead.
             var behindAFailure = failedKeys?.Contains(record.PartitionKey) == true;
+            // Aggregated: a run's records after its first come with it, ready or not; only its last releases the key.
+            var runGoesOn = i + 1 < request.Count && IsNextOfItsKey(request, i + 1);
             if (landed[i] && !behindAFailure)
             {
                 durable[i] = true;
                 Pending--;
-                if (_nextOfKey[record.Index] is var next and >= 0)
+                if (!runGoesOn && _nextOfKey[record.Index] is var next and >= 0)
                 {
                     _ready.Enqueue(next, next);
                 }
@@ -137,7 +203,11 @@ public sealed class DeliveryPlanner
                 continue;
             }
 
-            _ready.Enqueue(record.Index, record.Index);
+            if (i == 0 || !IsNextOfItsKey(request, i))
+            {
+                _ready.Enqueue(record.Index, record.Index);
+            }
+
             if (_ordering == RelayOrdering.Packed && !landed[i])
             {
                 (failedKeys ??= new HashSet<string>(StringComparer.Ordinal)).Add(record.PartitionKey);
@@ -146,6 +216,10 @@ public sealed class DeliveryPlanner
 
         return durable;
     }
+
+    /// <summary>Whether request[i] is the record of its key right after request[i - 1]: a run's later record (never so but aggregated).</summary>
+    private bool IsNextOfItsKey(IReadOnlyList<SourceRecord> request, int i) =>
+        _ordering == RelayOrdering.Aggregated && i > 0 && _nextOfKey[request[i - 1].Index] == request[i].Index;
 
     private void AdaptPackLimits(IReadOnlyList<SourceRecord> request, IReadOnlyList<bool> landed)
     {

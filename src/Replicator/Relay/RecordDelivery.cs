@@ -65,19 +65,21 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
                 }
             }
 
-            var request = new PutRecordsRequest(targetStream, batch.Select(r => new PutRecordsRequestEntry(r.Data, r.PartitionKey)).ToArray());
+            var entries = planner.Entries(batch);
+            var request = new PutRecordsRequest(targetStream, entries.Select(e => EntryFor(batch, e)).ToArray());
             requests++;
-            sentUpTo = Math.Max(sentUpTo, batch[^1].Index + 1);
+            sentUpTo = Math.Max(sentUpTo, batch.Max(r => r.Index) + 1);
             IReadOnlyList<PutRecordsResultEntry>? results = null;
             try
             {
                 var response = await target.PutRecordsAsync(request, budget.Token).ConfigureAwait(false);
-                results = response.Records.Count == batch.Count
+                var answered = response.Records.Count == entries.Count
                     ? response.Records
                     : throw new AwsServiceException("kinesis", "InvalidResponse",
-                        $"PutRecords answered {response.Records.Count} results for {batch.Count} records", System.Net.HttpStatusCode.OK);
-                _pacing.Learn(batch, results);
-                landings.Add(results);
+                        $"PutRecords answered {response.Records.Count} results for {entries.Count} records", System.Net.HttpStatusCode.OK);
+                Learn(batch, entries, request, answered);
+                landings.Add(answered);
+                results = PerRecord(batch, entries, answered);
             }
             catch (OperationCanceledException) when (budget.IsCancellationRequested)
             {
@@ -136,6 +138,51 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
         }
 
         return new DeliveryOutcome(prefix, requests, retried, throttled, error, sentUpTo) { StartedAt = startedAt, Landings = landings.ByShard };
+    }
+
+    /// <summary>The request entry for one entry of the batch: the record itself, or its run of one key as one aggregated record.</summary>
+    private static PutRecordsRequestEntry EntryFor(IReadOnlyList<SourceRecord> batch, (int Start, int Count) entry)
+    {
+        var first = batch[entry.Start];
+        return entry.Count == 1
+            ? new PutRecordsRequestEntry(first.Data, first.PartitionKey)
+            : new PutRecordsRequestEntry(
+                Base64Data.FromBytes(KplAggregate.Encode(first.PartitionKey, [.. batch.Skip(entry.Start).Take(entry.Count).Select(r => r.Data)])),
+                first.PartitionKey);
+    }
+
+    /// <summary>
+    /// Pacing learns from each entry's first record (an aggregate is one record to its shard, and was paced
+    /// as its first); what an aggregate's other records added in bytes is spent when it lands.
+    /// </summary>
+    private void Learn(IReadOnlyList<SourceRecord> batch, IReadOnlyList<(int Start, int Count)> entries, PutRecordsRequest request, IReadOnlyList<PutRecordsResultEntry> answered)
+    {
+        var firsts = entries.Select(e => batch[e.Start]).ToArray();
+        _pacing.Learn(firsts, answered);
+        for (var e = 0; e < entries.Count; e++)
+        {
+            if (entries[e].Count > 1 && answered[e].Succeeded)
+            {
+                _pacing.Spend(firsts[e].PartitionKey, request.Records[e].Data.Length - firsts[e].Data.Length);
+            }
+        }
+    }
+
+    /// <summary>Each record's result: its entry's (an aggregate lands or fails whole).</summary>
+    private static IReadOnlyList<PutRecordsResultEntry> PerRecord(IReadOnlyList<SourceRecord> batch, IReadOnlyList<(int Start, int Count)> entries, IReadOnlyList<PutRecordsResultEntry> answered)
+    {
+        if (entries.Count == batch.Count)
+        {
+            return answered;
+        }
+
+        var results = new PutRecordsResultEntry[batch.Count];
+        for (var e = 0; e < entries.Count; e++)
+        {
+            Array.Fill(results, answered[e], entries[e].Start, entries[e].Count);
+        }
+
+        return results;
     }
 
     private Task BackOffAsync(int attempt, CancellationToken budget)

@@ -19,4 +19,13 @@ public enum RelayOrdering
     /// per request, and twice as many again each time a request lands them all.
     /// </summary>
     Packed,
+
+    /// <summary>
+    /// As <see cref="Strict"/>, but a key's run of pending records goes as one KPL aggregated record
+    /// (<see cref="KplAggregate"/>), up to 1 MiB: the run lands whole or not at all, so every record's
+    /// first copy is in source order and a hot key moves a run per round trip instead of a record.
+    /// Only for targets whose every consumer splits aggregates (KCL, or the aws-kinesis-agg libraries
+    /// in a Lambda consumer); any other reader sees one record where the source had many.
+    /// </summary>
+    Aggregated,
 }

@@ -62,7 +62,9 @@ public sealed record RelaySettings(
         {
             null or "strict" => RelayOrdering.Strict,
             "packed" => RelayOrdering.Packed,
-            var other => throw new SettingsException(RelayEnvironment.Ordering, $"'{other}' is not an ordering; use strict (each key's first copies in order) or packed (each key's last copies in order)."),
+            "aggregated" => RelayOrdering.Aggregated,
+            var other => throw new SettingsException(RelayEnvironment.Ordering,
+                $"'{other}' is not an ordering; use strict (each key's first copies in order), packed (each key's last copies in order) or aggregated (strict, a key's runs as KPL aggregated records)."),
         };
 
     private static TimeSpan PositionSampleRetentionFrom(IReadOnlyDictionary<string, string> environment) =>

@@ -101,6 +101,18 @@ public sealed partial class TargetShardPacing(TimeProvider time)
         }
     }
 
+    /// <summary>Spends <paramref name="bytes"/> of the allowance of the shard <paramref name="partitionKey"/> goes to, if known, and no record: an aggregate's bytes beyond its first record.</summary>
+    public void Spend(string partitionKey, int bytes)
+    {
+        lock (_gate)
+        {
+            if (ShardOf(partitionKey) is { } shard)
+            {
+                Allowance(shard).Spent(bytes, time.GetUtcNow(), records: 0);
+            }
+        }
+    }
+
     /// <summary>The 128-bit hash key Kinesis maps a partition key to: the MD5 of its UTF-8 bytes, read as an unsigned big-endian integer.</summary>
     public static UInt128 HashKey(string partitionKey)
     {
@@ -246,11 +258,11 @@ public sealed partial class TargetShardPacing(TimeProvider time)
             return TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(seconds * 1000)));
         }
 
-        /// <summary>Counts a record that landed without having been paced.</summary>
-        public void Spent(int bytes, DateTimeOffset now)
+        /// <summary>Counts a record that landed without having been paced (or bytes without a record).</summary>
+        public void Spent(int bytes, DateTimeOffset now, int records = 1)
         {
             Refill(now);
-            _records--;
+            _records -= records;
             _bytes -= bytes;
         }
 

@@ -25,7 +25,10 @@ public sealed record RelayFigures(
     [property: JsonPropertyName("retries_per_record_at_capacity")] double RetriesPerRecordAtCapacity,
     [property: JsonPropertyName("baseline_capacity_share")] double BaselineCapacityShare,
     [property: JsonPropertyName("record_bytes")] int RecordBytes,
-    [property: JsonPropertyName("latency_invocation_p50_ms")] double LatencyInvocationP50Ms);
+    [property: JsonPropertyName("latency_invocation_p50_ms")] double LatencyInvocationP50Ms,
+    [property: JsonPropertyName("hot_key_strict_share")] double HotKeyStrictShare,
+    [property: JsonPropertyName("hot_key_strict_share_unaggregated")] double HotKeyStrictShareUnaggregated,
+    [property: JsonPropertyName("mixed_others_share_aggregated")] double MixedOthersShareAggregated);
 
 [JsonSerializable(typeof(RelayFigures))]
 internal sealed partial class RelayFiguresJsonContext : JsonSerializerContext;

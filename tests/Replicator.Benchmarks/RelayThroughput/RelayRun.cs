@@ -18,6 +18,9 @@ public enum RelayKind
     /// <summary>This project's relay with <c>RELAY_ORDERING=packed</c>: a key's records share requests.</summary>
     Packed,
 
+    /// <summary>This project's relay with <c>RELAY_ORDERING=aggregated</c>: strict, a key's runs as KPL aggregated records.</summary>
+    Aggregated,
+
     /// <summary>The seed-004-style baseline: one target write and one checkpoint write per record.</summary>
     PerRecordBaseline,
 }
@@ -92,7 +95,12 @@ public static class RelayRun
         long callsBound = 0;
         Seed004Relay? baseline = null;
         LambdaHandler handler;
-        var ordering = kind == RelayKind.Packed ? RelayOrdering.Packed : RelayOrdering.Strict;
+        var ordering = kind switch
+        {
+            RelayKind.Packed => RelayOrdering.Packed,
+            RelayKind.Aggregated => RelayOrdering.Aggregated,
+            _ => RelayOrdering.Strict,
+        };
         if (kind != RelayKind.PerRecordBaseline)
         {
             var environment = LocalFunctionEnvironment.Relay(cloud, regionA, regionB);
@@ -169,10 +177,10 @@ public static class RelayRun
     /// <summary>Each record's arrival in the target less its arrival in the source (the copy first landed; a record sent twice counts once).</summary>
     private static async Task<IReadOnlyList<TimeSpan>> LatenciesAsync(Aws.Kinesis.KinesisClient source, Aws.Kinesis.KinesisClient target, string stream, CancellationToken cancellationToken)
     {
-        var produced = (await StreamContents.ReadAsync(source, stream, cancellationToken)).SelectMany(s => s.Records)
+        var produced = (await StreamContents.ReadAsync(source, stream, cancellationToken)).SelectMany(s => s.UserRecords)
             .ToDictionary(r => CdcRecord.Parse(r.Data), r => r.ArrivedAt);
         var replicated = new Dictionary<CdcRecord, DateTimeOffset>();
-        foreach (var record in (await StreamContents.ReadAsync(target, stream, cancellationToken)).SelectMany(s => s.Records))
+        foreach (var record in (await StreamContents.ReadAsync(target, stream, cancellationToken)).SelectMany(s => s.UserRecords))
         {
             var key = CdcRecord.Parse(record.Data);
             replicated[key] = replicated.TryGetValue(key, out var earlier) && earlier < record.ArrivedAt ? earlier : record.ArrivedAt;
@@ -208,7 +216,7 @@ public static class RelayRun
     private static async Task<IReadOnlyList<(long Key, TimeSpan After)>> VerifyAsync(
         Aws.Kinesis.KinesisClient target, string stream, IReadOnlyList<CdcRecord> records, RelayOrdering ordering, DateTimeOffset started, CancellationToken cancellationToken)
     {
-        var arrived = (await StreamContents.ReadAsync(target, stream, cancellationToken)).SelectMany(s => s.Records).ToArray();
+        var arrived = (await StreamContents.ReadAsync(target, stream, cancellationToken)).SelectMany(s => s.UserRecords).ToArray();
         var check = ReplicationCheck.Compare(records, arrived.Select(r => CdcRecord.Parse(r.Data)), ordering);
         if (!check.Passed)
         {

@@ -9,11 +9,13 @@ public sealed class ChaosTests(LocalCloudFixture fixture)
 {
     /// <summary>
     /// The drill's faults, with crashes made frequent enough that a smaller run surely has some. Each
-    /// ordering is held to its own contract: strict, each key's first copies in order; packed, its last.
+    /// ordering is held to its own contract: strict, each key's first copies in order; packed, its last;
+    /// aggregated, strict once the target's aggregates are split as a KCL consumer splits them.
     /// </summary>
     [Theory]
     [InlineData(RelayOrdering.Strict)]
     [InlineData(RelayOrdering.Packed)]
+    [InlineData(RelayOrdering.Aggregated)]
     public async Task Nothing_is_lost_or_reordered_when_records_fail_requests_throttle_and_invocations_crash(RelayOrdering ordering)
     {
         var options = new DemoOptions

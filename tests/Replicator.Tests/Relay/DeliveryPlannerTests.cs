@@ -131,4 +131,55 @@ public sealed class DeliveryPlannerTests
         Assert.Equal(records.Select(r => r.PartitionKey), request.Select(r => r.PartitionKey));
         Assert.Equal(records.Select(r => r.Data), request.Select(r => r.Data));
     }
+
+    [Fact]
+    public void Aggregated_a_keys_pending_records_follow_its_oldest_as_one_entry()
+    {
+        var records = Keyed("a", "a", "b", "a", "b", "c");
+        var planner = new DeliveryPlanner(records, PutRecordsLimits.Kinesis, RelayOrdering.Aggregated);
+
+        var request = planner.TakeNextRequest();
+
+        Assert.Equal([0, 1, 3, 2, 4, 5], request.Select(r => r.Index));
+        Assert.Equal([(0, 3), (3, 2), (5, 1)], planner.Entries(request));
+    }
+
+    /// <summary>An aggregate lands whole or not at all: a failed one goes again whole, behind nothing of its key.</summary>
+    [Fact]
+    public void Aggregated_a_failed_run_goes_again_whole_and_a_landed_one_releases_the_keys_next_records()
+    {
+        var records = Keyed("a", "a", "b", "b");
+        var planner = new DeliveryPlanner(records, new PutRecordsLimits(500, 5 << 20, MaxRecordBytes: KplAggregate.EmptySize("a") + (2 * KplAggregate.RecordSize(8)) + 1), RelayOrdering.Aggregated);
+
+        var first = planner.TakeNextRequest();
+        Assert.Equal([0, 1, 2, 3], first.Select(r => r.Index));
+        planner.Settle(first, [false, false, true, true]);
+
+        var second = planner.TakeNextRequest();
+        Assert.Equal([0, 1], second.Select(r => r.Index));
+        Assert.Equal([(0, 2)], planner.Entries(second));
+        planner.Settle(second, [true, true]);
+        Assert.Equal(0, planner.Pending);
+    }
+
+    [Fact]
+    public void Aggregated_a_run_stops_at_the_record_limit_and_a_producers_own_aggregate_goes_alone()
+    {
+        var producers = Base64Data.FromBytes(KplAggregate.Encode("a", [Base64Data.FromBytes(new byte[8])]));
+        SourceRecord[] records = [.. Keyed("a", "a", "a"), new SourceRecord(3, "4", "a", producers, DateTimeOffset.UnixEpoch), .. Keyed("a").Select(r => r with { Index = 4 })];
+        var oneAndAHalf = KplAggregate.EmptySize("a") + KplAggregate.RecordSize(8) + (KplAggregate.RecordSize(8) / 2) + 1;
+        var planner = new DeliveryPlanner(records, new PutRecordsLimits(500, 5 << 20, MaxRecordBytes: oneAndAHalf + KplAggregate.RecordSize(8)), RelayOrdering.Aggregated);
+
+        var sizes = new List<int>();
+        for (var request = planner.TakeNextRequest(); request.Count > 0; request = planner.TakeNextRequest())
+        {
+            sizes.Add(request.Count);
+            planner.Settle(request, Enumerable.Repeat(true, request.Count).ToArray());
+        }
+
+        Assert.Equal([2, 1, 1, 1], sizes);
+    }
+
+    private static SourceRecord[] Keyed(params string[] keys) =>
+        keys.Select((key, i) => new SourceRecord(i, $"{i + 1}", key, Base64Data.FromBytes(new byte[8]), DateTimeOffset.UnixEpoch)).ToArray();
 }

@@ -63,6 +63,32 @@ public sealed class DeliveryProperties
             .And(lastCopiesOutOfOrder.Length == 0).Label($"last copies out of order for keys {string.Join(", ", lastCopiesOutOfOrder)}");
     }
 
+    /// <summary>
+    /// Aggregated: each key's runs go as KPL aggregates, which land whole or not at all, in whatever order
+    /// a request lands its entries: every record lands exactly once, each key's in source order, and no
+    /// aggregate exceeds the record limit (small here, so runs are cut often).
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public Property Aggregated_records_land_once_in_per_key_order_whatever_fails_and_however_a_request_lands(NonEmptyArray<RecordShape> shapes, int failureSeed, byte failurePercent)
+    {
+        var records = Records(shapes);
+        var limits = Limits with { MaxRecordBytes = 300 };
+        var target = new CheckingTarget(records, new Random(failureSeed), (failurePercent % 90) / 100.0, RelayOrdering.Aggregated, limits) { ReorderLandings = true };
+
+        var outcome = new RecordDelivery(target, limits, new SkipShortWaitsTimeProvider(), RelayOrdering.Aggregated)
+            .DeliverAsync("orders", records, DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None).GetAwaiter().GetResult();
+        var outOfOrder = target.Landings
+            .GroupBy(index => records[index].PartitionKey)
+            .Where(key => !key.SequenceEqual(key.Order()))
+            .Select(key => key.Key)
+            .ToArray();
+
+        return (target.Violations.Count == 0).Label(string.Join("; ", target.Violations.Take(3)))
+            .And(outcome.DurablePrefix == records.Length).Label($"durable prefix {outcome.DurablePrefix} of {records.Length}")
+            .And(target.LandedCount.All(n => n == 1)).Label("every record landed exactly once")
+            .And(outOfOrder.Length == 0).Label($"keys out of order: {string.Join(", ", outOfOrder)}");
+    }
+
     [Property(MaxTest = 300)]
     public Property A_window_sends_nothing_past_its_lead_and_a_stop_leaves_nothing_in_doubt(NonEmptyArray<RecordShape> shapes, int failureSeed, byte failurePercent, byte every, byte stopAfter)
     {
@@ -106,7 +132,7 @@ public sealed class DeliveryProperties
     public sealed record RecordShape(byte Key, byte Padding);
 
     /// <summary>Fails records and requests at random, and checks each request against what has landed so far.</summary>
-    private sealed class CheckingTarget(IReadOnlyList<SourceRecord> records, Random random, double failureRate, RelayOrdering ordering) : IPutRecordsTarget
+    private sealed class CheckingTarget(IReadOnlyList<SourceRecord> records, Random random, double failureRate, RelayOrdering ordering, PutRecordsLimits? checkedLimits = null) : IPutRecordsTarget
     {
         public List<string> Violations { get; } = [];
 
@@ -123,33 +149,44 @@ public sealed class DeliveryProperties
         /// <summary>Half the requests land their records in a shuffled order, sequence numbers following the landing.</summary>
         public bool ReorderLandings { get; init; }
 
+        private readonly PutRecordsLimits limits = checkedLimits ?? Limits;
+
         private long _sequence = 1000;
 
         public Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken)
         {
-            var sent = request.Records.Select(entry => records[BitConverter.ToInt32(entry.Data.ToArray(), 0)]).ToArray();
-            Check(sent);
+            // Each entry's records: the entry's own, or an aggregate's, split as a KCL consumer splits it.
+            var entries = request.Records.Select(entry =>
+            {
+                var data = entry.Data.ToArray();
+                return (KplAggregate.Split(data)?.Select(u => u.Data) ?? [data]).Select(d => records[BitConverter.ToInt32(d, 0)]).ToArray();
+            }).ToArray();
+            Check(request, entries);
             if (random.NextDouble() < failureRate / 3)
             {
                 throw RecordingTarget.Throttled();
             }
 
-            var lands = sent.Select(_ => random.NextDouble() >= failureRate).ToArray();
-            var landingOrder = Enumerable.Range(0, sent.Length).Where(i => lands[i]).ToArray();
+            var lands = entries.Select(_ => random.NextDouble() >= failureRate).ToArray();
+            var landingOrder = Enumerable.Range(0, entries.Length).Where(i => lands[i]).ToArray();
             if (ReorderLandings && random.NextDouble() < 0.5)
             {
                 random.Shuffle(landingOrder);
             }
 
-            var results = new PutRecordsResultEntry[sent.Length];
+            var results = new PutRecordsResultEntry[entries.Length];
             foreach (var i in landingOrder)
             {
-                LandedCount[sent[i].Index]++;
-                Landings.Add(sent[i].Index);
+                foreach (var record in entries[i])
+                {
+                    LandedCount[record.Index]++;
+                    Landings.Add(record.Index);
+                }
+
                 results[i] = new PutRecordsResultEntry((++_sequence).ToString(System.Globalization.CultureInfo.InvariantCulture), "shardId-000000000000", null, null);
             }
 
-            for (var i = 0; i < sent.Length; i++)
+            for (var i = 0; i < entries.Length; i++)
             {
                 results[i] ??= new PutRecordsResultEntry(null, null, "ProvisionedThroughputExceededException", "injected");
             }
@@ -157,27 +194,47 @@ public sealed class DeliveryProperties
             return Task.FromResult(new PutRecordsResponse(results.Count(r => !r.Succeeded), results));
         }
 
-        private void Check(SourceRecord[] sent)
+        private void Check(PutRecordsRequest request, SourceRecord[][] entries)
         {
-            if (sent.Length > Limits.MaxRecords || (sent.Length > 1 && sent.Sum(r => r.RequestBytes) > Limits.MaxBytes))
+            var bytes = request.Records.Sum(e => e.Data.Length + e.PartitionKey.Length);
+            if (entries.Length > limits.MaxRecords || (entries.Length > 1 && bytes > limits.MaxBytes))
             {
-                Violations.Add($"request of {sent.Length} records, {sent.Sum(r => r.RequestBytes)} bytes exceeds the limits");
+                Violations.Add($"request of {entries.Length} records, {bytes} bytes exceeds the limits");
             }
 
+            if (request.Records.Where((e, i) => entries[i].Length > 1 && e.Data.Length + e.PartitionKey.Length > limits.MaxRecordBytes).FirstOrDefault() is { } tooLarge)
+            {
+                Violations.Add($"an aggregate of {tooLarge.Data.Length} bytes exceeds the record limit");
+            }
+
+            var sent = entries.SelectMany(e => e).ToArray();
             if (sent.FirstOrDefault(r => r.Index >= (long)Checkpointed + Lead) is { } beyond)
             {
                 Violations.Add($"record {beyond.Index} sent past the window (checkpoint {Checkpointed}, lead {Lead})");
             }
 
-            if (ordering == RelayOrdering.Strict && sent.GroupBy(r => r.PartitionKey).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            if (ordering != RelayOrdering.Packed && entries.GroupBy(e => e[0].PartitionKey).FirstOrDefault(g => g.Count() > 1) is { } repeated)
             {
-                Violations.Add($"request carries {repeated.Count()} records of key {repeated.Key}");
+                Violations.Add($"request carries {repeated.Count()} entries of key {repeated.Key}");
+            }
+
+            foreach (var entry in entries.Where(e => e.Length > 1))
+            {
+                // An aggregate is a run of one key, each record the key's next in the source.
+                var ofKey = records.Where(r => r.PartitionKey == entry[0].PartitionKey).Select(r => r.Index).ToList();
+                if (entry.Any(r => r.PartitionKey != entry[0].PartitionKey)
+                    || entry.Zip(entry.Skip(1)).Any(p => ofKey.IndexOf(p.Second.Index) != ofKey.IndexOf(p.First.Index) + 1))
+                {
+                    Violations.Add($"aggregate [{string.Join(",", entry.Select(r => r.Index))}] is not a run of one key's consecutive records");
+                }
             }
 
             foreach (var (record, position) in sent.Select((r, i) => (r, i)))
             {
-                // Packed: an earlier record of the key may also be ahead of it in this request.
-                var aheadInRequest = ordering == RelayOrdering.Packed ? sent.Take(position).Select(r => r.Index).ToHashSet() : [];
+                // Packed: an earlier record of the key may also be ahead of it in this request; aggregated, in its aggregate.
+                var aheadInRequest = ordering == RelayOrdering.Packed ? sent.Take(position).Select(r => r.Index).ToHashSet()
+                    : ordering == RelayOrdering.Aggregated ? entries.Single(e => e.Contains(record)).TakeWhile(r => r != record).Select(r => r.Index).ToHashSet()
+                    : [];
                 var earlier = records.Take(record.Index)
                     .Where(r => r.PartitionKey == record.PartitionKey && LandedCount[r.Index] == 0 && !aheadInRequest.Contains(r.Index))
                     .ToArray();
