@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Replicator.Lambda;
+using Replicator.Relay;
 using Replicator.Lambda.Runtime;
 using Replicator.LocalCloud.Demo;
 using Replicator.LocalCloud.RuntimeApi;
@@ -67,6 +68,26 @@ public sealed class NativeBootstrapTests(LocalCloudFixture cloud, PublishedBoots
         var arrived = await RecordsInRegionBAsync(stream);
         Assert.Equal(sent.Select(r => Convert.ToBase64String(r.Kinesis!.Data!.Value.ToArray())), arrived.Select(r => Convert.ToBase64String(r.Data)));
         Assert.Contains($"3 replicated records have no JSON commitTimestamp (first: sequence number {sent[0].Kinesis!.SequenceNumber})", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The published executable aggregates too: the sample's three records of one key arrive as one KPL aggregate that splits back into them, in order.</summary>
+    [Fact]
+    public async Task Aggregated_ordering_sends_a_keys_run_as_one_KPL_aggregate()
+    {
+        var stream = await cloud.CreateStreamPairAsync("aotagg");
+        await ReplicatorTables.SetActiveRegionAsync(cloud.DynamoDb, stream, cloud.RegionA, CancellationToken.None);
+        var payload = LocalCloudFixture.SampleRelayEvent(stream, "relay-kinesis-non-json.json");
+        var environment = LocalFunctionEnvironment.Relay(cloud.Cloud, cloud.RegionA, cloud.RegionB);
+        environment[RelayEnvironment.Ordering] = "aggregated";
+
+        var (outcome, _) = await InvokeOnceAsync("relay", environment, payload);
+
+        Assert.Equal("{\"batchItemFailures\":[]}", Encoding.UTF8.GetString(outcome.Response!));
+        var sent = JsonSerializer.Deserialize(payload, LambdaEventsJsonContext.Default.KinesisEvent)!.Records!;
+        var arrived = Assert.Single(await RecordsInRegionBAsync(stream));
+        var split = KplAggregate.Split(arrived.Data);
+        Assert.NotNull(split);
+        Assert.Equal(sent.Select(r => (r.Kinesis!.PartitionKey!, Convert.ToBase64String(r.Kinesis!.Data!.Value.ToArray()))), split.Select(u => (u.PartitionKey, Convert.ToBase64String(u.Data))));
     }
 
     [Fact]
