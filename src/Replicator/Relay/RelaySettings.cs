@@ -57,7 +57,8 @@ public sealed record RelaySettings(
             ServiceEndpoints.Resolve(environment, AwsServiceId.Kinesis, RelayEnvironment.SourceKinesisEndpoint));
     }
 
-    private static RelayOrdering OrderingFrom(IReadOnlyDictionary<string, string> environment) =>
+    /// <summary>The ordering <c>RELAY_ORDERING</c> names (strict when unset); the replay reads it too.</summary>
+    public static RelayOrdering OrderingFrom(IReadOnlyDictionary<string, string> environment) =>
         Optional(environment, RelayEnvironment.Ordering) switch
         {
             null or "strict" => RelayOrdering.Strict,

@@ -28,7 +28,7 @@ public sealed class ReplayLaneFunction(ReplaySettings settings, Func<string, Lan
             settings,
             region => replayers.GetOrAdd(region, r => new LaneReplayer(
                 archive,
-                new RecordDelivery(new KinesisPutRecordsTarget(settings.Kinesis(r, credentials)), PutRecordsLimits.Kinesis, TimeProvider.System),
+                new RecordDelivery(new KinesisPutRecordsTarget(settings.Kinesis(r, credentials)), PutRecordsLimits.Kinesis, TimeProvider.System, settings.Ordering),
                 progress,
                 settings.ChunkRecords,
                 TimeProvider.System)),

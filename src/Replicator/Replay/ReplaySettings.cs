@@ -18,7 +18,8 @@ public sealed record ReplaySettings(
     Uri? S3Endpoint,
     Uri? DynamoDbEndpoint,
     string? TenantField = null,
-    IReadOnlySet<string>? Tenants = null)
+    IReadOnlySet<string>? Tenants = null,
+    RelayOrdering Ordering = RelayOrdering.Strict)
 {
     /// <summary>
     /// A lane looks up to two chunks ahead for other keys' records to fill a request (one record per key
@@ -39,8 +40,17 @@ public sealed record ReplaySettings(
             ServiceEndpoints.Resolve(environment, AwsServiceId.S3, ReplayEnvironment.S3Endpoint),
             ServiceEndpoints.Resolve(environment, AwsServiceId.DynamoDb, ReplayEnvironment.DynamoDbEndpoint),
             Optional(environment, ReplayEnvironment.TenantField),
-            OptionalList(environment, ReplayEnvironment.Tenants).ToHashSet(StringComparer.Ordinal));
+            OptionalList(environment, ReplayEnvironment.Tenants).ToHashSet(StringComparer.Ordinal),
+            ReplayOrderingFor(RelaySettings.OrderingFrom(environment)));
     }
+
+    /// <summary>
+    /// A replay writes into the stream the relay writes, read by the same consumers: it aggregates where
+    /// the relay does (they split aggregates), and is strict otherwise (packed's copies buy the relay
+    /// requests that a replay's lanes fill anyway).
+    /// </summary>
+    public static RelayOrdering ReplayOrderingFor(RelayOrdering relayOrdering) =>
+        relayOrdering == RelayOrdering.Aggregated ? RelayOrdering.Aggregated : RelayOrdering.Strict;
 
     public ArchiveReader ArchiveReader(Amazon.Runtime.AWSCredentials credentials) =>
         new(new S3Reader(new AwsServiceOptions(Region, credentials, AwsEnvironment.HttpClient) { EndpointOverride = S3Endpoint }), ArchiveBucket, tenantField: TenantField, tenants: Tenants);

@@ -123,12 +123,18 @@ public static class RelayBenchmark
             cloud, RelayKind.Batched, CdcProducer.Generate(latencySeconds * 2_000, 5_000, start), shards: 4, CrossRegion, cancellationToken, producedPerSecond: 2_000);
         var halfCapacityBaseline = await RelayRun.RunAsync(
             cloud, RelayKind.PerRecordBaseline, CdcProducer.Generate(2_000, 5_000, start), shards: 4, CrossRegion, cancellationToken, producedPerSecond: 2_000);
+        // The same against a target that costs only the round trip: what the relay and the mapping take, without the local Kinesis's time per record.
+        var halfCapacityRoundTripOnly = await RelayRun.RunAsync(
+            cloud, RelayKind.Batched, CdcProducer.Generate(latencySeconds * 2_000, 5_000, start), shards: 4, CrossRegion, cancellationToken, producedPerSecond: 2_000, new RoundTripOnlyTarget(shards: 4));
         var invocationP50 = RelayRunResult.Percentile(halfCapacity.InvocationTimes, 0.5);
+        var invocationP50RoundTripOnly = RelayRunResult.Percentile(halfCapacityRoundTripOnly.InvocationTimes, 0.5);
         AnsiConsole.MarkupLine(
             $"Latency from the source's arrival to the target's at 2,000 records/s, after the first {warmUp / 2_000} s: p50 {halfCapacity.LatencyPercentile(0.5, warmUp).TotalMilliseconds:N0} ms, p99 {halfCapacity.LatencyPercentile(0.99, warmUp).TotalMilliseconds:N0} ms " +
             $"(with them: p99 {halfCapacity.LatencyPercentile(0.99).TotalMilliseconds:N0} ms; baseline, one second of it: p50 {halfCapacityBaseline.LatencyPercentile(0.5).TotalMilliseconds:N0} ms, p99 {halfCapacityBaseline.LatencyPercentile(0.99).TotalMilliseconds:N0} ms); " +
             $"p50 over the run's thirds {string.Join(", ", halfCapacity.Latencies.Chunk((halfCapacity.Latencies.Count + 2) / 3).Select(third => $"{RelayRunResult.Percentile(third, 0.5).TotalMilliseconds:N0}"))} ms (rising: the relay fell behind); " +
-            $"{halfCapacity.Invocations:N0} invocations of {halfCapacity.Records / (double)halfCapacity.Invocations:N0} records, p50 {invocationP50.TotalMilliseconds:N0} ms each.");
+            $"{halfCapacity.Invocations:N0} invocations of {halfCapacity.Records / (double)halfCapacity.Invocations:N0} records, p50 {invocationP50.TotalMilliseconds:N0} ms each. " +
+            $"Into a target that costs only the 20 ms round trip: p50 {halfCapacityRoundTripOnly.LatencyPercentile(0.5, warmUp).TotalMilliseconds:N0} ms, p99 {halfCapacityRoundTripOnly.LatencyPercentile(0.99, warmUp).TotalMilliseconds:N0} ms, " +
+            $"invocations p50 {invocationP50RoundTripOnly.TotalMilliseconds:N0} ms.");
 
         // At the target's capacity: a backlog of distinct keys the relay moves as fast as the 4 target shards take
         // it (each 1,000 records and 1 MiB a second; these records are small, so records bind), at a 20 ms and an
@@ -189,7 +195,10 @@ public static class RelayBenchmark
             Math.Round(invocationP50.TotalMilliseconds),
             Math.Round(hotStrictShare, 2),
             Math.Round(hotOurs.RecordsPerSecond / TargetShardPacing.ShardRecordsPerSecond, 3),
-            Math.Round(othersRateAggregated / aloneRateAggregated, 2));
+            Math.Round(othersRateAggregated / aloneRateAggregated, 2),
+            Math.Round(halfCapacityRoundTripOnly.LatencyPercentile(0.5, warmUp).TotalMilliseconds),
+            Math.Round(halfCapacityRoundTripOnly.LatencyPercentile(0.99, warmUp).TotalMilliseconds),
+            Math.Round(invocationP50RoundTripOnly.TotalMilliseconds));
         Console.Out.WriteLine(JsonSerializer.Serialize(figures, RelayFiguresJsonContext.Default.RelayFigures));
         return 0;
     }

@@ -28,7 +28,10 @@ public sealed record RelayFigures(
     [property: JsonPropertyName("latency_invocation_p50_ms")] double LatencyInvocationP50Ms,
     [property: JsonPropertyName("hot_key_strict_share")] double HotKeyStrictShare,
     [property: JsonPropertyName("hot_key_strict_share_unaggregated")] double HotKeyStrictShareUnaggregated,
-    [property: JsonPropertyName("mixed_others_share_aggregated")] double MixedOthersShareAggregated);
+    [property: JsonPropertyName("mixed_others_share_aggregated")] double MixedOthersShareAggregated,
+    [property: JsonPropertyName("latency_p50_ms_round_trip_only")] double LatencyP50MsRoundTripOnly,
+    [property: JsonPropertyName("latency_p99_ms_round_trip_only")] double LatencyP99MsRoundTripOnly,
+    [property: JsonPropertyName("latency_invocation_p50_ms_round_trip_only")] double LatencyInvocationP50MsRoundTripOnly);
 
 [JsonSerializable(typeof(RelayFigures))]
 internal sealed partial class RelayFiguresJsonContext : JsonSerializerContext;

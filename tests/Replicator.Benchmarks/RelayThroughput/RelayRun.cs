@@ -71,7 +71,8 @@ public static class RelayRun
     public const int TemplateBatchingWindowSeconds = 1;
 
     public static async Task<RelayRunResult> RunAsync(
-        TwoRegionCloud cloud, RelayKind kind, IReadOnlyList<CdcRecord> records, int shards, TimeSpan roundTrip, CancellationToken cancellationToken, double? producedPerSecond = null)
+        TwoRegionCloud cloud, RelayKind kind, IReadOnlyList<CdcRecord> records, int shards, TimeSpan roundTrip, CancellationToken cancellationToken, double? producedPerSecond = null,
+        RoundTripOnlyTarget? roundTripOnly = null)
     {
         const string regionA = TwoRegionCloud.DefaultRegionA, regionB = TwoRegionCloud.DefaultRegionB;
         var stream = $"bench-{Guid.NewGuid():N}"[..20];
@@ -105,7 +106,7 @@ public static class RelayRun
         {
             var environment = LocalFunctionEnvironment.Relay(cloud, regionA, regionB);
             environment[RelayEnvironment.Ordering] = ordering.ToString().ToLowerInvariant();
-            var relay = RelayFactory.Create(environment, inner => counting = new CountingRoundTrip(inner, roundTrip), TextWriter.Null);
+            var relay = RelayFactory.Create(environment, inner => counting = new CountingRoundTrip(roundTripOnly ?? inner, roundTrip), TextWriter.Null);
             handler = async (payload, context, token) =>
             {
                 Interlocked.Add(ref callsBound, StrictRequestsBound(payload.Span));
@@ -152,8 +153,9 @@ public static class RelayRun
         clock.Stop();
         await stop.CancelAsync();
         await running;
-        var arrivals = await VerifyAsync(target, stream, records, ordering, started, cancellationToken);
-        var latencies = producedPerSecond is null ? [] : await LatenciesAsync(source, target, stream, cancellationToken);
+        var targetContents = roundTripOnly?.Contents ?? await StreamContents.ReadAsync(target, stream, cancellationToken);
+        var arrivals = Verify(targetContents, records, ordering, started);
+        var latencies = producedPerSecond is null ? [] : await LatenciesAsync(source, targetContents, stream, cancellationToken);
         return new RelayRunResult(kind, records.Count, mapping.Invocations, counting!.Calls, baseline?.CheckpointWrites ?? 0, clock.Elapsed, arrivals, counting.RecordsSent, callsBound, latencies, [.. invocationTimes]);
     }
 
@@ -175,12 +177,12 @@ public static class RelayRun
     }
 
     /// <summary>Each record's arrival in the target less its arrival in the source (the copy first landed; a record sent twice counts once).</summary>
-    private static async Task<IReadOnlyList<TimeSpan>> LatenciesAsync(Aws.Kinesis.KinesisClient source, Aws.Kinesis.KinesisClient target, string stream, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<TimeSpan>> LatenciesAsync(Aws.Kinesis.KinesisClient source, IReadOnlyList<ShardContents> target, string stream, CancellationToken cancellationToken)
     {
         var produced = (await StreamContents.ReadAsync(source, stream, cancellationToken)).SelectMany(s => s.UserRecords)
             .ToDictionary(r => CdcRecord.Parse(r.Data), r => r.ArrivedAt);
         var replicated = new Dictionary<CdcRecord, DateTimeOffset>();
-        foreach (var record in (await StreamContents.ReadAsync(target, stream, cancellationToken)).SelectMany(s => s.UserRecords))
+        foreach (var record in target.SelectMany(s => s.UserRecords))
         {
             var key = CdcRecord.Parse(record.Data);
             replicated[key] = replicated.TryGetValue(key, out var earlier) && earlier < record.ArrivedAt ? earlier : record.ArrivedAt;
@@ -213,10 +215,9 @@ public static class RelayRun
                 partitionKeys.GroupBy(k => k, StringComparer.Ordinal).Max(g => g.Count()));
 
     /// <summary>A benchmark of a relay that lost or reordered records would measure nothing: check before reporting.</summary>
-    private static async Task<IReadOnlyList<(long Key, TimeSpan After)>> VerifyAsync(
-        Aws.Kinesis.KinesisClient target, string stream, IReadOnlyList<CdcRecord> records, RelayOrdering ordering, DateTimeOffset started, CancellationToken cancellationToken)
+    private static IReadOnlyList<(long Key, TimeSpan After)> Verify(IReadOnlyList<ShardContents> target, IReadOnlyList<CdcRecord> records, RelayOrdering ordering, DateTimeOffset started)
     {
-        var arrived = (await StreamContents.ReadAsync(target, stream, cancellationToken)).SelectMany(s => s.UserRecords).ToArray();
+        var arrived = target.SelectMany(s => s.UserRecords).ToArray();
         var check = ReplicationCheck.Compare(records, arrived.Select(r => CdcRecord.Parse(r.Data)), ordering);
         if (!check.Passed)
         {

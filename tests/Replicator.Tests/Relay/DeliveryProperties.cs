@@ -90,10 +90,18 @@ public sealed class DeliveryProperties
     }
 
     [Property(MaxTest = 300)]
-    public Property A_window_sends_nothing_past_its_lead_and_a_stop_leaves_nothing_in_doubt(NonEmptyArray<RecordShape> shapes, int failureSeed, byte failurePercent, byte every, byte stopAfter)
+    public Property A_window_sends_nothing_past_its_lead_and_a_stop_leaves_nothing_in_doubt(NonEmptyArray<RecordShape> shapes, int failureSeed, byte failurePercent, byte every, byte stopAfter) =>
+        WindowHolds(shapes, failureSeed, failurePercent, every, stopAfter, RelayOrdering.Strict);
+
+    /// <summary>The replay aggregates where the relay does: an aggregate's runs stay inside the window too.</summary>
+    [Property(MaxTest = 300)]
+    public Property Aggregated_a_window_sends_nothing_past_its_lead_and_a_stop_leaves_nothing_in_doubt(NonEmptyArray<RecordShape> shapes, int failureSeed, byte failurePercent, byte every, byte stopAfter) =>
+        WindowHolds(shapes, failureSeed, failurePercent, every, stopAfter, RelayOrdering.Aggregated);
+
+    private static Property WindowHolds(NonEmptyArray<RecordShape> shapes, int failureSeed, byte failurePercent, byte every, byte stopAfter, RelayOrdering ordering)
     {
         var records = Records(shapes);
-        var target = new CheckingTarget(records, new Random(failureSeed), (failurePercent % 60) / 100.0, RelayOrdering.Strict);
+        var target = new CheckingTarget(records, new Random(failureSeed), (failurePercent % 60) / 100.0, ordering);
         var checkpoints = new List<int>();
         var checkpointEvery = 1 + (every % 10);
         var stopAtCheckpoint = stopAfter % 5; // 0: never stop
@@ -107,7 +115,7 @@ public sealed class DeliveryProperties
             });
         target.Lead = window.Lead;
 
-        var outcome = new RecordDelivery(target, Limits, new SkipShortWaitsTimeProvider())
+        var outcome = new RecordDelivery(target, Limits, new SkipShortWaitsTimeProvider(), ordering)
             .DeliverAsync("orders", records, DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None, window).GetAwaiter().GetResult();
 
         var stopped = stopAtCheckpoint > 0 && checkpoints.Count == stopAtCheckpoint;

@@ -30,6 +30,7 @@ public sealed class RelaySettingsTests
     [Theory]
     [InlineData("strict", RelayOrdering.Strict)]
     [InlineData("packed", RelayOrdering.Packed)]
+    [InlineData("aggregated", RelayOrdering.Aggregated)]
     public void From_Ordering_ReadsTheMode(string value, RelayOrdering expected)
     {
         var environment = Seed004Environment();
@@ -37,6 +38,14 @@ public sealed class RelaySettingsTests
 
         Assert.Equal(expected, RelaySettings.From(environment).Ordering);
     }
+
+    /// <summary>A replay writes into the relay's target stream for the same consumers: aggregated only where the relay aggregates.</summary>
+    [Theory]
+    [InlineData(RelayOrdering.Strict, RelayOrdering.Strict)]
+    [InlineData(RelayOrdering.Packed, RelayOrdering.Strict)]
+    [InlineData(RelayOrdering.Aggregated, RelayOrdering.Aggregated)]
+    public void A_replay_aggregates_where_the_relay_does(RelayOrdering relay, RelayOrdering replay) =>
+        Assert.Equal(replay, Replicator.Replay.ReplaySettings.ReplayOrderingFor(relay));
 
     [Fact]
     public void From_UnknownOrdering_NamesTheSettingAndTheChoices()
