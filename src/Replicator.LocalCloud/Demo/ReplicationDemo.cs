@@ -70,9 +70,11 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, T
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
 
-        // B's relay (gated: B is not active) must read B's stream to its tail. It holds each record at least
-        // once, more after retries, and fewer Kinesis records where the relay aggregated: count them now it is whole.
-        var inB = (await StreamContents.ReadAsync(regionB, options.StreamName, cancellationToken).ConfigureAwait(false)).Sum(s => s.Records.Count);
+        // B's stream is whole once A's relay has acknowledged everything (B's relay is gated and writes nothing).
+        // B's relay must read it to its tail: it holds each record at least once, more after retries, and fewer
+        // Kinesis records where the relay aggregated, so its own count is what B's relay must reach.
+        var target = await StreamContents.ReadAsync(regionB, options.StreamName, cancellationToken).ConfigureAwait(false);
+        var inB = target.Sum(s => s.Records.Count);
         while (relayB.RecordsAcknowledged < inB && DateTimeOffset.UtcNow < deadline)
         {
             Report(progress, "replicating", produced, relayA, relayB);
@@ -84,7 +86,6 @@ public sealed class ReplicationDemo(TwoRegionCloud cloud, DemoOptions options, T
         await mappings.ConfigureAwait(false);
 
         var source = await StreamContents.ReadAsync(regionA, options.StreamName, cancellationToken).ConfigureAwait(false);
-        var target = await StreamContents.ReadAsync(regionB, options.StreamName, cancellationToken).ConfigureAwait(false);
         var check = ReplicationCheck.Compare(records, target.SelectMany(s => s.UserRecords).Select(r => CdcRecord.Parse(r.Data)), options.Ordering);
         var store = new CheckpointStore(dynamoDb, ReplicatorTables.Checkpoint, TimeProvider.System);
         var checkpoints = await store.ReadAsync(options.StreamName, options.RegionA, options.RegionB, source.Select(s => s.ShardId).ToList(), cancellationToken).ConfigureAwait(false);

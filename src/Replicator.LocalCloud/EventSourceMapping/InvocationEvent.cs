@@ -13,14 +13,15 @@ public static class InvocationEvent
 {
     private static readonly byte[] Empty = JsonSerializer.SerializeToUtf8Bytes(new KinesisEvent([]), LambdaEventsJsonContext.Default.KinesisEvent);
 
+    // The event is the empty one with its records, comma-separated, between the brackets.
+    private static readonly int Open = Array.LastIndexOf(Empty, (byte)'[') + 1;
+
     /// <summary>
     /// The event of the leading records that fit <paramref name="maxBytes"/>, and how many that is. The
     /// first record always goes, even alone over the limit, or the shard would never move past it.
     /// </summary>
     public static (byte[] Payload, int Records) Build(IReadOnlyList<KinesisEventRecord> records, int maxBytes = InvocationPayload.MaxBytes)
     {
-        // The event is the empty one with its records, comma-separated, between the brackets.
-        var open = Array.LastIndexOf(Empty, (byte)'[') + 1;
         var parts = new List<byte[]>(records.Count);
         var size = Empty.Length;
         foreach (var record in records)
@@ -37,8 +38,8 @@ public static class InvocationEvent
         }
 
         var payload = new byte[size];
-        Empty.AsSpan(0, open).CopyTo(payload);
-        var at = open;
+        Empty.AsSpan(0, Open).CopyTo(payload);
+        var at = Open;
         for (var i = 0; i < parts.Count; i++)
         {
             if (i > 0)
@@ -50,7 +51,7 @@ public static class InvocationEvent
             at += parts[i].Length;
         }
 
-        Empty.AsSpan(open).CopyTo(payload.AsSpan(at));
+        Empty.AsSpan(Open).CopyTo(payload.AsSpan(at));
         return (payload, parts.Count);
     }
 }

@@ -53,9 +53,8 @@ public static class KplAggregate
     {
         var size = EmptySize(partitionKey) + records.Sum(r => RecordSize(r.Length));
         var aggregate = new byte[size];
-        Magic.CopyTo(aggregate);
-        var bodyBytes = new byte[size - Magic.Length - ChecksumBytes];
-        var body = new CodedOutputStream(bodyBytes);
+        var body = new CodedOutputStream(aggregate);
+        body.WriteRawTag(Magic[0], Magic[1], Magic[2], Magic[3]);
         body.WriteTag(1, WireFormat.WireType.LengthDelimited);
         body.WriteString(partitionKey);
         foreach (var record in records)
@@ -70,9 +69,12 @@ public static class KplAggregate
         }
 
         body.Flush();
-        body.CheckNoSpaceLeft();
-        bodyBytes.CopyTo(aggregate, Magic.Length);
-        MD5.HashData(bodyBytes, aggregate.AsSpan(size - ChecksumBytes));
+        if (body.SpaceLeft != ChecksumBytes)
+        {
+            throw new InvalidOperationException($"An aggregate's size was reckoned as {size} bytes, but its records left {body.SpaceLeft} for the {ChecksumBytes}-byte checksum.");
+        }
+
+        MD5.HashData(aggregate.AsSpan(Magic.Length, size - Magic.Length - ChecksumBytes), aggregate.AsSpan(size - ChecksumBytes));
         return aggregate;
     }
 
@@ -87,15 +89,15 @@ public static class KplAggregate
             return null;
         }
 
-        var body = data.AsSpan(Magic.Length, data.Length - Magic.Length - ChecksumBytes);
-        if (!MD5.HashData(body).AsSpan().SequenceEqual(data.AsSpan(data.Length - ChecksumBytes)))
+        var bodyLength = data.Length - Magic.Length - ChecksumBytes;
+        if (!MD5.HashData(data.AsSpan(Magic.Length, bodyLength)).AsSpan().SequenceEqual(data.AsSpan(data.Length - ChecksumBytes)))
         {
             return null;
         }
 
         var keys = new List<string>();
         var records = new List<(ulong KeyIndex, byte[] Data)>();
-        var input = new CodedInputStream(body.ToArray());
+        var input = new CodedInputStream(data, Magic.Length, bodyLength);
         for (var tag = input.ReadTag(); tag != 0; tag = input.ReadTag())
         {
             switch (WireFormat.GetTagFieldNumber(tag))

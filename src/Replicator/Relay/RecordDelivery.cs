@@ -157,7 +157,7 @@ public sealed class RecordDelivery(IPutRecordsTarget target, PutRecordsLimits li
     /// </summary>
     private void Learn(IReadOnlyList<SourceRecord> batch, IReadOnlyList<(int Start, int Count)> entries, PutRecordsRequest request, IReadOnlyList<PutRecordsResultEntry> answered)
     {
-        var firsts = entries.Select(e => batch[e.Start]).ToArray();
+        var firsts = entries.Count == batch.Count ? batch : entries.Select(e => batch[e.Start]).ToArray();
         _pacing.Learn(firsts, answered);
         for (var e = 0; e < entries.Count; e++)
         {

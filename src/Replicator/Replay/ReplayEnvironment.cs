@@ -19,9 +19,6 @@ public static class ReplayEnvironment
     /// <summary>Optional: a lane invocation hands back a continuation after this many chunks, as it does when its time runs short.</summary>
     public const string MaxChunksPerInvocation = "REPLICATOR_REPLAY_MAX_CHUNKS_PER_INVOCATION";
 
-    /// <summary>The relay's ordering: <c>aggregated</c> makes the replay aggregate too (<see cref="ReplaySettings.ReplayOrderingFor"/>).</summary>
-    public const string Ordering = Relay.RelayEnvironment.Ordering;
-
     /// <summary>For the local cloud only: <c>region=url,region=url</c>, the Kinesis endpoint of each region.</summary>
     public const string KinesisEndpoints = Failover.FailoverEnvironment.KinesisEndpoints;
 
