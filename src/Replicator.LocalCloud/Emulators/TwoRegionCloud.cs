@@ -88,6 +88,9 @@ public sealed class TwoRegionCloud : IAsyncDisposable
     /// <summary>DynamoDB writes refused for a partition key's write limit, in every region.</summary>
     public long ThrottledTableWrites => _dynamoDb.Values.Distinct().Sum(d => d.ThrottledWrites);
 
+    /// <summary>DynamoDB write units charged in every region (<see cref="StrictDynamoDb.WriteUnits"/>); global tables' replicated writes are not among them.</summary>
+    public double TableWriteUnits => _dynamoDb.Values.Distinct().Sum(d => d.WriteUnits);
+
     /// <param name="kinesisLimits">What each region's Kinesis enforces: <see cref="KinesisLimits.Strict"/> unless a test measures something else.</param>
     /// <param name="dynamoDbLimits">What DynamoDB enforces: <see cref="DynamoDbLimits.Strict"/> unless a test measures something else.</param>
     /// <param name="replicationLag">With a lag: a DynamoDB replica per region, joined as global tables that replicate after it; without: one DynamoDB every region shares.</param>

@@ -27,6 +27,7 @@ public sealed class StrictDynamoDb : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Table, string Key), TokenBucket> _budgets = new();
     private readonly LoopbackHttpServer _server;
     private long _throttledWrites;
+    private long _writeMilliUnits;
 
     public StrictDynamoDb(Uri emulator, AWSCredentials credentials, DynamoDbLimits limits, TimeProvider? clock = null)
     {
@@ -45,6 +46,13 @@ public sealed class StrictDynamoDb : IAsyncDisposable
 
     /// <summary>Writes refused because their partition key's allowance was spent.</summary>
     public long ThrottledWrites => Interlocked.Read(ref _throttledWrites);
+
+    /// <summary>
+    /// The write units charged so far, as an on-demand table's bill counts write request units: what
+    /// each write consumed by its item's size, and one for a write whose condition failed. Metered
+    /// only where limits are enforced (where writes are charged at all).
+    /// </summary>
+    public double WriteUnits => Interlocked.Read(ref _writeMilliUnits) / 1000.0;
 
     public async ValueTask DisposeAsync()
     {
@@ -127,8 +135,9 @@ public sealed class StrictDynamoDb : IAsyncDisposable
         return (status, Encoding.UTF8.GetBytes(answer.ToJsonString()));
     }
 
-    private void ChargeEach(IEnumerable<(string Table, string Key)> keys, double units)
+    private void ChargeEach(IReadOnlyCollection<(string Table, string Key)> keys, double units)
     {
+        Interlocked.Add(ref _writeMilliUnits, (long)Math.Round(units * keys.Count * 1000));
         foreach (var key in keys)
         {
             Budget(key).Charge(units);

@@ -22,8 +22,21 @@ public sealed record CdcRecord(long Key, long N, DateTimeOffset CommitTimestamp)
     /// <summary>The record's tenant, written as the payload's <c>tenant</c> field when set.</summary>
     public string? Tenant { get; init; }
 
+    /// <summary>Length of a <c>pad</c> field of filler written last, to give the record a size (a row's other columns); 0 for none.</summary>
+    public int PadBytes { get; init; }
+
     public byte[] ToJson() => Encoding.UTF8.GetBytes(
-        $"{{\"key\":{Key},\"n\":{N},{(Tenant is null ? "" : $"\"tenant\":\"{Tenant}\",")}\"commitTimestamp\":\"{CommitTimestamp.UtcDateTime.ToString(CommitTimestampFormat, CultureInfo.InvariantCulture)}\"}}");
+        $"{{\"key\":{Key},\"n\":{N},{(Tenant is null ? "" : $"\"tenant\":\"{Tenant}\",")}\"commitTimestamp\":\"{CommitTimestamp.UtcDateTime.ToString(CommitTimestampFormat, CultureInfo.InvariantCulture)}\"" +
+        (PadBytes > 0 ? $",\"pad\":\"{new string('x', PadBytes)}\"}}" : "}"));
+
+    /// <summary>This record padded so that its data and partition key take <paramref name="bytes"/>, as Kinesis counts a record's size.</summary>
+    public CdcRecord WithSize(int bytes)
+    {
+        var unpadded = (this with { PadBytes = 0 }).ToJson().Length + ",\"pad\":\"\"".Length + PartitionKey.Length;
+        return bytes > unpadded
+            ? this with { PadBytes = bytes - unpadded }
+            : throw new ArgumentOutOfRangeException(nameof(bytes), bytes, $"record {Key}/{N} takes {unpadded} bytes before any padding");
+    }
 
     public static CdcRecord Parse(byte[] data)
     {
@@ -35,6 +48,7 @@ public sealed record CdcRecord(long Key, long N, DateTimeOffset CommitTimestamp)
             root.GetProperty("commitTimestamp").GetDateTimeOffset())
         {
             Tenant = root.TryGetProperty("tenant", out var tenant) ? tenant.GetString() : null,
+            PadBytes = root.TryGetProperty("pad", out var pad) ? pad.GetString()!.Length : 0,
         };
     }
 }

@@ -43,6 +43,7 @@ public static class RelayBenchmark
     public static async Task<int> RunAsync(bool quick)
     {
         var cancellationToken = CancellationToken.None;
+        AnsiConsole.MarkupLine($"[grey]template.yaml's relay: {RelayRun.Template}[/]");
         await using var cloud = await TwoRegionCloud.StartAsync(cancellationToken: cancellationToken);
         var start = DateTimeOffset.UtcNow.AddHours(-1);
         var (baselineRecords, hotKeyRecords) = quick ? (400, 150) : (2_000, 500);
@@ -116,7 +117,7 @@ public static class RelayBenchmark
         // the relay runs, through a mapping with the template's batch size and window; the baseline, which moves
         // under 200 records a second, gets one second of it. The first seconds (cold start, the mapping's first
         // reads) are left out: this measures a relay that is running, the cold start has its own benchmark.
-        AnsiConsole.MarkupLine($"[grey]latency: 2,000 records/s produced while the relay runs, 20 ms round trip, batch size {RelayRun.TemplateBatchSize:N0}, window {RelayRun.TemplateBatchingWindowSeconds} s[/]");
+        AnsiConsole.MarkupLine($"[grey]latency: 2,000 records/s produced while the relay runs, 20 ms round trip, batch size {RelayRun.Template.BatchSize:N0}, window {RelayRun.Template.BatchingWindowSeconds} s[/]");
         const int WarmUpSeconds = 5;
         var (latencySeconds, warmUp) = quick ? (8, 2 * 2_000) : (20, WarmUpSeconds * 2_000);
         var halfCapacity = await RelayRun.RunAsync(
@@ -153,6 +154,29 @@ public static class RelayBenchmark
             $"At capacity ({Capacity:N0} records/s, records of {recordBytes} bytes with their key): " +
             string.Join("; ", atCapacity.Select(c => $"{c.RoundTripMs} ms round trip {CapacityShare(c.Run) * Capacity:N0} records/s ({CapacityShare(c.Run):0.00} of capacity), {c.Run.RetriesPerRecord:0.000} retries per record")) +
             $"; baseline {baselineCrossRegion.RecordsPerSecond:N0} records/s ({baselineCrossRegion.RecordsPerSecond / Capacity:0.00}).");
+
+        // The bill for 1 KiB records (data and key), 5,000 keys, at the 20 ms round trip, from what each run used.
+        // Invocations into the local Kinesis take longer than into Kinesis (the emulator's time per record), so the
+        // relay's Lambda duration here is an upper bound.
+        var kib = CdcProducer.Generate(quick ? 2_000 : 10_000, 5_000, start).Select(r => r.WithSize(1024)).ToArray();
+        AnsiConsole.MarkupLine($"[grey]cost: {kib.Length:N0} records of 1 KiB, 5,000 keys, 20 ms round trip; baseline {baselineRecords:N0} of them[/]");
+        var costOurs = await RelayRun.RunAsync(cloud, RelayKind.Batched, kib, shards: 4, CrossRegion, cancellationToken);
+        var costBaseline = await RelayRun.RunAsync(cloud, RelayKind.PerRecordBaseline, kib.Take(baselineRecords).ToArray(), shards: 4, CrossRegion, cancellationToken);
+        var bill = RelayCost.PerMillionRecords(costOurs.Usage, costOurs.Records, RelayRun.Template);
+        var baselineBill = RelayCost.PerMillionRecords(costBaseline.Usage, costBaseline.Records, RelayRun.Template);
+        var costTable = new Table().AddColumns("per million 1 KiB records, USD", "relay", "baseline");
+        foreach (var ((part, ours), (_, theirs)) in bill.Parts.Zip(baselineBill.Parts))
+        {
+            costTable.AddRow(part, $"{ours:0.00000}", $"{theirs:0.00000}");
+        }
+
+        costTable.AddRow("total", $"{bill.Total:0.00000}", $"{baselineBill.Total:0.00000}");
+        AnsiConsole.Write(costTable);
+        var dominant = bill.Parts.MaxBy(p => p.Usd);
+        var runnerUp = bill.Parts.Where(p => p.Part != dominant.Part).MaxBy(p => p.Usd);
+        AnsiConsole.MarkupLine(
+            $"Cost: the largest part of the relay's bill is {dominant.Part} ({dominant.Usd / bill.Total:P0}; {dominant.Usd / runnerUp.Usd:N1}× the next, {runnerUp.Part}); " +
+            $"the baseline's costs {baselineBill.Total / bill.Total:N1}× as much. Memory {RelayRun.Template.MemoryMb} MB {RelayRun.Template.Architecture}, tables in {RelayRun.Template.TableReplicas} regions, transfer us-east-1 ↔ us-east-2.");
 
         var table = new Table().AddColumns("scenario", "relay records/s", "baseline records/s", "ratio", "relay target calls /10k", "strict bound /10k", "baseline calls /10k (target + checkpoint)", "relay retries per record");
         foreach (var (scenario, ours, baseline) in rows)
@@ -198,7 +222,9 @@ public static class RelayBenchmark
             Math.Round(othersRateAggregated / aloneRateAggregated, 2),
             Math.Round(halfCapacityRoundTripOnly.LatencyPercentile(0.5, warmUp).TotalMilliseconds),
             Math.Round(halfCapacityRoundTripOnly.LatencyPercentile(0.99, warmUp).TotalMilliseconds),
-            Math.Round(invocationP50RoundTripOnly.TotalMilliseconds));
+            Math.Round(invocationP50RoundTripOnly.TotalMilliseconds),
+            Math.Round(bill.Total, 4),
+            Math.Round(baselineBill.Total, 4));
         Console.Out.WriteLine(JsonSerializer.Serialize(figures, RelayFiguresJsonContext.Default.RelayFigures));
         return 0;
     }

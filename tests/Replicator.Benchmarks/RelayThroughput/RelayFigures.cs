@@ -31,7 +31,9 @@ public sealed record RelayFigures(
     [property: JsonPropertyName("mixed_others_share_aggregated")] double MixedOthersShareAggregated,
     [property: JsonPropertyName("latency_p50_ms_round_trip_only")] double LatencyP50MsRoundTripOnly,
     [property: JsonPropertyName("latency_p99_ms_round_trip_only")] double LatencyP99MsRoundTripOnly,
-    [property: JsonPropertyName("latency_invocation_p50_ms_round_trip_only")] double LatencyInvocationP50MsRoundTripOnly);
+    [property: JsonPropertyName("latency_invocation_p50_ms_round_trip_only")] double LatencyInvocationP50MsRoundTripOnly,
+    [property: JsonPropertyName("cost_per_million_1kib_records_usd")] double CostPerMillion1KibRecordsUsd,
+    [property: JsonPropertyName("baseline_cost_per_million_1kib_records_usd")] double BaselineCostPerMillion1KibRecordsUsd);
 
 [JsonSerializable(typeof(RelayFigures))]
 internal sealed partial class RelayFiguresJsonContext : JsonSerializerContext;

@@ -29,9 +29,13 @@ public enum RelayKind
 /// <param name="Arrivals">Each record's key and how long after the start it arrived in the target (by the target's arrival timestamp).</param>
 /// <param name="CallsBound">The fewest target calls strict order allows for the batches the relay was given (<see cref="RelayRun.StrictRequestsBound"/>).</param>
 /// <param name="Latencies">Produced while the relay runs: each record's time from its arrival in the source to its arrival in the target, by the two streams' arrival timestamps, in the order they arrived in the source; otherwise empty.</param>
-/// <param name="InvocationTimes">How long each invocation of this project's relay took (empty for the baseline).</param>
-public sealed record RelayRunResult(RelayKind Kind, int Records, long Invocations, long TargetCalls, long CheckpointWrites, TimeSpan Elapsed, IReadOnlyList<(long Key, TimeSpan After)> Arrivals, long RecordsSent, long CallsBound, IReadOnlyList<TimeSpan> Latencies, IReadOnlyList<TimeSpan> InvocationTimes)
+/// <param name="Usage">What the run used that AWS bills by use, its invocations' durations among it.</param>
+public sealed record RelayRunResult(RelayKind Kind, int Records, long TargetCalls, long CheckpointWrites, TimeSpan Elapsed, IReadOnlyList<(long Key, TimeSpan After)> Arrivals, long RecordsSent, long CallsBound, IReadOnlyList<TimeSpan> Latencies, BilledUsage Usage)
 {
+    public long Invocations => Usage.Invocations;
+
+    public IReadOnlyList<TimeSpan> InvocationTimes => Usage.InvocationTimes;
+
     /// <summary>The latency <paramref name="fraction"/> of the records were replicated within (nearest rank), leaving out the first <paramref name="warmUp"/> records produced.</summary>
     public TimeSpan LatencyPercentile(double fraction, int warmUp = 0) => Percentile(Latencies.Skip(warmUp), fraction);
 
@@ -59,16 +63,12 @@ public sealed record RelayRunResult(RelayKind Kind, int Records, long Invocation
 /// the relay runs through the local event source mapping (batch size 500) until every record is
 /// durable in region B. Only that second part is timed. With a production rate, the records are
 /// produced at that rate while the relay runs, through a mapping that polls and batches as Lambda's
-/// does with the template's defaults (a poll a second per shard when caught up, a 1 s batching window),
-/// and each record's latency is measured.
+/// does with the template's defaults (a poll a second per shard when caught up, its batch size and
+/// batching window), and each record's latency is measured.
 /// </summary>
 public static class RelayRun
 {
-    /// <summary>template.yaml's RelayBatchSize default.</summary>
-    public const int TemplateBatchSize = 2_000;
-
-    /// <summary>template.yaml's RelayBatchingWindowSeconds default.</summary>
-    public const int TemplateBatchingWindowSeconds = 1;
+    public static RelayTemplateDefaults Template { get; } = RelayTemplateDefaults.Read();
 
     public static async Task<RelayRunResult> RunAsync(
         TwoRegionCloud cloud, RelayKind kind, IReadOnlyList<CdcRecord> records, int shards, TimeSpan roundTrip, CancellationToken cancellationToken, double? producedPerSecond = null,
@@ -95,7 +95,7 @@ public static class RelayRun
         CountingRoundTrip? counting = null;
         long callsBound = 0;
         Seed004Relay? baseline = null;
-        LambdaHandler handler;
+        LambdaHandler function;
         var ordering = kind switch
         {
             RelayKind.Packed => RelayOrdering.Packed,
@@ -106,22 +106,23 @@ public static class RelayRun
         {
             var environment = LocalFunctionEnvironment.Relay(cloud, regionA, regionB);
             environment[RelayEnvironment.Ordering] = ordering.ToString().ToLowerInvariant();
-            var relay = RelayFactory.Create(environment, inner => counting = new CountingRoundTrip(roundTripOnly ?? inner, roundTrip), TextWriter.Null);
-            handler = async (payload, context, token) =>
-            {
-                Interlocked.Add(ref callsBound, StrictRequestsBound(payload.Span));
-                var invocation = Stopwatch.StartNew();
-                var response = await relay.HandleAsync(payload, context, token);
-                invocationTimes.Enqueue(invocation.Elapsed);
-                return response;
-            };
+            function = RelayFactory.Create(environment, inner => counting = new CountingRoundTrip(roundTripOnly ?? inner, roundTrip), TextWriter.Null).HandleAsync;
         }
         else
         {
             counting = new CountingRoundTrip(new KinesisPutRecordsTarget(target), roundTrip);
             baseline = new Seed004Relay(counting, dynamoDb, ReplicatorTables.Checkpoint);
-            handler = baseline.HandleAsync;
+            function = baseline.HandleAsync;
         }
+
+        LambdaHandler handler = async (payload, context, token) =>
+        {
+            Interlocked.Add(ref callsBound, StrictRequestsBound(payload.Span));
+            var invocation = Stopwatch.StartNew();
+            var response = await function(payload, context, token);
+            invocationTimes.Enqueue(invocation.Elapsed);
+            return response;
+        };
 
         var mapping = new LocalEventSourceMapping(
             source,
@@ -134,9 +135,10 @@ public static class RelayRun
                 TimeProvider.System),
             producedPerSecond is null
                 ? new EventSourceMappingOptions { BatchSize = 500, FunctionTimeout = TimeSpan.FromMinutes(5), IdlePollInterval = TimeSpan.FromMilliseconds(10) }
-                : new EventSourceMappingOptions { BatchSize = TemplateBatchSize, BatchingWindow = TimeSpan.FromSeconds(TemplateBatchingWindowSeconds), FunctionTimeout = TimeSpan.FromMinutes(5) });
+                : new EventSourceMappingOptions { BatchSize = Template.BatchSize, BatchingWindow = TimeSpan.FromSeconds(Template.BatchingWindowSeconds), FunctionTimeout = TimeSpan.FromMinutes(5) });
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var writeUnitsBefore = cloud.TableWriteUnits;
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var running = mapping.RunAsync(stop.Token);
@@ -153,10 +155,11 @@ public static class RelayRun
         clock.Stop();
         await stop.CancelAsync();
         await running;
+        var usage = new BilledUsage(mapping.Invocations, [.. invocationTimes], counting!.PutPayloadUnits, counting.CrossRegionBytes, cloud.TableWriteUnits - writeUnitsBefore);
         var targetContents = roundTripOnly?.Contents ?? await StreamContents.ReadAsync(target, stream, cancellationToken);
         var arrivals = Verify(targetContents, records, ordering, started);
         var latencies = producedPerSecond is null ? [] : await LatenciesAsync(source, targetContents, stream, cancellationToken);
-        return new RelayRunResult(kind, records.Count, mapping.Invocations, counting!.Calls, baseline?.CheckpointWrites ?? 0, clock.Elapsed, arrivals, counting.RecordsSent, callsBound, latencies, [.. invocationTimes]);
+        return new RelayRunResult(kind, records.Count, counting.Calls, baseline?.CheckpointWrites ?? 0, clock.Elapsed, arrivals, counting.RecordsSent, callsBound, latencies, usage);
     }
 
     /// <summary>Produces in tenths of a second's worth, each tenth on its schedule, so the source sees a steady rate.</summary>

@@ -48,6 +48,9 @@ public sealed class StrictDynamoDbTests(LocalCloudFixture fixture) : IAsyncLifet
 
         Assert.Contains(key, refused.Message, StringComparison.Ordinal);
         Assert.Equal(1, _dynamoDb.ThrottledWrites);
+        // The bill's meter: eleven writes of a 100 KB item and the small one written over it, 101 units each (the item's
+        // name and key count too, and a write pays for the larger of the item before and after it); the refusal costs nothing.
+        Assert.Equal(12 * 101, _dynamoDb.WriteUnits);
     }
 
     [Fact]
@@ -71,6 +74,7 @@ public sealed class StrictDynamoDbTests(LocalCloudFixture fixture) : IAsyncLifet
         }
 
         await Assert.ThrowsAsync<ProvisionedThroughputExceededException>(() => PutAsync(key, "small"));
+        Assert.Equal(3, _dynamoDb.WriteUnits);
     }
 
     /// <summary>

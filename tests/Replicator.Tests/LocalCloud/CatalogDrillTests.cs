@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace Replicator.Tests.LocalCloud;
 
 /// <summary><c>replicator drill catalog</c>'s scenario: four syncs by the state machine, every entity and copied grant compared after each.</summary>
-[Collection(LocalCloudCollection.Name)]
+[Collection(DrillCloudCollection.Name)]
 public sealed class CatalogDrillTests(LocalCloudFixture fixture, ITestOutputHelper output)
 {
     [Fact]

@@ -4,7 +4,7 @@ using Replicator.Relay;
 
 namespace Replicator.Tests.LocalCloud;
 
-[Collection(LocalCloudCollection.Name)]
+[Collection(DrillCloudCollection.Name)]
 public sealed class ChaosTests(LocalCloudFixture fixture)
 {
     /// <summary>

@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace Replicator.Tests.LocalCloud;
 
 /// <summary><c>replicator failover</c> and <c>failback</c> starting the machine by its ARN, through the Step Functions stand-in, on the local cloud.</summary>
-[Collection(LocalCloudCollection.Name)]
+[Collection(DrillCloudCollection.Name)]
 public sealed class FailoverCommandTests(LocalCloudFixture fixture) : IDisposable
 {
     private readonly string _inputFile = Path.Combine(Path.GetTempPath(), $"failover-input-{Guid.NewGuid():N}.json");

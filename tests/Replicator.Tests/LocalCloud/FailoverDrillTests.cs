@@ -4,7 +4,7 @@ using Replicator.LocalCloud.Failover;
 namespace Replicator.Tests.LocalCloud;
 
 /// <summary>The failover state machine on the local cloud, under load, checked record by record against the producer's log.</summary>
-[Collection(LocalCloudCollection.Name)]
+[Collection(DrillCloudCollection.Name)]
 public sealed class FailoverDrillTests(LocalCloudFixture fixture, ITestOutputHelper output)
 {
     /// <summary>On a cloud of its own whose DynamoDB runs as global tables with 1 s replication lag, as the drill runs by default.</summary>

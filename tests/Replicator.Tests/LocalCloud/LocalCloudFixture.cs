@@ -72,6 +72,18 @@ public sealed class LocalCloudCollection : ICollectionFixture<LocalCloudFixture>
 }
 
 /// <summary>
+/// The longest drills on the shared cloud, on a second one of the same kind beside the first: they
+/// spend most of their time waiting (invocations stalled to their timeout, drains, fences, a replay
+/// stopped and resumed), and the suite used one of the machine's two cores while they ran one after
+/// another with everything else.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class DrillCloudCollection : ICollectionFixture<LocalCloudFixture>
+{
+    public const string Name = "drill cloud";
+}
+
+/// <summary>
 /// Drills that start a cloud of their own (they stop a region, or need three): one at a time among
 /// themselves, but beside the shared cloud's collection rather than after it, since they spend most of
 /// their time waiting on fences, drains and DNS. The suite's wall time is what CI's 15 minutes bound.

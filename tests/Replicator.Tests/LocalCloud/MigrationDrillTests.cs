@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace Replicator.Tests.LocalCloud;
 
 /// <summary><c>replicator drill migrate</c>'s scenario: seed 004's relay stopped mid-stream, this relay deployed over the same stream and tables.</summary>
-[Collection(LocalCloudCollection.Name)]
+[Collection(DrillCloudCollection.Name)]
 public sealed class MigrationDrillTests(LocalCloudFixture fixture, ITestOutputHelper output)
 {
     [Fact]

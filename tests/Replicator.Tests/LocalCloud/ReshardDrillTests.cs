@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace Replicator.Tests.LocalCloud;
 
 /// <summary><c>replicator drill reshard</c>'s scenario, smaller: both streams reshard while producers write, with a mapping that reads children at once.</summary>
-[Collection(LocalCloudCollection.Name)]
+[Collection(DrillCloudCollection.Name)]
 public sealed class ReshardDrillTests(LocalCloudFixture fixture, ITestOutputHelper output)
 {
     [Fact]

@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace Replicator.Tests.LocalCloud;
 
 /// <summary>Issue 19: <c>replicator drill tenants</c>'s scenario, smaller, and the IAM gate it stands on.</summary>
-[Collection(LocalCloudCollection.Name)]
+[Collection(DrillCloudCollection.Name)]
 public sealed class TenantDrillTests(LocalCloudFixture fixture, ITestOutputHelper output)
 {
     [Fact]
