@@ -40,7 +40,10 @@ public sealed partial class TargetShardPacing(TimeProvider time)
     /// <summary>The least share: a relay never stops sending to a shard altogether.</summary>
     public const double LowestShare = 0.05;
 
-    /// <summary>How much allowance (in seconds of its rate) a shard whose allowance ran out waits for before its records go again.</summary>
+    /// <summary>
+    /// How much allowance a shard whose allowance ran out waits for before its records go again, in seconds
+    /// of the whole shard's rate (100 records, 100 KiB), or all of this relay's share when that is less.
+    /// </summary>
     public const double ChunkSeconds = 0.1;
 
     /// <summary>Keys remembered at most; a CDC stream can have millions, and forgetting one only means learning it again.</summary>
@@ -227,13 +230,16 @@ public sealed partial class TargetShardPacing(TimeProvider time)
 
         /// <summary>
         /// Spends the allowance on one record if the shard is open and has room. A shard whose allowance ran
-        /// out opens again only once a tenth of a second's allowance has built up, so the records held for
-        /// it go in one request, not a few in each of the function's concurrent requests.
+        /// out opens again only once a chunk of allowance has built up (<see cref="ChunkSeconds"/>), so the
+        /// records held for it go in one request, not a few in each of the function's concurrent requests.
+        /// The chunk is a share of the whole shard's rate, not of this relay's share: with many writers the
+        /// share is small, and a chunk of it made each writer's requests as small (eight replay lanes into
+        /// four shards sent 25 records a request); a writer with a small share waits longer and sends as much.
         /// </summary>
         public bool TrySpend(int bytes, DateTimeOffset now)
         {
             Refill(now);
-            _open = _open || (_records >= ChunkSeconds * _share * ShardRecordsPerSecond && _bytes >= ChunkSeconds * _share * ShardBytesPerSecond);
+            _open = _open || (_records >= ChunkRecords && _bytes >= ChunkBytes);
             // A record larger than the whole allowance goes once the allowance is full, or it would never go.
             if (_open && _records >= 1 && _bytes >= Math.Min(bytes, _share * ShardBytesPerSecond))
             {
@@ -252,8 +258,8 @@ public sealed partial class TargetShardPacing(TimeProvider time)
             Refill(now);
             var (recordRate, byteRate) = (_share * ShardRecordsPerSecond, _share * ShardBytesPerSecond);
             var seconds = Math.Max(
-                ((ChunkSeconds * recordRate) - _records) / recordRate,
-                (Math.Max(ChunkSeconds * byteRate, Math.Min(largest, byteRate)) - _bytes) / byteRate);
+                (ChunkRecords - _records) / recordRate,
+                (Math.Max(ChunkBytes, Math.Min(largest, byteRate)) - _bytes) / byteRate);
             // In whole milliseconds, at least one: Task.Delay's unit, and a shorter wait would spin.
             return TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(seconds * 1000)));
         }
@@ -273,6 +279,10 @@ public sealed partial class TargetShardPacing(TimeProvider time)
             _records = Math.Min(_records, 0);
             _bytes = Math.Min(_bytes, 0);
         }
+
+        private double ChunkRecords => Math.Min(ChunkSeconds, _share) * ShardRecordsPerSecond;
+
+        private double ChunkBytes => Math.Min(ChunkSeconds, _share) * ShardBytesPerSecond;
 
         public bool Covers(UInt128 hash) => _lowest is { } lowest && lowest <= hash && hash <= _highest;
 

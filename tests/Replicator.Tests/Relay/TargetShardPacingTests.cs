@@ -72,6 +72,39 @@ public sealed class TargetShardPacingTests
     }
 
     /// <summary>
+    /// With many writers into a shard each one's share is small; a shard that ran out reopens for a writer
+    /// only with a tenth of the whole shard's second built up (100 records), so its requests stay full. When
+    /// it reopened after a tenth of a second of its own share, eight replay lanes into four shards sent 25
+    /// records a request.
+    /// </summary>
+    [Fact]
+    public void A_writer_with_a_small_share_waits_for_a_chunk_of_the_whole_shards_rate_not_of_its_share()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var pacing = new TargetShardPacing(clock);
+        pacing.Learn([Record("a")], [Landed("shardId-000000000001")]);
+        // Six refusals of paced records: the share is 0.7^6, about 0.12 of the shard, 118 records a second.
+        for (var refusal = 0; refusal < 6; refusal++)
+        {
+            pacing.Learn([Record("a")], [Refused("shardId-000000000001")]);
+        }
+
+        var round = pacing.BeginRound(clock.GetUtcNow());
+        Assert.False(round.MaySend(Record("a")));
+        // 100 records at about 118 a second (the share climbing back by 0.1 a second shortens it a little).
+        Assert.InRange((round.NextRelease - clock.GetUtcNow())!.Value, TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(860));
+
+        // A tenth of a second of the share (12 records) does not reopen it.
+        clock.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.False(pacing.BeginRound(clock.GetUtcNow()).MaySend(Record("a")));
+
+        // Reopened: at least the chunk goes in one request.
+        clock.Advance(TimeSpan.FromMilliseconds(650));
+        round = pacing.BeginRound(clock.GetUtcNow());
+        Assert.InRange(Enumerable.Range(0, 500).Count(_ => round.MaySend(Record("a"))), 100, 200);
+    }
+
+    /// <summary>
     /// Kinesis maps a partition key to a shard by the MD5 of the key, each shard holding a contiguous range of
     /// hash keys (PutRecords in the Kinesis API reference), so a key never answered before is placed in a
     /// shard whose landings' hash keys surround its own, and paced there; one outside every range seen is not held.
