@@ -73,9 +73,8 @@ public sealed class LocalCloudCollection : ICollectionFixture<LocalCloudFixture>
 
 /// <summary>
 /// The longest drills on the shared cloud, on a second one of the same kind beside the first: they
-/// spend most of their time waiting (invocations stalled to their timeout, drains, fences, a replay
-/// stopped and resumed), and the suite used one of the machine's two cores while they ran one after
-/// another with everything else.
+/// spend most of their time waiting (invocations stalled to their timeout, drains, fences), and the
+/// suite used one of the machine's two cores while they ran one after another with everything else.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class DrillCloudCollection : ICollectionFixture<LocalCloudFixture>

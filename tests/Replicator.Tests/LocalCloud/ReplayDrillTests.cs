@@ -7,7 +7,7 @@ namespace Replicator.Tests.LocalCloud;
 /// <c>replicator drill replay</c>'s scenario at a smaller size (the command's 50,000 records took a minute
 /// of the suite): 20,000 archived records, three of six hours replayed in four lanes, stopped and resumed.
 /// </summary>
-[Collection(DrillCloudCollection.Name)]
+[Collection(LocalCloudCollection.Name)]
 public sealed class ReplayDrillTests(LocalCloudFixture fixture, ITestOutputHelper output)
 {
     [Fact]
