@@ -23,11 +23,13 @@ public sealed record CostBreakdown(double LambdaRequests, double LambdaDuration,
 }
 
 /// <summary>
-/// Published on-demand prices in US East (N. Virginia), read on 2026-12-03 from the pages named
+/// Published pay-as-you-go prices in US East (N. Virginia), read on 2026-12-03 from the pages named
 /// (AWS's own pricing pages load their amounts by script, so the amounts are taken from the pages
-/// below that quote them). Left out, as the same for any relay or not per record: the streams'
-/// shard-hours, the source stream's PUTs (the producer's), Lambda's reads of the source (free for a
-/// standard iterator) and the config table's reads.
+/// below that quote them): Kinesis in provisioned mode (template.yaml's default InputStreamMode), DynamoDB
+/// on demand (ddb-template.yml's tables). Left out, as the same for any relay or not per record: the
+/// streams' shard-hours, the source stream's PUTs (the producer's), Lambda's reads of the source (free
+/// for a standard iterator; enhanced fan-out, which seed 004 used, is billed per consumer-shard-hour and
+/// GB read) and the config table's reads.
 /// </summary>
 public static class RelayCost
 {
