@@ -18,7 +18,7 @@ public sealed class TargetRecordSize(Func<CancellationToken, Task<int?>> targetM
 
     public async Task EnsureTargetTakesAsync(PutRecordsRequest request, CancellationToken cancellationToken)
     {
-        var largest = request.Records.Max(r => r.Data.Length + System.Text.Encoding.UTF8.GetByteCount(r.PartitionKey));
+        var largest = request.Records.Max(r => r.Bytes);
         if (largest <= DefaultMaxKiB * 1024)
         {
             return;

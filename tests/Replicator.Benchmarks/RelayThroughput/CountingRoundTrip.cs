@@ -34,8 +34,8 @@ public sealed class CountingRoundTrip(IPutRecordsTarget inner, TimeSpan roundTri
     {
         Interlocked.Increment(ref _calls);
         Interlocked.Add(ref _recordsSent, request.Records.Count);
-        Interlocked.Add(ref _putPayloadUnits, request.Records.Sum(r => RelayCost.PutPayloadUnits(r.Data.Length + System.Text.Encoding.UTF8.GetByteCount(r.PartitionKey))));
-        Interlocked.Add(ref _crossRegionBytes, PutRecordsBody.Serialize(request).Length);
+        Interlocked.Add(ref _putPayloadUnits, request.Records.Sum(r => RelayCost.PutPayloadUnits(r.Bytes)));
+        Interlocked.Add(ref _crossRegionBytes, PutRecordsBody.Length(request));
         Interlocked.CompareExchange(ref _firstCallTicks, DateTime.UtcNow.Ticks, 0);
         if (roundTrip > TimeSpan.Zero)
         {

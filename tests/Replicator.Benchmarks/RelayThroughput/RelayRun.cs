@@ -117,7 +117,11 @@ public static class RelayRun
 
         LambdaHandler handler = async (payload, context, token) =>
         {
-            Interlocked.Add(ref callsBound, StrictRequestsBound(payload.Span));
+            if (baseline is null)
+            {
+                Interlocked.Add(ref callsBound, StrictRequestsBound(payload.Span));
+            }
+
             var invocation = Stopwatch.StartNew();
             var response = await function(payload, context, token);
             invocationTimes.Enqueue(invocation.Elapsed);

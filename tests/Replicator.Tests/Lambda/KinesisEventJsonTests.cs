@@ -142,8 +142,10 @@ public sealed class KinesisEventJsonTests
                 .Select(i => new Replicator.Aws.Kinesis.PutRecordsRequestEntry(Replicator.Aws.Kinesis.Base64Data.FromBytes(new byte[i * 37 % 3000]), $"k\"{i}\\\u2028é\u0001"))
                 .ToArray();
 
-            var body = Replicator.Aws.Kinesis.PutRecordsBody.Serialize(new Replicator.Aws.Kinesis.PutRecordsRequest("orders", entries));
+            var request = new Replicator.Aws.Kinesis.PutRecordsRequest("orders", entries);
+            var body = Replicator.Aws.Kinesis.PutRecordsBody.Serialize(request);
 
+            Assert.Equal(body.Length, Replicator.Aws.Kinesis.PutRecordsBody.Length(request));
             var read = JsonSerializer.Deserialize(body, Replicator.Aws.Kinesis.KinesisJsonContext.Default.PutRecordsRequest)!;
             Assert.Equal(entries.Select(e => e.PartitionKey), read.Records.Select(e => e.PartitionKey));
             Assert.Equal(entries.Select(e => e.Data.Length), read.Records.Select(e => e.Data.Length));
@@ -161,10 +163,25 @@ public sealed class KinesisEventJsonTests
 
         var body = Replicator.Aws.Kinesis.PutRecordsBody.Serialize(request);
 
+        Assert.Equal(body.Length, Replicator.Aws.Kinesis.PutRecordsBody.Length(request));
         var read = JsonSerializer.Deserialize(body, Replicator.Aws.Kinesis.KinesisJsonContext.Default.PutRecordsRequest)!;
         Assert.Equal(("orders", request.StreamARN), (read.StreamName, read.StreamARN));
         Assert.Equal(["170141183460469231731687303715884105728", null], read.Records.Select(r => r.ExplicitHashKey));
         Assert.Equal(["k1", "k\"2"], read.Records.Select(r => r.PartitionKey));
         Assert.Equal([new byte[] { 1, 2, 3 }, []], read.Records.Select(r => r.Data.ToArray()));
+    }
+
+    /// <summary>Properties derived for the relay (a record's size, whether an entry succeeded) are not fields of the Kinesis wire format.</summary>
+    [Fact]
+    public void Derived_properties_are_not_written_as_wire_fields()
+    {
+        var entry = new Replicator.Aws.Kinesis.PutRecordsRequestEntry(Replicator.Aws.Kinesis.Base64Data.FromBytes([1, 2, 3]), "ké");
+        var response = new Replicator.Aws.Kinesis.PutRecordsResponse(0, [new("1", "shardId-000000000000", null, null)]);
+
+        Assert.Equal(6, entry.Bytes);
+        Assert.Equal("""{"Data":"AQID","PartitionKey":"k\u00E9"}""", JsonSerializer.Serialize(entry, Replicator.Aws.Kinesis.KinesisJsonContext.Default.PutRecordsRequestEntry));
+        Assert.Equal(
+            """{"FailedRecordCount":0,"Records":[{"SequenceNumber":"1","ShardId":"shardId-000000000000"}]}""",
+            JsonSerializer.Serialize(response, Replicator.Aws.Kinesis.KinesisJsonContext.Wire.PutRecordsResponse));
     }
 }

@@ -8,6 +8,10 @@ public sealed record PutRecordsRequest(string StreamName, IReadOnlyList<PutRecor
 public sealed record PutRecordsRequestEntry(Base64Data Data, string PartitionKey)
 {
     public string? ExplicitHashKey { get; init; }
+
+    /// <summary>The record's size as Kinesis counts it against its limits and bills it: data and partition key.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int Bytes => Data.Length + System.Text.Encoding.UTF8.GetByteCount(PartitionKey);
 }
 
 public sealed record PutRecordsResponse(int FailedRecordCount, IReadOnlyList<PutRecordsResultEntry> Records)
@@ -18,5 +22,7 @@ public sealed record PutRecordsResponse(int FailedRecordCount, IReadOnlyList<Put
 /// <summary>One entry per request record, in request order: a sequence number, or an error code.</summary>
 public sealed record PutRecordsResultEntry(string? SequenceNumber, string? ShardId, string? ErrorCode, string? ErrorMessage)
 {
+    /// <summary>Derived, never on the wire (Kinesis answers only the four fields).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool Succeeded => ErrorCode is null;
 }

@@ -23,23 +23,14 @@ internal static class PutRecordsBody
     private static ReadOnlySpan<byte> RecordEnd => "\"}"u8;
     private static ReadOnlySpan<byte> Close => "]}"u8;
 
+    /// <summary>The body's length in bytes, as <see cref="Serialize"/> would write it, without writing it.</summary>
+    public static int Length(PutRecordsRequest request) => Measure(request, out _, out _, out _, out _);
+
     public static byte[] Serialize(PutRecordsRequest request)
     {
         var records = request.Records;
-        // Only text that needs escaping is encoded ahead (null: printable ASCII, written as it is).
-        var escapedKeys = new byte[]?[records.Count];
-        var escapedHashKeys = new byte[]?[records.Count];
         var streamArn = request.StreamARN;
-        byte[]? escapedArn = null;
-        var length = Open.Length + EncodedLength(request.StreamName, out var escapedName)
-            + (streamArn is null ? 0 : ArnField.Length + EncodedLength(streamArn, out escapedArn))
-            + RecordsField.Length + Close.Length;
-        for (var i = 0; i < records.Count; i++)
-        {
-            var record = records[i];
-            length += (i > 0 ? 1 : 0) + DataField.Length + record.Data.Base64.Length + KeyField.Length + EncodedLength(record.PartitionKey, out escapedKeys[i])
-                + (record.ExplicitHashKey is { } hashKey ? HashKeyField.Length + EncodedLength(hashKey, out escapedHashKeys[i]) : 0) + RecordEnd.Length;
-        }
+        var length = Measure(request, out var escapedName, out var escapedArn, out var escapedKeys, out var escapedHashKeys);
 
         // Every byte is written below, so the array need not be zeroed first.
         var body = GC.AllocateUninitializedArray<byte>(length);
@@ -75,6 +66,29 @@ internal static class PutRecordsBody
 
         Append(ref rest, Close);
         return rest.IsEmpty ? body : throw new InvalidOperationException($"PutRecords body: {rest.Length} bytes computed but not written.");
+    }
+
+    /// <summary>
+    /// The body's length, and the texts that need escaping, encoded ahead (null where a text is printable
+    /// ASCII, written as it is).
+    /// </summary>
+    private static int Measure(PutRecordsRequest request, out byte[]? escapedName, out byte[]? escapedArn, out byte[]?[] escapedKeys, out byte[]?[] escapedHashKeys)
+    {
+        var records = request.Records;
+        escapedKeys = new byte[]?[records.Count];
+        escapedHashKeys = new byte[]?[records.Count];
+        escapedArn = null;
+        var length = Open.Length + EncodedLength(request.StreamName, out escapedName)
+            + (request.StreamARN is { } streamArn ? ArnField.Length + EncodedLength(streamArn, out escapedArn) : 0)
+            + RecordsField.Length + Close.Length;
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            length += (i > 0 ? 1 : 0) + DataField.Length + record.Data.Base64.Length + KeyField.Length + EncodedLength(record.PartitionKey, out escapedKeys[i])
+                + (record.ExplicitHashKey is { } hashKey ? HashKeyField.Length + EncodedLength(hashKey, out escapedHashKeys[i]) : 0) + RecordEnd.Length;
+        }
+
+        return length;
     }
 
     /// <summary>How many bytes the text takes between a JSON string's quotes; <paramref name="escaped"/> holds them when it needs escaping.</summary>
