@@ -36,12 +36,31 @@ public static class CommitTimestamps
     /// <exception cref="FormatException">The data is not base64.</exception>
     public static DateTimeOffset? TryRead(Base64Data data)
     {
+        // Most records settle within the first look, decoded on the stack: renting a buffer of the
+        // record's size for each of them cost more than the look itself.
+        Span<byte> firstLook = stackalloc byte[FirstLookCharacters / 4 * 3];
         var text = data.Base64.Span;
-        var buffer = ArrayPool<byte>.Shared.Rent(data.Length);
+        var look = Math.Min(FirstLookCharacters, text.Length);
+        var isWhole = look == text.Length;
+        var status = Base64.DecodeFromUtf8(text[..look], firstLook, out var consumed, out var written, isWhole);
+        if (status != OperationStatus.Done)
+        {
+            throw new FormatException("The record's data is not base64.");
+        }
+
+        var search = Find(firstLook[..written], isWhole, out var value);
+        return search == Search.NeedsMore ? TryReadFurther(text, firstLook[..written], consumed, data.Length) : value;
+    }
+
+    /// <summary>Decodes the rest of the record, four times more at each look, after a first look that did not settle it.</summary>
+    private static DateTimeOffset? TryReadFurther(ReadOnlySpan<byte> text, ReadOnlySpan<byte> firstLook, int decodedCharacters, int length)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            int decodedCharacters = 0, decodedBytes = 0;
-            for (var look = Math.Min(FirstLookCharacters, text.Length); ; look = Math.Min(look * 4, text.Length))
+            firstLook.CopyTo(buffer);
+            var decodedBytes = firstLook.Length;
+            for (var look = Math.Min(decodedCharacters * 4, text.Length); ; look = Math.Min(look * 4, text.Length))
             {
                 // Only the whole text may end in padding; a prefix is whole 4-character groups.
                 var isWhole = look == text.Length;

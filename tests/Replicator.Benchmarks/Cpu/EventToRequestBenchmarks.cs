@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Amazon.Runtime;
 using BenchmarkDotNet.Attributes;
+using Replicator.Aws.Json;
 using Replicator.Aws.Kinesis;
 using Replicator.Lambda;
 using Replicator.Relay;
@@ -8,8 +10,8 @@ using Replicator.Relay;
 namespace Replicator.Benchmarks.Cpu;
 
 /// <summary>
-/// The relay's CPU path for one invocation: a Kinesis event of 10,000 records of 1 KiB becomes
-/// PutRecords request bodies. The baseline builds one request per record, as a per-record relay does.
+/// The relay's CPU path for one invocation: a Kinesis event of 10,000 records of 1 KiB becomes signed
+/// PutRecords requests. The baseline builds and signs one request per record, as a per-record relay does.
 /// </summary>
 [MemoryDiagnoser]
 public class EventToRequestBenchmarks
@@ -18,6 +20,14 @@ public class EventToRequestBenchmarks
     public const int PayloadBytes = 1024;
 
     private byte[] _event = [];
+    private byte[][] _bodies = [];
+
+    // Signed as the relay signs: AWSSDK.Core's SigV4 signer, which hashes every body byte (SHA-256) into
+    // the canonical request ("Create a signed AWS API request", IAM User Guide: HashedPayload; only S3
+    // takes UNSIGNED-PAYLOAD). Placeholder keys: nothing is sent.
+    private readonly RequestSigner _signer = new(
+        new BasicAWSCredentials("AKIDEXAMPLE", "benchmark-placeholder"),
+        new SigningClientConfig("kinesis", "us-east-2", new Uri("http://127.0.0.1:4567")));
 
     [GlobalSetup]
     public void Setup()
@@ -55,6 +65,9 @@ public class EventToRequestBenchmarks
             };
         }).ToArray();
         _event = JsonSerializer.SerializeToUtf8Bytes(new KinesisEvent(records), LambdaEventsJsonContext.Default.KinesisEvent);
+        var bodies = new List<byte[]>();
+        WriteBodies(bodies.Add);
+        _bodies = [.. bodies];
     }
 
     private static bool[] AllLanded(int count)
@@ -85,24 +98,27 @@ public class EventToRequestBenchmarks
         return n;
     }
 
-    /// <summary>The relay's path whole: read, plan, and every PutRecords body written as the Kinesis client writes it.</summary>
+    /// <summary>Part 3: every PutRecords body also written as the Kinesis client writes it, and the commit timestamps read.</summary>
     [Benchmark]
-    public long Relay()
+    public long Bodies() => WriteBodies(_ => { });
+
+    /// <summary>The relay's path whole, up to the socket: read, plan, each body written and its request signed.</summary>
+    [Benchmark]
+    public long Relay() => WriteBodies(body => Sign(body).Dispose());
+
+    /// <summary>
+    /// The floor under any relay that signs: only the bodies the relay writes, signed. It reads every body
+    /// byte once, as SHA-256 must; the relay reads each record at least twice more (the event, the copy).
+    /// </summary>
+    [Benchmark]
+    public long SigningFloor()
     {
-        var batch = SourceBatch.Read(_event);
-        var planner = new DeliveryPlanner(batch.Records, PutRecordsLimits.Kinesis);
-        long bodyBytes = 0;
-        while (planner.Pending > 0)
+        foreach (var body in _bodies)
         {
-            var request = planner.TakeNextRequest();
-            var body = PutRecordsBody.Serialize(
-                new PutRecordsRequest(batch.StreamName, request.Select(r => new PutRecordsRequestEntry(r.Data, r.PartitionKey)).ToArray()));
-            bodyBytes += body.Length;
-            planner.Settle(request, AllLanded(request.Count));
+            Sign(body).Dispose();
         }
 
-        // The checkpoint keeps the latest commit timestamp of the durable records, as the relay reads it.
-        return bodyBytes + (CommitTimestamps.Latest(batch.Records, batch.Records.Count).Latest?.Ticks ?? 0);
+        return _bodies.Length;
     }
 
     /// <summary>A seed-004-style relay: the event deserialized whole, each record decoded and sent on its own.</summary>
@@ -117,9 +133,34 @@ public class EventToRequestBenchmarks
             var body = JsonSerializer.SerializeToUtf8Bytes(
                 new PutRecordsRequest("orders", [new PutRecordsRequestEntry(Base64Data.FromBytes(data), record.Kinesis.PartitionKey!)]),
                 KinesisJsonContext.Wire.PutRecordsRequest);
+            Sign(body).Dispose();
             bodyBytes += body.Length + (CommitTimestamps.TryRead(data)?.Ticks ?? 0);
         }
 
         return bodyBytes;
     }
+
+    private long WriteBodies(Action<byte[]> send)
+    {
+        var batch = SourceBatch.Read(_event);
+        var planner = new DeliveryPlanner(batch.Records, PutRecordsLimits.Kinesis);
+        long bodyBytes = 0;
+        while (planner.Pending > 0)
+        {
+            var request = planner.TakeNextRequest();
+            var body = PutRecordsBody.Serialize(
+                new PutRecordsRequest(batch.StreamName, request.Select(r => new PutRecordsRequestEntry(r.Data, r.PartitionKey)).ToArray()));
+            send(body);
+            bodyBytes += body.Length;
+            planner.Settle(request, AllLanded(request.Count));
+        }
+
+        // The checkpoint keeps the latest commit timestamp of the durable records, as the relay reads it.
+        return bodyBytes + (CommitTimestamps.Latest(batch.Records, batch.Records.Count).Latest?.Ticks ?? 0);
+    }
+
+    private HttpRequestMessage Sign(byte[] body) =>
+        _signer.SignAsync(HttpMethod.Post, "/", query: null, PutRecordsHeaders, body, "application/x-amz-json-1.1").GetAwaiter().GetResult();
+
+    private static readonly Dictionary<string, string> PutRecordsHeaders = new() { ["X-Amz-Target"] = "Kinesis_20131202.PutRecords" };
 }
