@@ -36,42 +36,33 @@ public static class CommitTimestamps
     /// <exception cref="FormatException">The data is not base64.</exception>
     public static DateTimeOffset? TryRead(Base64Data data)
     {
+        var text = data.Base64.Span;
         // Most records settle within the first look, decoded on the stack: renting a buffer of the
         // record's size for each of them cost more than the look itself.
-        Span<byte> firstLook = stackalloc byte[FirstLookCharacters / 4 * 3];
-        var text = data.Base64.Span;
-        var look = Math.Min(FirstLookCharacters, text.Length);
-        var isWhole = look == text.Length;
-        var status = Base64.DecodeFromUtf8(text[..look], firstLook, out var consumed, out var written, isWhole);
-        if (status != OperationStatus.Done)
-        {
-            throw new FormatException("The record's data is not base64.");
-        }
-
-        var search = Find(firstLook[..written], isWhole, out var value);
-        return search == Search.NeedsMore ? TryReadFurther(text, firstLook[..written], consumed, data.Length) : value;
-    }
-
-    /// <summary>Decodes the rest of the record, four times more at each look, after a first look that did not settle it.</summary>
-    private static DateTimeOffset? TryReadFurther(ReadOnlySpan<byte> text, ReadOnlySpan<byte> firstLook, int decodedCharacters, int length)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        Span<byte> buffer = stackalloc byte[FirstLookCharacters / 4 * 3];
+        byte[]? rented = null;
         try
         {
-            firstLook.CopyTo(buffer);
-            var decodedBytes = firstLook.Length;
-            for (var look = Math.Min(decodedCharacters * 4, text.Length); ; look = Math.Min(look * 4, text.Length))
+            int decodedCharacters = 0, decodedBytes = 0;
+            for (var look = Math.Min(FirstLookCharacters, text.Length); ; look = Math.Min(look * 4, text.Length))
             {
+                if (look > FirstLookCharacters && rented is null)
+                {
+                    rented = ArrayPool<byte>.Shared.Rent(data.Length);
+                    buffer[..decodedBytes].CopyTo(rented);
+                    buffer = rented;
+                }
+
                 // Only the whole text may end in padding; a prefix is whole 4-character groups.
                 var isWhole = look == text.Length;
-                if (Base64.DecodeFromUtf8(text[decodedCharacters..look], buffer.AsSpan(decodedBytes), out var consumed, out var written, isWhole) != OperationStatus.Done)
+                if (Base64.DecodeFromUtf8(text[decodedCharacters..look], buffer[decodedBytes..], out var consumed, out var written, isWhole) != OperationStatus.Done)
                 {
                     throw new FormatException("The record's data is not base64.");
                 }
 
                 decodedCharacters += consumed;
                 decodedBytes += written;
-                if (Find(buffer.AsSpan(0, decodedBytes), isWhole, out var value) != Search.NeedsMore)
+                if (Find(buffer[..decodedBytes], isWhole, out var value) != Search.NeedsMore)
                 {
                     return value;
                 }
@@ -79,7 +70,10 @@ public static class CommitTimestamps
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 

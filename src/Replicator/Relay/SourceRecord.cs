@@ -10,5 +10,5 @@ public sealed record SourceRecord(int Index, string SequenceNumber, string Parti
     /// counts both). Computed once, as the planner asks often; a copy made with <c>with</c> must keep
     /// the same data and key (the relay only renumbers <see cref="Index"/>).
     /// </summary>
-    public int RequestBytes { get; } = Data.Length + System.Text.Encoding.UTF8.GetByteCount(PartitionKey);
+    public int RequestBytes { get; } = PutRecordsRequestEntry.SizeOf(Data, PartitionKey);
 }

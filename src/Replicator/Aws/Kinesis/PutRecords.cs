@@ -11,7 +11,10 @@ public sealed record PutRecordsRequestEntry(Base64Data Data, string PartitionKey
 
     /// <summary>The record's size as Kinesis counts it against its limits and bills it: data and partition key.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public int Bytes => Data.Length + System.Text.Encoding.UTF8.GetByteCount(PartitionKey);
+    public int Bytes => SizeOf(Data, PartitionKey);
+
+    /// <summary>A record's size as Kinesis counts it: its data decoded, and its partition key's UTF-8 bytes.</summary>
+    public static int SizeOf(Base64Data data, string partitionKey) => data.Length + System.Text.Encoding.UTF8.GetByteCount(partitionKey);
 }
 
 public sealed record PutRecordsResponse(int FailedRecordCount, IReadOnlyList<PutRecordsResultEntry> Records)
